@@ -1,0 +1,67 @@
+// The ganvae native addon: oneDNN kernels for tfjs's CPU backend, plus a description of the
+// library and CPU it runs on (for `ganvae doctor`).
+#include <omp.h>
+
+#include "common.h"
+
+namespace ganvae {
+
+Napi::Value Conv2D(const Napi::CallbackInfo& info);
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info);
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info);
+Napi::Value BatchMatMul(const Napi::CallbackInfo& info);
+
+namespace {
+
+const char* isaName(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::sse41: return "SSE4.1";
+    case dnnl::cpu_isa::avx: return "AVX";
+    case dnnl::cpu_isa::avx2: return "AVX2";
+    case dnnl::cpu_isa::avx512_mic: return "AVX-512 (MIC)";
+    case dnnl::cpu_isa::avx512_mic_4ops: return "AVX-512 (MIC 4ops)";
+    case dnnl::cpu_isa::avx512_core: return "AVX-512";
+    case dnnl::cpu_isa::avx512_core_vnni: return "AVX-512 VNNI";
+    case dnnl::cpu_isa::avx512_core_bf16: return "AVX-512 BF16";
+    case dnnl::cpu_isa::avx512_core_amx: return "AVX-512 AMX";
+    case dnnl::cpu_isa::avx2_vnni: return "AVX2 VNNI";
+    default: return "unknown";
+  }
+}
+
+// info() -> { onednn: "2.6.3", isa: "AVX-512", threads: 2, runtime: "OpenMP" }
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const dnnl_version_t* v = dnnl_version();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  result.Set("isa", isaName(dnnl::get_effective_cpu_isa()));
+  result.Set("threads", omp_get_max_threads());
+  result.Set("runtime", "OpenMP");
+  return result;
+}
+
+// setThreads(n): the number of threads oneDNN's OpenMP runtime uses from now on.
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int64_t n = intArg(info, 0, "threads");
+  expectAtLeast(info.Env(), n, 1, "threads");
+  omp_set_num_threads(static_cast<int>(std::min<int64_t>(n, 1024)));
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+}  // namespace ganvae
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  using namespace ganvae;
+  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  return exports;
+}
+
+NODE_API_MODULE(ganvae_native, InitAddon)

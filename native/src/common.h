@@ -1,0 +1,112 @@
+// Shared pieces of the ganvae native kernels: the oneDNN engine and stream, argument checking
+// that turns bad calls into JavaScript errors, and a small cache of primitives keyed by shape.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace ganvae {
+
+dnnl::engine& cpuEngine();
+dnnl::stream& cpuStream();
+
+// A Float32Array argument: its data pointer (zero-copy) and element count.
+struct FloatView {
+  float* data = nullptr;
+  size_t length = 0;
+};
+
+// Reads argument `index` as a Float32Array; throws a TypeError naming `what` otherwise.
+FloatView floatArg(const Napi::CallbackInfo& info, size_t index, const char* what);
+// Same, but `null`/`undefined` yields an empty view (for optional tensors such as a bias).
+FloatView optionalFloatArg(const Napi::CallbackInfo& info, size_t index, const char* what);
+// Reads argument `index` as an integer; throws a TypeError naming `what` otherwise.
+int64_t intArg(const Napi::CallbackInfo& info, size_t index, const char* what);
+// Reads argument `index` as a number; throws a TypeError naming `what` otherwise.
+double numberArg(const Napi::CallbackInfo& info, size_t index, const char* what);
+// Throws a RangeError unless `view` holds exactly `expected` elements.
+void expectLength(const Napi::Env& env, const FloatView& view, int64_t expected, const char* what);
+// Throws a RangeError unless `value` >= `min`.
+void expectAtLeast(const Napi::Env& env, int64_t value, int64_t min, const char* what);
+
+// Activation fused after a convolution or matmul; codes shared with the TypeScript side.
+enum class Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kSigmoid = 4, kElu = 5 };
+// Builds the oneDNN post-op attribute for `activation` (validated; alpha is the leaky slope).
+dnnl::primitive_attr activationAttr(const Napi::Env& env, int64_t activation, float alpha);
+
+// Cached primitives keyed by a string of their shapes and options. A bounded map: when full it
+// is cleared, since a training loop reuses a handful of shapes and a sweep should not grow memory.
+template <typename Entry>
+class PrimitiveCache {
+ public:
+  Entry* find(const std::string& key) {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : it->second.get();
+  }
+  Entry* insert(const std::string& key, std::unique_ptr<Entry> entry) {
+    if (entries_.size() >= kCapacity) entries_.clear();
+    Entry* raw = entry.get();
+    entries_[key] = std::move(entry);
+    return raw;
+  }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  static constexpr size_t kCapacity = 512;
+  std::unordered_map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
+// Joins integers into a cache key.
+std::string makeKey(std::initializer_list<int64_t> parts);
+
+// Runs `body`, converting oneDNN and C++ exceptions into JavaScript errors naming `kernel`.
+template <typename Body>
+Napi::Value guarded(const Napi::CallbackInfo& info, const char* kernel, Body body) {
+  try {
+    body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const dnnl::error& e) {
+    throw Napi::Error::New(info.Env(), std::string(kernel) + ": oneDNN error: " + e.what());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string(kernel) + ": " + e.what());
+  }
+  return info.Env().Undefined();
+}
+
+// Geometry of a 2-D convolution as tfjs describes it; parsed from 18 consecutive arguments.
+struct ConvGeometry {
+  int64_t batch, inH, inW, inC, outH, outW, outC, filterH, filterW;
+  int64_t strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight;
+  bool channelsLast;
+
+  // Parses and validates the geometry starting at argument `first`; throws on inconsistency.
+  static ConvGeometry parse(const Napi::CallbackInfo& info, size_t first);
+  std::string key() const;
+  dnnl::memory::desc srcDesc() const;
+  dnnl::memory::desc dstDesc() const;
+  // Filter as tfjs stores it: [filterH, filterW, inC, outC] (oneDNN's hwio).
+  dnnl::memory::desc userWeightsDesc() const;
+  dnnl::memory::desc anyWeightsDesc() const;
+  dnnl::memory::dims strides() const { return {strideH, strideW}; }
+  // oneDNN counts dilation from 0 (no dilation), tfjs from 1.
+  dnnl::memory::dims dilations() const { return {dilationH - 1, dilationW - 1}; }
+  dnnl::memory::dims padL() const { return {padTop, padLeft}; }
+  dnnl::memory::dims padR() const { return {padBottom, padRight}; }
+  int64_t inputSize() const { return batch * inH * inW * inC; }
+  int64_t outputSize() const { return batch * outH * outW * outC; }
+  int64_t filterSize() const { return filterH * filterW * inC * outC; }
+};
+constexpr size_t kConvGeometryArgs = 18;
+
+// A forward-convolution descriptor for `g` (used directly, and as the hint of the backward passes).
+dnnl::convolution_forward::desc convForwardDesc(const ConvGeometry& g, dnnl::prop_kind kind, bool withBias);
+
+}  // namespace ganvae

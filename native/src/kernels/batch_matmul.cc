@@ -1,0 +1,92 @@
+// BatchMatMul and _FusedMatMul: out[b] = act(op(a[b]) · op(b[b]) + bias) on oneDNN's matmul, where
+// op transposes through strides (no copy) and a batch of 1 broadcasts against the other operand.
+#include "../common.h"
+
+namespace ganvae {
+
+namespace {
+
+struct MatMul {
+  dnnl::matmul::primitive_desc pd;
+  dnnl::matmul primitive;
+};
+
+PrimitiveCache<MatMul> cache;
+
+using dt = dnnl::memory::data_type;
+
+// A row-major [batch, rows, cols] operand, read transposed when `transposed` is set.
+dnnl::memory::desc operandDesc(int64_t batch, int64_t rows, int64_t cols, bool transposed) {
+  if (transposed) return dnnl::memory::desc({batch, rows, cols}, dt::f32, {rows * cols, 1, rows});
+  return dnnl::memory::desc({batch, rows, cols}, dt::f32, {rows * cols, cols, 1});
+}
+
+}  // namespace
+
+// batchMatMul(a, b, bias | null, out, batchA, batchB, m, k, n, transposeA, transposeB, activation, alpha)
+Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
+  return guarded(info, "BatchMatMul", [&] {
+    Napi::Env env = info.Env();
+    FloatView a = floatArg(info, 0, "a");
+    FloatView b = floatArg(info, 1, "b");
+    FloatView bias = optionalFloatArg(info, 2, "bias");
+    FloatView out = floatArg(info, 3, "out");
+    int64_t batchA = intArg(info, 4, "batchA");
+    int64_t batchB = intArg(info, 5, "batchB");
+    int64_t m = intArg(info, 6, "m");
+    int64_t k = intArg(info, 7, "k");
+    int64_t n = intArg(info, 8, "n");
+    bool transposeA = intArg(info, 9, "transposeA") != 0;
+    bool transposeB = intArg(info, 10, "transposeB") != 0;
+    int64_t activation = intArg(info, 11, "activation");
+    float alpha = static_cast<float>(numberArg(info, 12, "alpha"));
+    const int64_t limit = int64_t(1) << 31;
+    for (int64_t dim : {batchA, batchB, m, k, n}) {
+      expectAtLeast(env, dim, 1, "matmul dimension");
+      if (dim > limit) throw Napi::RangeError::New(env, "matmul dimension is too large");
+    }
+    if (batchA != batchB && batchA != 1 && batchB != 1) {
+      throw Napi::RangeError::New(env, "batch sizes " + std::to_string(batchA) + " and " + std::to_string(batchB) +
+                                           " do not broadcast");
+    }
+    const int64_t batch = std::max(batchA, batchB);
+    if (batchA * m > limit / k || batchB * k > limit / n || batch * m > limit / n) {
+      throw Napi::RangeError::New(env, "matmul operands exceed 2^31 elements");
+    }
+    expectLength(env, a, batchA * m * k, "a");
+    expectLength(env, b, batchB * k * n, "b");
+    expectLength(env, out, batch * m * n, "out");
+    const bool withBias = bias.data != nullptr;
+    if (withBias) expectLength(env, bias, n, "bias");
+
+    // Operand descriptors: a is [batchA, m, k] (stored [batchA, k, m] when transposed), b likewise.
+    auto aDesc = transposeA ? operandDesc(batchA, m, k, true) : operandDesc(batchA, m, k, false);
+    auto bDesc = transposeB ? operandDesc(batchB, k, n, true) : operandDesc(batchB, k, n, false);
+    dnnl::memory::desc outDesc({batch, m, n}, dt::f32, {m * n, n, 1});
+    dnnl::memory::desc biasDesc({1, 1, n}, dt::f32, {n, n, 1});
+
+    std::string key = makeKey({batchA, batchB, m, k, n, transposeA, transposeB, withBias, activation}) +
+                      std::to_string(alpha);
+    MatMul* entry = cache.find(key);
+    if (!entry) {
+      auto attr = activationAttr(env, activation, alpha);
+      auto desc = withBias ? dnnl::matmul::desc(aDesc, bDesc, biasDesc, outDesc)
+                           : dnnl::matmul::desc(aDesc, bDesc, outDesc);
+      dnnl::matmul::primitive_desc pd(desc, attr, cpuEngine());
+      auto made = std::make_unique<MatMul>();
+      made->pd = pd;
+      made->primitive = dnnl::matmul(pd);
+      entry = cache.insert(key, std::move(made));
+    }
+    auto& engine = cpuEngine();
+    auto& stream = cpuStream();
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(aDesc, engine, a.data)},
+                                               {DNNL_ARG_WEIGHTS, dnnl::memory(bDesc, engine, b.data)},
+                                               {DNNL_ARG_DST, dnnl::memory(outDesc, engine, out.data)}};
+    if (withBias) args[DNNL_ARG_BIAS] = dnnl::memory(biasDesc, engine, bias.data);
+    entry->primitive.execute(stream, args);
+    stream.wait();
+  });
+}
+
+}  // namespace ganvae

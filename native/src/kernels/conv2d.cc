@@ -1,0 +1,71 @@
+// Conv2D and FusedConv2D forward: y = act(conv(x, filter) + bias) on oneDNN, in the caller's
+// layout (NHWC or NCHW) so tfjs's buffers are used in place; only the filter is reordered.
+#include "../common.h"
+
+namespace ganvae {
+
+namespace {
+
+struct ConvForward {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward primitive;
+  dnnl::reorder weightsReorder;  // empty when oneDNN takes the filter as tfjs lays it out
+  dnnl::memory weights;          // the filter in oneDNN's chosen layout
+};
+
+PrimitiveCache<ConvForward> cache;
+
+}  // namespace
+
+// conv2d(x, filter, bias | null, y, ...geometry(18), activation, alpha)
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  return guarded(info, "Conv2D", [&] {
+    Napi::Env env = info.Env();
+    FloatView x = floatArg(info, 0, "x");
+    FloatView filter = floatArg(info, 1, "filter");
+    FloatView bias = optionalFloatArg(info, 2, "bias");
+    FloatView y = floatArg(info, 3, "y");
+    ConvGeometry g = ConvGeometry::parse(info, 4);
+    int64_t activation = intArg(info, 4 + kConvGeometryArgs, "activation");
+    float alpha = static_cast<float>(numberArg(info, 5 + kConvGeometryArgs, "alpha"));
+    expectLength(env, x, g.inputSize(), "x");
+    expectLength(env, filter, g.filterSize(), "filter");
+    expectLength(env, y, g.outputSize(), "y");
+    const bool withBias = bias.data != nullptr;
+    if (withBias) expectLength(env, bias, g.outC, "bias");
+
+    std::string key = g.key() + makeKey({withBias ? 1 : 0, activation}) + std::to_string(alpha);
+    ConvForward* entry = cache.find(key);
+    if (!entry) {
+      auto attr = activationAttr(env, activation, alpha);
+      auto desc = convForwardDesc(g, dnnl::prop_kind::forward_training, withBias);
+      dnnl::convolution_forward::primitive_desc pd(desc, attr, cpuEngine());
+      auto made = std::make_unique<ConvForward>();
+      made->pd = pd;
+      made->primitive = dnnl::convolution_forward(pd);
+      if (pd.weights_desc() != g.userWeightsDesc()) {
+        made->weights = dnnl::memory(pd.weights_desc(), cpuEngine());
+        dnnl::memory userWeights(g.userWeightsDesc(), cpuEngine(), DNNL_MEMORY_NONE);
+        made->weightsReorder = dnnl::reorder(userWeights, made->weights);
+      }
+      entry = cache.insert(key, std::move(made));
+    }
+    auto& engine = cpuEngine();
+    auto& stream = cpuStream();
+    dnnl::memory src(g.srcDesc(), engine, x.data);
+    dnnl::memory dst(g.dstDesc(), engine, y.data);
+    dnnl::memory userWeights(g.userWeightsDesc(), engine, filter.data);
+    dnnl::memory weights = userWeights;
+    if (entry->weightsReorder) {
+      entry->weightsReorder.execute(stream, userWeights, entry->weights);
+      weights = entry->weights;
+    }
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+    if (withBias) args[DNNL_ARG_BIAS] = dnnl::memory({{g.outC}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::x}, engine, bias.data);
+    entry->primitive.execute(stream, args);
+    stream.wait();
+  });
+}
+
+}  // namespace ganvae

@@ -1,0 +1,40 @@
+// Entry point of the `ganvae` command: dispatches to one module per subcommand.
+// Run `ganvae help` for the list; each command's --help lists its flags and defaults.
+import { CliError, type Command } from './command.ts';
+
+/** Subcommands, loaded on demand so `ganvae doctor` does not pay for tfjs-layers or image codecs. */
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  doctor: () => import('./commands/doctor.ts'),
+};
+
+function usage(): string {
+  const names = Object.keys(commands).sort();
+  return `usage: ganvae <command> [options]\n\ncommands: ${names.join(', ')}\n\n` +
+    'Run `ganvae <command> --help` for a command\'s options.';
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`ganvae: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { command } = await load();
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof CliError) {
+      console.error(`ganvae ${name}: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,41 @@
+// Loads the oneDNN addon built by `npm run build:native`; Node only (the browser never imports this).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** The functions the C++ addon exports (native/src/addon.cc); shapes are checked on both sides. */
+export interface NativeAddon {
+  /** y = act(conv(x, filter) + bias); geometry as produced by `convGeometry`. */
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array,
+    ...geometryThenActivationAndAlpha: number[]): void;
+  /** dx of a convolution (also Conv2DTranspose's forward pass). */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, ...geometry: number[]): void;
+  /** dFilter of a convolution, in tfjs's [fh, fw, in, out] layout. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, ...geometry: number[]): void;
+  /** out = act(op(a) · op(b) + bias) over a batch; a batch of 1 broadcasts. */
+  batchMatMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array,
+    batchA: number, batchB: number, m: number, k: number, n: number,
+    transposeA: number, transposeB: number, activation: number, alpha: number): void;
+  /** oneDNN version, the ISA it dispatches to, and its thread count. */
+  info(): { onednn: string; isa: string; threads: number; runtime: string };
+  /** Sets oneDNN's (OpenMP's) thread count. */
+  setThreads(threads: number): void;
+}
+
+/** Path of the built addon inside the package. */
+export const addonPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
+  '../../native/build/Release/ganvae_native.node');
+
+let cached: { addon: NativeAddon | null; error: string | null } | undefined;
+
+/** The addon, or null with the reason it could not be loaded (not built, libdnnl missing, ...). */
+export function loadAddon(): { addon: NativeAddon | null; error: string | null } {
+  if (cached) return cached;
+  try {
+    const require = createRequire(import.meta.url);
+    cached = { addon: require(addonPath) as NativeAddon, error: null };
+  } catch (err) {
+    cached = { addon: null, error: (err as Error).message.split('\n')[0] };
+  }
+  return cached;
+}

@@ -1,0 +1,22 @@
+// Access to the CPU backend's typed arrays, so native kernels read and write them in place.
+import { type DataType, type KernelConfig, type KernelFunc, type TensorInfo, getKernel } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+/** The float32 values behind `t`, or undefined when `t` is not float32 (the kernel then falls back). */
+export function float32Values(backend: MathBackendCPU, t: TensorInfo): Float32Array | undefined {
+  if (t.dtype !== 'float32') return undefined;
+  const values = backend.data.get(t.dataId).values;
+  return values instanceof Float32Array ? values : undefined;
+}
+
+/** Wraps a freshly written output buffer as a tensor owned by `backend`. */
+export function outputTensor(backend: MathBackendCPU, shape: number[], values: Float32Array, dtype: DataType = 'float32'): TensorInfo {
+  return backend.makeTensorInfo(shape, dtype, values);
+}
+
+/** tfjs's own CPU implementation of `kernelName`, used where oneDNN has no equivalent. */
+export function cpuKernel(kernelName: string): KernelFunc {
+  const config: KernelConfig | undefined = getKernel(kernelName, 'cpu');
+  if (!config) throw new Error(`ganvae native backend: tfjs's cpu backend has no ${kernelName} kernel to fall back to`);
+  return config.kernelFunc;
+}
