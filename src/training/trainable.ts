@@ -1,0 +1,63 @@
+// The contract between the shared training loop (src/training/loop.ts) and a model family (GAN, VAE).
+// A family implements `Trainable` and registers a `TrainableKind`; the loop, checkpoints, sample grids
+// and `ganvae train|sample|interpolate` then work for it unchanged.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { z } from 'zod';
+import type { Rng } from './rng.ts';
+
+/** One training batch, NHWC. */
+export interface Batch {
+  /** [batch, h, w, c] float32 in [-1, 1]. */
+  images: tf.Tensor4D;
+  /** [batch] int32 class labels, present when the dataset has labels. */
+  labels?: tf.Tensor1D;
+}
+
+/** What a model needs to know about its dataset. */
+export interface DataShape {
+  /** [h, w, c] of one image. */
+  shape: [number, number, number];
+  /** Number of classes (0 when the dataset has no labels). */
+  numClasses: number;
+}
+
+/** Scalar losses of one step by name (e.g. `dLoss`, `gLoss`); the loop reads and disposes them. */
+export type StepLosses = Record<string, tf.Scalar>;
+
+/** A model family the training loop can drive. */
+export interface Trainable {
+  /** Length of the latent vector `sample` takes. */
+  readonly latentSize: number;
+  /** Number of classes `sample` can condition on (0: unconditional, labels are ignored). */
+  readonly numClasses: number;
+  /**
+   * One optimisation iteration (all sub-steps, e.g. D then G) on `batch`. Draws all randomness
+   * (noise, dropout) from `rng` so a run is reproducible. Must not leak tensors; returns scalars the
+   * caller disposes.
+   */
+  trainStep(batch: Batch, rng: Rng): StepLosses;
+  /**
+   * Images from latent codes for grids, `ganvae sample` and evaluation (EMA weights when kept).
+   * noise [n, latentSize], labels [n] int32 (conditional models) → [n, h, w, c] in [-1, 1].
+   */
+  sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D;
+  /** Models saved to `model/<part>/` and checkpoints, by part name (`generator`, `decoder`, ...). */
+  models(): Record<string, LayersModel>;
+  /** Optimisers whose state checkpoints save and restore, by name. */
+  optimizers(): Record<string, tf.Optimizer>;
+  /** Frees every tensor and variable the family holds. */
+  dispose(): void;
+}
+
+/**
+ * A model family as `ganvae train <kind>` sees it: its options (a strict zod object whose fields
+ * all have defaults; each field becomes a `--kebab-case` flag and a key of the JSON config) and
+ * a factory. `create` must draw weight-init seeds from `rng` only.
+ */
+export interface TrainableKind<Schema extends z.ZodObject = z.ZodObject> {
+  readonly kind: 'gan' | 'vae';
+  readonly options: Schema;
+  /** Builds a fresh model family from resolved options. */
+  create(options: z.infer<Schema>, data: DataShape, rng: Rng): Trainable;
+}
