@@ -4,7 +4,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { z } from 'zod';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../data/random.ts';
 
 /** One training batch, NHWC. */
 export interface Batch {
@@ -25,6 +25,11 @@ export interface DataShape {
 /** Scalar losses of one step by name (e.g. `dLoss`, `gLoss`); the loop reads and disposes them. */
 export type StepLosses = Record<string, tf.Scalar>;
 
+/** A seed for one tfjs random op or initialiser (tfjs wants a non-negative integer), drawn from `rng`. */
+export function opSeed(rng: Rng): number {
+  return rng.nextUint32() >>> 1;
+}
+
 /** A model family the training loop can drive. */
 export interface Trainable {
   /** Length of the latent vector `sample` takes. */
@@ -33,7 +38,7 @@ export interface Trainable {
   readonly numClasses: number;
   /**
    * One optimisation iteration (all sub-steps, e.g. D then G) on `batch`. Draws all randomness
-   * (noise, dropout) from `rng` so a run is reproducible. Must not leak tensors; returns scalars the
+   * (noise, dropout) from `rng` (seed tfjs ops with `opSeed(rng)`) so a run is reproducible. Must not leak tensors; returns scalars the
    * caller disposes.
    */
   trainStep(batch: Batch, rng: Rng): StepLosses;
