@@ -1,7 +1,9 @@
 // Chooses the tfjs backend in one place: tfjs-node if installed, else ganvae's oneDNN `native`
 // backend, else tfjs's pure-JS `cpu` with one warning. GANVAE_BACKEND forces a choice.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// The umbrella package registers the gradients and chained ops that tfjs-core's Node bundle lacks,
+// and the cpu backend that `native` extends.
+import '@tensorflow/tfjs';
 import { loadAddon } from '../native/addon.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register.ts';
 

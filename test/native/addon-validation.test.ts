@@ -1,0 +1,67 @@
+// Bad calls into the addon throw clear JavaScript errors (checked in C++), never crash the process.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadAddon } from '../../src/native/addon.ts';
+import { nativeMissing, runOn } from '../helpers/backends.ts';
+
+// batch, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, padT, padL, padB, padR, channelsLast
+const geometry = [1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+const f32 = (n: number) => new Float32Array(n);
+
+describe('addon argument validation', { skip: nativeMissing }, () => {
+  const addon = loadAddon().addon!;
+
+  it('accepts a well-formed call', () => {
+    addon.conv2d(f32(32), f32(54), null, f32(48), ...geometry, 0, 0);
+  });
+
+  const bad: Array<[string, () => void, RegExp]> = [
+    ['x too short', () => addon.conv2d(f32(31), f32(54), null, f32(48), ...geometry, 0, 0), /x has 31 elements, expected 32/],
+    ['output too short', () => addon.conv2d(f32(32), f32(54), null, f32(47), ...geometry, 0, 0), /y has 47 elements, expected 48/],
+    ['bias of wrong size', () => addon.conv2d(f32(32), f32(54), f32(2), f32(48), ...geometry, 0, 0), /bias has 2 elements, expected 3/],
+    ['not a Float32Array', () => addon.conv2d(new Float64Array(32) as unknown as Float32Array, f32(54), null, f32(48), ...geometry, 0, 0), /x\) must be a Float32Array/],
+    ['missing arguments', () => (addon.conv2d as (...a: unknown[]) => void)(f32(32)), /must be a Float32Array/],
+    ['zero channels', () => addon.conv2d(f32(0), f32(0), null, f32(0), 1, 4, 4, 0, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0), /inC is 0, must be at least 1/],
+    ['negative padding', () => addon.conv2d(f32(32), f32(54), null, f32(48), 1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, -1, 1, 1, 1, 1, 0, 0), /padTop is -1/],
+    ['inconsistent output size', () => addon.conv2d(f32(32), f32(54), null, f32(75), 1, 4, 4, 2, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0), /inconsistent convolution geometry along height/],
+    ['absurd dimensions', () => addon.conv2d(f32(32), f32(54), null, f32(48), 1, 2 ** 40, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0), /too large/],
+    ['non-integer size', () => addon.conv2d(f32(32), f32(54), null, f32(48), 1.5, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0), /must be an integer/],
+    ['unknown activation', () => addon.conv2d(f32(32), f32(54), null, f32(48), ...geometry, 42, 0), /unknown activation code 42/],
+    ['backprop input with wrong dy', () => addon.conv2dBackpropInput(f32(47), f32(54), f32(32), ...geometry), /dy has 47 elements/],
+    ['backprop filter with wrong dFilter', () => addon.conv2dBackpropFilter(f32(32), f32(48), f32(53), ...geometry), /dFilter has 53 elements/],
+    ['matmul with wrong a', () => addon.batchMatMul(f32(5), f32(6), null, f32(4), 1, 1, 2, 3, 2, 0, 0, 0, 0), /a has 5 elements, expected 6/],
+    ['matmul batches that do not broadcast', () => addon.batchMatMul(f32(12), f32(18), null, f32(12), 2, 3, 2, 3, 2, 0, 0, 0, 0), /batch sizes 2 and 3 do not broadcast/],
+    ['matmul with a zero dimension', () => addon.batchMatMul(f32(0), f32(0), null, f32(0), 1, 1, 0, 3, 2, 0, 0, 0, 0), /at least 1/],
+  ];
+  for (const [label, call, message] of bad) {
+    it(`rejects ${label}`, () => assert.throws(call, message));
+  }
+
+  it('tfjs-level shape errors still come from tfjs before any native call', async () => {
+    await assert.rejects(runOn('native', () => tf.conv2d(tf.zeros([1, 5, 5, 2]) as tf.Tensor4D, tf.zeros([3, 3, 4, 1]) as tf.Tensor4D, 1, 'same')),
+      /depth of input \(2\) must match input depth for filter 4/);
+    await assert.rejects(runOn('native', () => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 2]))), /inner shapes/);
+  });
+
+  it('routes tfjs ops through the addon', async () => {
+    const calls: string[] = [];
+    const original = { ...addon };
+    for (const name of ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'batchMatMul'] as const) {
+      (addon as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        calls.push(name);
+        return (original[name] as (...a: unknown[]) => unknown)(...args);
+      };
+    }
+    try {
+      await runOn('native', () => {
+        const x = tf.ones([1, 6, 6, 2]) as tf.Tensor4D;
+        const [dx, dw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same')))([x, tf.ones([3, 3, 2, 2])]);
+        return [dx, dw, tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]))];
+      });
+    } finally {
+      Object.assign(addon, original);
+    }
+    assert.deepEqual([...new Set(calls)].sort(), ['batchMatMul', 'conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput']);
+  });
+});

@@ -1,0 +1,167 @@
+// Every native kernel against tfjs's own CPU kernel on seeded random shapes, values and gradients.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { maxRelativeError, nativeMissing, runOn, seededRandom } from '../helpers/backends.ts';
+
+const TOLERANCE = 1e-5;
+
+/** Runs `fn` on both backends and asserts every output agrees within TOLERANCE. */
+async function assertSameOnBothBackends(label: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<void> {
+  const expected = await runOn('cpu', fn);
+  const actual = await runOn('native', fn);
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const error = maxRelativeError(actual[i], expected[i]);
+    assert.ok(error < TOLERANCE, `${label}: output ${i} differs by ${error}`);
+  }
+}
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+interface ConvCase { batch: number; h: number; w: number; inC: number; outC: number; k: number; stride: number; dilation: number; pad: Pad }
+
+/** Seeded random convolution geometries covering the issue's grid: kernels 1-5, strides 1-3, three paddings. */
+function convCases(count: number, seed: number): ConvCase[] {
+  const rand = seededRandom(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const cases: ConvCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = 1 + Math.floor(rand() * 5);
+    const stride = 1 + Math.floor(rand() * 3);
+    const dilation = stride === 1 && k > 1 && rand() < 0.3 ? 2 : 1;
+    const padKind = pick(['same', 'valid', 'explicit'] as const);
+    const pad: Pad = padKind === 'explicit'
+      ? [[0, 0], [Math.floor(rand() * 3), Math.floor(rand() * 3)], [Math.floor(rand() * 3), Math.floor(rand() * 3)], [0, 0]]
+      : padKind;
+    const span = (k - 1) * dilation + 1;
+    cases.push({
+      batch: pick([1, 2, 3]), h: span + Math.floor(rand() * 9), w: span + Math.floor(rand() * 9),
+      inC: pick([1, 3, 4, 7, 16, 64]), outC: pick([1, 2, 5, 8, 32, 64]), k, stride, dilation, pad,
+    });
+  }
+  return cases;
+}
+
+function describeCase(c: ConvCase): string {
+  return `x[${c.batch},${c.h},${c.w},${c.inC}] k${c.k} s${c.stride} d${c.dilation} out${c.outC} pad ${JSON.stringify(c.pad)}`;
+}
+
+// Seeds start at 1: tfjs treats a seed of 0 as "no seed".
+function convInputs(c: ConvCase, index: number) {
+  const seed = 10 * index + 1;
+  const x = tf.randomNormal([c.batch, c.h, c.w, c.inC], 0, 1, 'float32', seed) as tf.Tensor4D;
+  const filter = tf.randomNormal([c.k, c.k, c.inC, c.outC], 0, 1, 'float32', seed + 1) as tf.Tensor4D;
+  return { x, filter };
+}
+
+describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
+  const cases = convCases(40, 7);
+
+  it('Conv2D matches on 40 random geometries', async () => {
+    for (const [i, c] of cases.entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        return tf.conv2d(x, filter, c.stride, c.pad, 'NHWC', c.dilation);
+      });
+    }
+  });
+
+  it('FusedConv2D matches with bias and each activation', async () => {
+    const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
+    for (const [i, c] of cases.slice(0, 14).entries()) {
+      const activation = activations[i % activations.length];
+      await assertSameOnBothBackends(`${describeCase(c)} ${activation}`, () => {
+        const { x, filter } = convInputs(c, i);
+        const bias = tf.randomNormal([c.outC], 0, 1, 'float32', i + 3);
+        const preluActivationWeights = activation === 'prelu' ? tf.fill([c.outC], 0.1) : undefined;
+        return tf.fused.conv2d({ x, filter, strides: c.stride, pad: c.pad, dilations: c.dilation, bias, activation,
+          preluActivationWeights, leakyreluAlpha: 0.1 });
+      });
+    }
+  });
+
+  it('Conv2DBackpropInput (conv2dTranspose) matches on random geometries', async () => {
+    for (const [i, c] of cases.filter((c) => c.dilation === 1).entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        const y = tf.conv2d(x, filter, c.stride, c.pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 3) as tf.Tensor4D;
+        return tf.conv2dTranspose(dy, filter, x.shape, c.stride, c.pad);
+      });
+    }
+  });
+
+  it('Conv2DBackpropFilter matches on random geometries (through tf.grad)', async () => {
+    for (const [i, c] of cases.filter((c) => c.dilation === 1).entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        const grads = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.stride, c.pad))));
+        return grads([x, filter]);
+      });
+    }
+  });
+
+  it('NCHW convolutions match', async () => {
+    await assertSameOnBothBackends('NCHW conv', () => {
+      const x = tf.randomNormal([2, 3, 9, 8], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const filter = tf.randomNormal([3, 3, 3, 5], 0, 1, 'float32', 2) as tf.Tensor4D;
+      return tf.conv2d(x, filter, 2, 'same', 'NCHW');
+    });
+  });
+
+  it('BatchMatMul matches for transposes, batches and broadcasting', async () => {
+    const rand = seededRandom(11);
+    for (let i = 0; i < 24; i++) {
+      const m = 1 + Math.floor(rand() * 40);
+      const k = 1 + Math.floor(rand() * 70);
+      const n = 1 + Math.floor(rand() * 40);
+      const transposeA = rand() < 0.5;
+      const transposeB = rand() < 0.5;
+      const batchA = [[], [3], [2, 3], [1]][i % 4];
+      const batchB = i % 8 === 7 ? [1] : batchA;
+      await assertSameOnBothBackends(`m${m} k${k} n${n} tA${transposeA} tB${transposeB} batch ${batchA}/${batchB}`, () => {
+        const a = tf.randomNormal([...batchA, ...(transposeA ? [k, m] : [m, k])], 0, 1, 'float32', i + 1);
+        const b = tf.randomNormal([...batchB, ...(transposeB ? [n, k] : [k, n])], 0, 1, 'float32', i + 100);
+        return tf.matMul(a, b, transposeA, transposeB);
+      });
+    }
+  });
+
+  it('_FusedMatMul matches with bias and activations', async () => {
+    const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
+    for (const [i, activation] of activations.entries()) {
+      await assertSameOnBothBackends(activation, () => {
+        const a = tf.randomNormal([17, 33], 0, 1, 'float32', i + 1);
+        const b = tf.randomNormal([33, 9], 0, 1, 'float32', i + 1);
+        const bias = tf.randomNormal([9], 0, 1, 'float32', i + 2);
+        const preluActivationWeights = activation === 'prelu' ? tf.fill([9], 0.1) : undefined;
+        return tf.fused.matMul({ a, b, bias, activation, preluActivationWeights, leakyreluAlpha: 0.1 });
+      });
+    }
+  });
+
+  it('gradients of a small conv net agree (tf.grads on native vs cpu)', async () => {
+    await assertSameOnBothBackends('conv net grads', () => {
+      const x = tf.randomNormal([4, 11, 11, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w1 = tf.randomNormal([3, 3, 3, 8], 0, 0.3, 'float32', 2);
+      const b1 = tf.randomNormal([8], 0, 0.1, 'float32', 3);
+      const w2 = tf.randomNormal([5, 5, 4, 8], 0, 0.3, 'float32', 4);
+      const dense = tf.randomNormal([11 * 11 * 8, 1], 0, 0.1, 'float32', 5);
+      const loss = (w1_: tf.Tensor, b1_: tf.Tensor, w2_: tf.Tensor, d_: tf.Tensor) => {
+        const h = tf.fused.conv2d({ x, filter: w1_ as tf.Tensor4D, strides: 1, pad: 'same', bias: b1_, activation: 'relu' });
+        const g = tf.conv2dTranspose(h, w2_ as tf.Tensor4D, [4, 25, 25, 4], 2, 'valid');
+        const p = tf.conv2d(g, w2_ as tf.Tensor4D, 2, 'valid');
+        const logits = tf.matMul(p.reshape([4, -1]), d_);
+        return tf.sigmoid(logits).sum();
+      };
+      return tf.grads(loss)([w1, b1, w2, dense]);
+    });
+  });
+
+  it('empty tensors fall back to tfjs and give empty results', async () => {
+    const [y] = await runOn('native', () => tf.conv2d(tf.zeros([0, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same'));
+    assert.equal(y.length, 0);
+  });
+});
