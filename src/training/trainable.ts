@@ -30,10 +30,15 @@ export function opSeed(rng: Rng): number {
   return rng.nextUint32() >>> 1;
 }
 
+/** Distribution of latent codes: N(0, I) or U(-1, 1) per coordinate. */
+export type LatentPrior = 'normal' | 'uniform';
+
 /** A model family the training loop can drive. */
 export interface Trainable {
   /** Length of the latent vector `sample` takes. */
   readonly latentSize: number;
+  /** The prior `sample`'s noise is drawn from (grids, `ganvae sample`, interpolation); absent means 'normal'. */
+  readonly prior?: LatentPrior;
   /** Number of classes `sample` can condition on (0: unconditional, labels are ignored). */
   readonly numClasses: number;
   /**
@@ -63,6 +68,11 @@ export interface Trainable {
 export interface TrainableKind<Schema extends z.ZodObject = z.ZodObject> {
   readonly kind: 'gan' | 'vae';
   readonly options: Schema;
+  /**
+   * Fills in choices left open (e.g. a preset's learning rate when none was given) so run.json
+   * records concrete values. Optional: without it the options are saved as given.
+   */
+  resolve?(options: z.infer<Schema>, data: DataShape): z.infer<Schema>;
   /** Builds a fresh model family from resolved options. */
   create(options: z.infer<Schema>, data: DataShape, rng: Rng): Trainable;
 }

@@ -1,0 +1,205 @@
+// DCGAN-style generator and discriminator (tfjs-layers, NHWC) from one options object each.
+// Presets (dcgan28, dcgan64, seed) live in presets.ts; build with `buildGenerator(spec, rng)`.
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Rng } from '../data/random.ts';
+import { opSeed } from '../training/trainable.ts';
+
+/** How class labels enter the networks: not at all, cGAN (G and D), or AC-GAN (G, plus an auxiliary head on D). */
+export type Conditioning = 'none' | 'cgan' | 'acgan';
+/** Weight initialisation: Glorot-uniform (Keras default) or N(0, 0.02) as in Radford et al. */
+export type WeightInit = 'glorot' | 'normal002';
+
+/** Everything that defines a generator; plain JSON (stored in run.json). */
+export interface GeneratorSpec {
+  /** [h, w, c] of the generated images. */
+  imageShape: [number, number, number];
+  latentSize: number;
+  /** Hidden Dense layers between the latent input and the projection (e.g. [128, 1024]); may be empty. */
+  denseUnits: number[];
+  /** Side of the square feature map the projection is reshaped to (7 for 28×28, 4 for 32/64). */
+  baseSize: number;
+  /** Channels of the reshaped map, then of each hidden ConvT layer; the last ConvT outputs c channels. */
+  filters: number[];
+  /** Stride of each ConvT layer, hidden ones then the output one: filters.length entries. */
+  strides: number[];
+  kernelSize: number;
+  /** Batch norm after the projection and each hidden ConvT; with it no layer carries a bias (as in both references). */
+  batchNorm: boolean;
+  activation: 'relu' | 'leakyRelu';
+  leakyAlpha: number;
+  init: WeightInit;
+  conditioning: Conditioning;
+  /** Number of classes when conditioning is not 'none'. */
+  numClasses: number;
+  /** Size of the learned label embedding concatenated with the latent vector. */
+  embeddingSize: number;
+}
+
+/** Everything that defines a discriminator (critic); plain JSON. */
+export interface DiscriminatorSpec {
+  imageShape: [number, number, number];
+  /** Channels of each stride-2 'same' convolution. */
+  filters: number[];
+  kernelSize: number;
+  /** Batch norm after every convolution but the first (as in Radford et al.); off for WGAN-GP. */
+  batchNorm: boolean;
+  leakyAlpha: number;
+  /** Dropout rate after each convolution's activation (0 = none). */
+  dropout: number;
+  init: WeightInit;
+  conditioning: Conditioning;
+  numClasses: number;
+  embeddingSize: number;
+}
+
+/** The sides of a generator's feature maps, from the base map through each ConvT layer. */
+export function generatorSides(spec: GeneratorSpec): number[] {
+  const sides = [spec.baseSize];
+  for (const stride of spec.strides) sides.push(sides[sides.length - 1] * stride);
+  return sides;
+}
+
+/** Throws an error naming the field when a generator spec cannot produce its image shape. */
+export function checkGeneratorSpec(spec: GeneratorSpec): void {
+  const [h, w] = spec.imageShape;
+  if (h !== w) throw new Error(`generator: images must be square, got ${h}x${w}`);
+  if (spec.strides.length !== spec.filters.length) {
+    throw new Error(`generator: strides (${spec.strides.length}) must have one entry per ConvT layer, as many as filters (${spec.filters.length})`);
+  }
+  const sides = generatorSides(spec);
+  if (sides[sides.length - 1] !== h) {
+    throw new Error(`generator: base ${spec.baseSize} with strides [${spec.strides}] gives ${sides.join('→')}, not the image size ${h}; ` +
+      'change baseSize or strides');
+  }
+  checkConditioning('generator', spec);
+}
+
+function checkConditioning(part: string, spec: { conditioning: Conditioning; numClasses: number }): void {
+  if (spec.conditioning !== 'none' && !(spec.numClasses >= 2)) {
+    throw new Error(`${part}: conditioning "${spec.conditioning}" needs a dataset with labels (2+ classes), got ${spec.numClasses}`);
+  }
+}
+
+function kernelInit(init: WeightInit, rng: Rng) {
+  const seed = opSeed(rng);
+  return init === 'glorot' ? tfl.initializers.glorotUniform({ seed }) : tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
+}
+
+/** Radford et al. draw BN's scale from N(1, 0.02); Keras starts it at 1. */
+function gammaInit(init: WeightInit, rng: Rng) {
+  return init === 'glorot' ? tfl.initializers.ones() : tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: opSeed(rng) });
+}
+
+function activation(kind: 'relu' | 'leakyRelu', alpha: number): tfl.layers.Layer {
+  return kind === 'relu' ? tfl.layers.reLU() : tfl.layers.leakyReLU({ alpha });
+}
+
+/** label [batch, 1] → embedding [batch, embeddingSize]. */
+function labelEmbedding(label: tfl.SymbolicTensor, numClasses: number, size: number, rng: Rng): tfl.SymbolicTensor {
+  const embedded = tfl.layers.embedding({
+    inputDim: numClasses, outputDim: size, embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: opSeed(rng) }),
+  }).apply(label) as tfl.SymbolicTensor;
+  return tfl.layers.flatten().apply(embedded) as tfl.SymbolicTensor;
+}
+
+/**
+ * Builds the generator with weights drawn from `rng`.
+ * Inputs: noise [batch, latentSize] (and, when conditional, label [batch, 1] holding class indices).
+ * Output: images [batch, h, w, c] in [-1, 1] (tanh).
+ */
+export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
+  checkGeneratorSpec(spec);
+  const [, , channels] = spec.imageShape;
+  const noise = tfl.input({ shape: [spec.latentSize], name: 'noise' });
+  const inputs = [noise];
+  let x: tfl.SymbolicTensor = noise;
+  if (spec.conditioning !== 'none') {
+    const label = tfl.input({ shape: [1], name: 'label' });
+    inputs.push(label);
+    const embedded = labelEmbedding(label, spec.numClasses, spec.embeddingSize, rng);
+    x = tfl.layers.concatenate().apply([noise, embedded]) as tfl.SymbolicTensor;
+  }
+  const normAct = (t: tfl.SymbolicTensor): tfl.SymbolicTensor => {
+    if (spec.batchNorm) t = tfl.layers.batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(t) as tfl.SymbolicTensor;
+    return activation(spec.activation, spec.leakyAlpha).apply(t) as tfl.SymbolicTensor;
+  };
+  for (const units of spec.denseUnits) {
+    x = normAct(tfl.layers.dense({ units, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor);
+  }
+  const [baseChannels] = spec.filters;
+  x = normAct(tfl.layers.dense({
+    units: spec.baseSize * spec.baseSize * baseChannels, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
+  }).apply(x) as tfl.SymbolicTensor);
+  x = tfl.layers.reshape({ targetShape: [spec.baseSize, spec.baseSize, baseChannels] }).apply(x) as tfl.SymbolicTensor;
+  spec.strides.forEach((stride, i) => {
+    const last = i === spec.strides.length - 1;
+    const conv = tfl.layers.conv2dTranspose({
+      filters: last ? channels : spec.filters[i + 1], kernelSize: spec.kernelSize, strides: stride, padding: 'same',
+      useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
+      activation: last ? 'tanh' : undefined,
+    });
+    x = conv.apply(x) as tfl.SymbolicTensor;
+    if (!last) x = normAct(x);
+  });
+  return tfl.model({ inputs, outputs: x, name: 'generator' });
+}
+
+/** Length of the discriminator's penultimate feature vector (what feature matching compares). */
+export function discriminatorFeatureSize(spec: DiscriminatorSpec): number {
+  let side = spec.imageShape[0];
+  for (let i = 0; i < spec.filters.length; i++) side = Math.ceil(side / 2);
+  return side * side * spec.filters[spec.filters.length - 1];
+}
+
+/**
+ * Builds the discriminator (critic) with weights drawn from `rng`.
+ * Inputs: images [batch, h, w, c] in [-1, 1] (and, for cGAN, label [batch, 1]).
+ * Outputs: [logit [batch, 1] (no sigmoid: the losses apply it), features [batch, F] (the flattened
+ * last convolution, for feature matching)] plus, for AC-GAN, class logits [batch, numClasses].
+ */
+export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.LayersModel {
+  checkConditioning('discriminator', spec);
+  const [h, w, c] = spec.imageShape;
+  const image = tfl.input({ shape: [h, w, c], name: 'image' });
+  const inputs = [image];
+  let x: tfl.SymbolicTensor = image;
+  if (spec.conditioning === 'cgan') {
+    // The label becomes one extra image channel (embedding → Dense(h·w) → reshape), as in the Keras cGAN example.
+    const label = tfl.input({ shape: [1], name: 'label' });
+    inputs.push(label);
+    const embedded = labelEmbedding(label, spec.numClasses, spec.embeddingSize, rng);
+    const plane = tfl.layers.dense({ units: h * w, kernelInitializer: kernelInit(spec.init, rng) }).apply(embedded) as tfl.SymbolicTensor;
+    const map = tfl.layers.reshape({ targetShape: [h, w, 1] }).apply(plane) as tfl.SymbolicTensor;
+    x = tfl.layers.concatenate().apply([image, map]) as tfl.SymbolicTensor;
+  }
+  spec.filters.forEach((filters, i) => {
+    const norm = spec.batchNorm && i > 0;
+    x = tfl.layers.conv2d({
+      filters, kernelSize: spec.kernelSize, strides: 2, padding: 'same', useBias: !norm, kernelInitializer: kernelInit(spec.init, rng),
+    }).apply(x) as tfl.SymbolicTensor;
+    if (norm) x = tfl.layers.batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.leakyReLU({ alpha: spec.leakyAlpha }).apply(x) as tfl.SymbolicTensor;
+    // Dropout's seed is replaced before every training step (see reseedDropout) so masks differ per step.
+    if (spec.dropout > 0) x = tfl.layers.dropout({ rate: spec.dropout, seed: opSeed(rng) }).apply(x) as tfl.SymbolicTensor;
+  });
+  const features = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+  const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor;
+  const outputs = [logit, features];
+  if (spec.conditioning === 'acgan') {
+    outputs.push(tfl.layers.dense({
+      units: spec.numClasses, kernelInitializer: kernelInit(spec.init, rng),
+    }).apply(features) as tfl.SymbolicTensor);
+  }
+  return tfl.model({ inputs, outputs, name: 'discriminator' });
+}
+
+/**
+ * Gives every Dropout layer of `model` a fresh seed from `rng`. tfjs reuses a Dropout layer's seed on
+ * every call (the same mask each step) and draws from Math.random without one, so seeded,
+ * reproducible training re-seeds before each step.
+ */
+export function reseedDropout(model: tfl.LayersModel, rng: Rng): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'Dropout') Reflect.set(layer, 'seed', opSeed(rng));
+  }
+}

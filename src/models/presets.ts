@@ -1,0 +1,136 @@
+// Named GAN architectures with their optimiser settings: dcgan28, dcgan64, seed, and a generic dcgan.
+// `ganPreset('dcgan28', [28, 28, 1], {})` → generator and discriminator specs for buildGenerator/buildDiscriminator.
+import type { Conditioning, DiscriminatorSpec, GeneratorSpec } from './dcgan.ts';
+
+export const GAN_PRESETS = ['dcgan28', 'dcgan64', 'seed', 'dcgan'] as const;
+export type GanPresetName = (typeof GAN_PRESETS)[number];
+
+/** Adam's settings. */
+export interface AdamSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+}
+
+/** A resolved preset: both networks and the optimiser the reference used (the same for G and D). */
+export interface GanArchitecture {
+  generator: GeneratorSpec;
+  discriminator: DiscriminatorSpec;
+  adam: AdamSettings;
+}
+
+/** What a user may change on top of a preset; undefined keeps the preset's choice. */
+export interface GanPresetOverrides {
+  latentSize?: number;
+  /** Base channel count: the layer widths are multiples of it (64 in every preset). */
+  width?: number;
+  /** Batch norm in both networks (the discriminator never normalises its first layer). */
+  batchNorm?: boolean;
+  /** Discriminator dropout rate. */
+  dropout?: number;
+  conditioning?: Conditioning;
+  numClasses?: number;
+}
+
+const EMBEDDING_SIZE = 50;
+
+/** Powers of two times `width`, widest first: widths(64, 3) = [256, 128, 64]. */
+function halving(width: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => width * 2 ** (count - 1 - i));
+}
+
+function requireSize(name: string, size: number, allowed: number[]): void {
+  if (!allowed.includes(size)) {
+    throw new Error(`--preset ${name} is for ${allowed.map((s) => `${s}x${s}`).join(' or ')} images, but the dataset's are ${size}x${size}; ` +
+      `use --preset ${size === 28 ? 'dcgan28' : size === 64 ? 'dcgan64' : 'dcgan'} (or resize the data)`);
+  }
+}
+
+/**
+ * Resolves a preset for images of `imageShape` [h, w, c]:
+ * - `dcgan28`: the TensorFlow DCGAN tutorial (28×28). G: Dense(7·7·256, no bias)-BN-LReLU → reshape →
+ *   ConvT(128, 5, s1)-BN-LReLU → ConvT(64, 5, s2)-BN-LReLU → ConvT(c, 5, s2)-tanh; D: Conv(64, 5, s2)-LReLU-Dropout(0.3)
+ *   → Conv(128, 5, s2)-LReLU-Dropout(0.3) → Flatten → Dense(1). Adam 1e-4. (Benchmark W1 is this with dropout 0.)
+ * - `dcgan64`: Radford et al. as in pytorch/examples dcgan (64×64): nz 100, ngf = ndf = 64, kernel 4, BN, ReLU in G,
+ *   LReLU(0.2) in D, N(0, 0.02) init, Adam 2e-4 β1 0.5. PyTorch's first ConvT (4×4 kernel on a 1×1 input) is the
+ *   Dense → reshape(4, 4, 512) here, and D's last 4×4 valid Conv is Flatten → Dense(1): the same functions.
+ * - `seed`: G: Dense 128 → Dense 1024 → Dense 7·7·256 → reshape → ConvT 128 (5, s2) → ConvT 64 (5, s2) → ConvT c (5, s2)
+ *   tanh, ReLU between; D: Conv 32/64/128 (5, s2, LReLU 0.2) → Flatten → Dense 1 (the design's sigmoid is inside the
+ *   loss). As written it makes 56×56 images. For other sizes: when the side is a multiple of 8 the base map is side/8
+ *   with three stride-2 ConvTs (56 → 7, 32 → 4, 64 → 8); otherwise the base is side/4 and the last ConvT has stride 1
+ *   (28: 7 → 14 → 28 → 28).
+ * - `dcgan`: a generic DCGAN for 28, 32 or 64: base 7 (28) or 4, one stride-2 ConvT(5) per doubling, BN, ReLU/LReLU(0.2),
+ *   N(0, 0.02) init, Adam 2e-4 β1 0.5.
+ */
+export function ganPreset(name: GanPresetName, imageShape: [number, number, number], overrides: GanPresetOverrides = {}): GanArchitecture {
+  const [size, sizeW] = imageShape;
+  if (size !== sizeW) throw new Error(`GAN presets need square images, the dataset's are ${size}x${sizeW}`);
+  const width = overrides.width ?? 64;
+  const common = {
+    imageShape,
+    conditioning: overrides.conditioning ?? 'none',
+    numClasses: overrides.numClasses ?? 0,
+    embeddingSize: EMBEDDING_SIZE,
+  };
+  let arch: GanArchitecture;
+  switch (name) {
+    case 'dcgan28': {
+      requireSize(name, size, [28]);
+      // Keras's LeakyReLU default slope is 0.3, which the tutorial keeps.
+      arch = {
+        generator: {
+          ...common, latentSize: 100, denseUnits: [], baseSize: 7, filters: halving(width, 3), strides: [1, 2, 2], kernelSize: 5,
+          batchNorm: true, activation: 'leakyRelu', leakyAlpha: 0.3, init: 'glorot',
+        },
+        discriminator: { ...common, filters: [width, 2 * width], kernelSize: 5, batchNorm: false, leakyAlpha: 0.3, dropout: 0.3, init: 'glorot' },
+        adam: { learningRate: 1e-4, beta1: 0.9, beta2: 0.999 },
+      };
+      break;
+    }
+    case 'dcgan64': {
+      requireSize(name, size, [64]);
+      arch = {
+        generator: {
+          ...common, latentSize: 100, denseUnits: [], baseSize: 4, filters: halving(width, 4), strides: [2, 2, 2, 2], kernelSize: 4,
+          batchNorm: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
+        },
+        discriminator: { ...common, filters: halving(width, 4).reverse(), kernelSize: 4, batchNorm: true, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
+        adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+      };
+      break;
+    }
+    case 'seed': {
+      const threeDoublings = size % 8 === 0;
+      if (!threeDoublings && size % 4 !== 0) throw new Error(`--preset seed needs an image side divisible by 4, got ${size}`);
+      arch = {
+        generator: {
+          ...common, latentSize: 100, denseUnits: [128, 1024], baseSize: threeDoublings ? size / 8 : size / 4, filters: halving(width, 3),
+          strides: threeDoublings ? [2, 2, 2] : [2, 2, 1], kernelSize: 5, batchNorm: false, activation: 'relu', leakyAlpha: 0.2, init: 'glorot',
+        },
+        discriminator: { ...common, filters: halving(width / 2, 3).reverse(), kernelSize: 5, batchNorm: false, leakyAlpha: 0.2, dropout: 0, init: 'glorot' },
+        adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+      };
+      break;
+    }
+    case 'dcgan': {
+      requireSize(name, size, [28, 32, 64]);
+      const doublings = size === 28 ? 2 : Math.log2(size / 4);
+      arch = {
+        generator: {
+          ...common, latentSize: 100, denseUnits: [], baseSize: size === 28 ? 7 : 4, filters: halving(width, doublings),
+          strides: new Array<number>(doublings).fill(2), kernelSize: 5, batchNorm: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
+        },
+        discriminator: { ...common, filters: halving(width, doublings).reverse(), kernelSize: 5, batchNorm: true, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
+        adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+      };
+      break;
+    }
+  }
+  if (overrides.latentSize !== undefined) arch.generator.latentSize = overrides.latentSize;
+  if (overrides.batchNorm !== undefined) {
+    arch.generator.batchNorm = overrides.batchNorm;
+    arch.discriminator.batchNorm = overrides.batchNorm;
+  }
+  if (overrides.dropout !== undefined) arch.discriminator.dropout = overrides.dropout;
+  return arch;
+}
