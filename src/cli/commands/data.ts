@@ -1,0 +1,127 @@
+// `ganvae data info|download`: inspect a data source (counts, shape, classes, pixel statistics,
+// a sample grid) or fetch a dataset from its authors' host with checksum verification.
+import { DOWNLOADABLE, type DownloadableName } from '../../data/catalog.ts';
+import { DataError } from '../../data/errors.ts';
+import { downloadDataset } from '../../data/download.ts';
+import { imageGrid } from '../../data/imageGrid.ts';
+import { writePng } from '../../data/imageCodec.ts';
+import { loadDataset, SOURCE_NAMES } from '../../data/sources.ts';
+import { classCounts, pixelStats } from '../../data/stats.ts';
+import { takeRows } from '../../data/dataset.ts';
+import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+
+const help = `usage: ganvae data info [SOURCE] [options]
+       ganvae data download <${DOWNLOADABLE.join('|')}> --dir DIR [--base-url URL]
+
+SOURCE is ${SOURCE_NAMES.join(', ')} or folder:<dir> (default fashion-mnist).
+
+info options:
+  --data-dir DIR      folder with the source's files (mnist, cifar10; overrides Debian's for fashion-mnist)
+  --size N            folder images: resize and centre-crop to N x N (default 64)
+  --channels 1|3      folder images: grey or RGB (default 3)
+  --strict            folder images: fail on unusable files instead of skipping them
+  --out FILE.png      write a grid of the first training images
+  --grid N            images in that grid (default 64)
+  --no-cache          decode again instead of using .cache/ganvae-data
+  --json              print the summary as JSON
+
+download options:
+  --dir DIR           where to write the files (created if missing)
+  --base-url URL      fetch from this mirror instead of the dataset authors' host`;
+
+const flags = {
+  'data-dir': { type: 'string' },
+  size: { type: 'string' },
+  channels: { type: 'string' },
+  strict: { type: 'boolean' },
+  out: { type: 'string' },
+  grid: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  json: { type: 'boolean' },
+  dir: { type: 'string' },
+  'base-url': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseFlags<typeof flags>>['values'];
+
+async function info(source: string, values: Values): Promise<number> {
+  const channels = numberFlag('channels', values.channels, 3, 1, 3);
+  if (channels !== 1 && channels !== 3) throw new CliError(`--channels must be 1 or 3, got ${channels}`);
+  const { train, test } = await loadDataset(source, {
+    dataDir: values['data-dir'],
+    size: numberFlag('size', values.size, 64, 1, 4096),
+    channels,
+    strict: values.strict,
+    cacheDir: values['no-cache'] ? false : undefined,
+    onWarning: (message) => console.warn(`ganvae data: warning: ${message}`),
+  });
+  const stats = pixelStats(train);
+  const counts = classCounts(train);
+  const summary = {
+    source,
+    train: train.count,
+    test: test.count,
+    shape: [train.height, train.width, train.channels],
+    classes: train.classNames?.map((name, i) => ({ name, train: counts[i] ?? 0 })) ?? null,
+    pixels: stats,
+    grid: null as string | null,
+  };
+  if (values.out) {
+    const n = Math.min(train.count, numberFlag('grid', values.grid, 64, 1, 10_000));
+    const sample = takeRows(train, Int32Array.from({ length: n }, (_, i) => i));
+    writePng(values.out, imageGrid({ data: sample.images, shape: [n, train.height, train.width, train.channels] }));
+    summary.grid = values.out;
+  }
+  if (values.json) {
+    console.log(JSON.stringify(summary, null, 2));
+    return 0;
+  }
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(4)).join(' ');
+  console.log(`source   ${source}`);
+  console.log(`train    ${train.count} images`);
+  console.log(`test     ${test.count} images`);
+  console.log(`shape    ${train.height}x${train.width}x${train.channels} (uint8)`);
+  if (summary.classes) console.log(`classes  ${summary.classes.length}: ${summary.classes.map((c) => `${c.name} (${c.train})`).join(', ')}`);
+  else console.log('classes  none (unlabelled)');
+  console.log(`pixels   mean ${fmt(stats.mean)}  std ${fmt(stats.std)}  (train, per channel, in [0, 1])`);
+  if (summary.grid) console.log(`grid     ${summary.grid}`);
+  return 0;
+}
+
+async function download(name: string | undefined, values: Values): Promise<number> {
+  if (!name || !(DOWNLOADABLE as readonly string[]).includes(name)) {
+    throw new CliError(`download needs a dataset name: ${DOWNLOADABLE.join(', ')}${name ? ` (got "${name}")` : ''}`);
+  }
+  if (!values.dir) throw new CliError('download needs --dir DIR, the folder to write into');
+  if (values['base-url'] && !/^https?:\/\//.test(values['base-url'])) throw new CliError(`--base-url must be an http(s) URL, got "${values['base-url']}"`);
+  await downloadDataset(name as DownloadableName, {
+    dir: values.dir,
+    baseUrl: values['base-url'],
+    onProgress: (message) => console.log(message),
+  });
+  console.log(`${name} is ready in ${values.dir}`);
+  return 0;
+}
+
+export const command: Command = {
+  name: 'data',
+  summary: 'inspect a data source or download a dataset',
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, flags, true);
+    const [sub, arg, ...extra] = positionals;
+    if (values.help || !sub) {
+      console.log(help);
+      return values.help ? 0 : 2;
+    }
+    if (extra.length) throw new CliError(`unexpected arguments: ${extra.join(' ')}`);
+    try {
+      if (sub === 'info') return await info(arg ?? 'fashion-mnist', values);
+      if (sub === 'download') return await download(arg, values);
+    } catch (err) {
+      // Data problems are the user's to fix: a clean message; a failed download is a failed job (1).
+      if (err instanceof DataError) throw new CliError(err.message, sub === 'download' ? 1 : 2);
+      throw err;
+    }
+    throw new CliError(`unknown data subcommand "${sub}"; use info or download`);
+  },
+};

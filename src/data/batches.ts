@@ -1,0 +1,133 @@
+// The batch pipeline: seeded shuffling per epoch, batching, scaling uint8 pixels to [-1, 1] or
+// [0, 1], seeded Bernoulli binarisation (dynamic or fixed), labels as ints and one-hot.
+// Batches are plain Float32Arrays; `batchTensors` (tensors.ts) wraps them without copying.
+import type { Dataset } from './dataset.ts';
+import { DataError } from './errors.ts';
+import { mixSeed, permutation, Rng } from './random.ts';
+
+/** Value range of pixels in a batch: [-1, 1] for tanh generators, [0, 1] for Bernoulli VAEs. */
+export type PixelRange = '[-1,1]' | '[0,1]';
+
+export interface BatchOptions {
+  /** Images per batch. */
+  batchSize: number;
+  /** Drives shuffling and binarisation: the same seed gives the same batches, epoch by epoch. Default 0. */
+  seed?: number;
+  /** Shuffle each epoch (seeded by seed and epoch). Default true. */
+  shuffle?: boolean;
+  /** Default '[-1,1]'. */
+  range?: PixelRange;
+  /** 'dynamic': a fresh Bernoulli(pixel/255) draw each batch; 'fixed': one seeded draw kept for every epoch. Default 'none'. */
+  binarize?: 'none' | 'dynamic' | 'fixed';
+  /** Drop the last, smaller batch of an epoch (constant batch shapes). Default false. */
+  dropLast?: boolean;
+  /** Also give labels one-hot. Default false. */
+  oneHot?: boolean;
+}
+
+/** One batch; the arrays are fresh, so a tensor may take them over. */
+export interface Batch {
+  /** float32 pixels [batch, h, w, c] in the requested range. */
+  images: Float32Array;
+  shape: [number, number, number, number];
+  /** Class indices [batch], when the dataset has labels. */
+  labels?: Int32Array;
+  /** One-hot labels [batch, classes], when asked for. */
+  oneHot?: Float32Array;
+  classCount?: number;
+  /** The dataset rows in this batch [batch]. */
+  indices: Int32Array;
+  epoch: number;
+  index: number;
+}
+
+/** Iterates a dataset in batches, epoch after epoch, reproducibly from a seed. */
+export interface Batcher {
+  batchesPerEpoch: number;
+  /** Batch `index` of `epoch`: random access, so a resumed run continues mid-epoch exactly. */
+  batch(epoch: number, index: number): Batch;
+  /** The batches of `epoch` from batch `from` (default 0). */
+  epoch(epoch: number, from?: number): Generator<Batch>;
+}
+
+/** Lookup from a uint8 value (or 0/1 after binarising) to its float in `range`. */
+function scaleTable(range: PixelRange, binary: boolean): Float32Array {
+  const top = binary ? 1 : 255;
+  const table = new Float32Array(top + 1);
+  for (let v = 0; v <= top; v++) table[v] = range === '[0,1]' ? v / top : (2 * v) / top - 1;
+  return table;
+}
+
+/** One seeded Bernoulli(value/255) draw per pixel, compared in integers (p scaled to 2^32). */
+function binarizeInto(out: Uint8Array, pixels: Uint8Array, rng: Rng): void {
+  for (let i = 0; i < pixels.length; i++) out[i] = rng.nextUint32() < pixels[i] * (4294967296 / 255) ? 1 : 0;
+}
+
+function largestLabel(labels: ArrayLike<number> | undefined): number {
+  let largest = -1;
+  for (let i = 0; i < (labels?.length ?? 0); i++) largest = Math.max(largest, labels![i]);
+  return largest;
+}
+
+/** A batcher over `dataset` (uint8 NHWC) giving float32 [batch, h, w, c] batches. */
+export function createBatcher(dataset: Dataset, options: BatchOptions): Batcher {
+  const { batchSize, seed = 0, shuffle = true, range = '[-1,1]', binarize = 'none', dropLast = false, oneHot = false } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataError(`batch size must be a positive integer, got ${batchSize}`);
+  if (dataset.count === 0) throw new DataError(`dataset ${dataset.name} has no images`);
+  if (dropLast && dataset.count < batchSize) {
+    throw new DataError(`dataset ${dataset.name} has ${dataset.count} images, fewer than one batch of ${batchSize}`);
+  }
+  const classCount = dataset.classNames?.length ?? largestLabel(dataset.labels) + 1;
+  if (oneHot && !dataset.labels) throw new DataError(`dataset ${dataset.name} has no labels to one-hot encode`);
+
+  const rowSize = dataset.height * dataset.width * dataset.channels;
+  const table = scaleTable(range, binarize !== 'none');
+  const batchesPerEpoch = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
+  let fixedBinary: Uint8Array | undefined;
+  let order: { epoch: number; rows: Int32Array } | undefined;
+
+  const rowsOf = (epoch: number): Int32Array => {
+    if (order?.epoch !== epoch) {
+      const rows = shuffle ? permutation(dataset.count, new Rng(mixSeed(seed, epoch))) : Int32Array.from({ length: dataset.count }, (_, i) => i);
+      order = { epoch, rows };
+    }
+    return order.rows;
+  };
+
+  const batch = (epoch: number, index: number): Batch => {
+    if (!(index >= 0 && index < batchesPerEpoch)) throw new RangeError(`batch ${index} is outside 0..${batchesPerEpoch - 1}`);
+    const indices = rowsOf(epoch).slice(index * batchSize, Math.min((index + 1) * batchSize, dataset.count));
+    const size = indices.length;
+    if (binarize === 'fixed' && !fixedBinary) {
+      fixedBinary = new Uint8Array(dataset.images.length);
+      binarizeInto(fixedBinary, dataset.images, new Rng(mixSeed(seed, 0xb1a7)));
+    }
+    const source = fixedBinary ?? dataset.images;
+    const rows = new Uint8Array(size * rowSize);
+    for (let i = 0; i < size; i++) rows.set(source.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
+    // Seeded by (seed, epoch, batch) so a resumed run draws exactly what the first run drew.
+    if (binarize === 'dynamic') binarizeInto(rows, rows, new Rng(mixSeed(seed, epoch, index, 0xd1a)));
+    const images = new Float32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) images[i] = table[rows[i]];
+    const result: Batch = { images, shape: [size, dataset.height, dataset.width, dataset.channels], indices, epoch, index };
+    if (dataset.labels) {
+      const labels = new Int32Array(size);
+      for (let i = 0; i < size; i++) labels[i] = dataset.labels[indices[i]];
+      result.labels = labels;
+      result.classCount = classCount;
+      if (oneHot) {
+        result.oneHot = new Float32Array(size * classCount);
+        for (let i = 0; i < size; i++) result.oneHot[i * classCount + labels[i]] = 1;
+      }
+    }
+    return result;
+  };
+
+  return {
+    batchesPerEpoch,
+    batch,
+    *epoch(epoch: number, from = 0) {
+      for (let index = from; index < batchesPerEpoch; index++) yield batch(epoch, index);
+    },
+  };
+}

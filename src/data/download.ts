@@ -1,0 +1,144 @@
+// `ganvae data download`: fetches a dataset's files from its authors' host, checks each against the
+// published MD5, and writes it atomically (temporary file, then rename). CIFAR-10's archive is
+// unpacked after its check. A failed or mismatched download leaves nothing behind.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, DOWNLOADS, type DownloadableName, type DownloadSpec } from './catalog.ts';
+import { DataError } from './errors.ts';
+import { writeFileAtomic } from './imageCodec.ts';
+import { readTarEntries } from './tar.ts';
+
+export interface DownloadOptions {
+  /** Folder to write into (created when missing). */
+  dir: string;
+  /** Replaces the canonical host, e.g. a mirror; files are fetched from `${baseUrl}/${name}`. */
+  baseUrl?: string;
+  /** Give up when no bytes arrive for this long. Default 60 000 ms. */
+  idleTimeoutMs?: number;
+  /** Receives one line per file. */
+  onProgress?: (message: string) => void;
+}
+
+const md5Of = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+
+/** Why a fetch failed, from undici's error and its cause. */
+function reason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
+/** Streams `url` into `temp` while hashing; returns the MD5. Aborts after `idleTimeoutMs` without data. */
+async function fetchToFile(url: string, temp: string, idleTimeoutMs: number): Promise<{ md5: string; bytes: number }> {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), idleTimeoutMs);
+  const hash = createHash('md5');
+  let bytes = 0;
+  let expected: number | null = null;
+  const file = await open(temp, 'w');
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok || !response.body) throw new DataError(`download of ${url} failed: HTTP ${response.status} ${response.statusText}`);
+    const length = response.headers.get('content-length');
+    expected = length === null ? null : Number(length);
+    const reader = response.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      const chunk = read.value;
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), idleTimeoutMs);
+      hash.update(chunk);
+      await file.write(chunk);
+      bytes += chunk.byteLength;
+    }
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    const why = controller.signal.aborted ? `no data for ${idleTimeoutMs / 1000} s` : reason(err);
+    throw new DataError(`download of ${url} failed after ${bytes}${expected === null ? '' : ` of ${expected}`} bytes: ${why}`);
+  } finally {
+    clearTimeout(timer);
+    await file.close();
+  }
+  if (expected !== null && bytes !== expected) {
+    throw new DataError(`download of ${url} failed: the connection closed after ${bytes} of ${expected} bytes`);
+  }
+  return { md5: hash.digest('hex'), bytes };
+}
+
+/** Whether `path` exists with the expected MD5 (so a second download skips it). */
+function alreadyThere(path: string, md5: string): boolean {
+  try {
+    return md5Of(readFileSync(path)) === md5;
+  } catch {
+    return false;
+  }
+}
+
+/** Downloads every file of `spec` into `options.dir`, checked against its MD5; returns their paths. */
+export async function downloadFiles(spec: DownloadSpec, options: DownloadOptions): Promise<string[]> {
+  const base = (options.baseUrl ?? spec.baseUrl).replace(/\/*$/, '/');
+  try {
+    mkdirSync(options.dir, { recursive: true });
+  } catch (err) {
+    throw new DataError(`cannot create ${options.dir}: ${(err as NodeJS.ErrnoException).code}`);
+  }
+  const paths: string[] = [];
+  for (const { name, md5 } of spec.files) {
+    const path = join(options.dir, name);
+    paths.push(path);
+    if (alreadyThere(path, md5)) {
+      options.onProgress?.(`${name}: already present, MD5 ok`);
+      continue;
+    }
+    const url = `${base}${name}`;
+    const temp = `${path}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      const got = await fetchToFile(url, temp, options.idleTimeoutMs ?? 60_000);
+      if (got.md5 !== md5) {
+        throw new DataError(`${url}: MD5 ${got.md5} does not match the published ${md5}; the file was not kept (a bad mirror or a corrupted transfer)`);
+      }
+      renameSync(temp, path);
+      options.onProgress?.(`${name}: ${(got.bytes / 1e6).toFixed(1)} MB, MD5 ok`);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+  }
+  return paths;
+}
+
+/** Unpacks CIFAR-10's data_batch_*.bin, test_batch.bin and batches.meta.txt from its archive into `dir`. */
+export function extractCifarArchive(archive: string, dir: string): string[] {
+  let entries;
+  try {
+    entries = readTarEntries(gunzipSync(readFileSync(archive), { maxOutputLength: 2 ** 29 }));
+  } catch (err) {
+    throw new DataError(`${archive}: not a readable CIFAR-10 archive (${(err as Error).message})`);
+  }
+  const wanted = new Set([...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE, 'batches.meta.txt']);
+  const written: string[] = [];
+  for (const entry of entries) {
+    const name = basename(entry.name);
+    if (!wanted.delete(name)) continue;
+    const path = join(dir, name);
+    writeFileAtomic(path, entry.data);
+    written.push(path);
+  }
+  const missing = [...wanted].filter((name) => name !== 'batches.meta.txt');
+  if (missing.length) throw new DataError(`${archive}: the archive lacks ${missing.join(', ')}`);
+  return written;
+}
+
+/** Downloads a named dataset into `options.dir` (CIFAR-10 is unpacked and its archive removed). */
+export async function downloadDataset(name: DownloadableName, options: DownloadOptions): Promise<string[]> {
+  const batches = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((f) => join(options.dir, f));
+  if (name === 'cifar10' && batches.every((path) => existsSync(path))) {
+    options.onProgress?.(`CIFAR-10 batches already unpacked in ${options.dir}`);
+    return batches;
+  }
+  const paths = await downloadFiles(DOWNLOADS[name], options);
+  if (name !== 'cifar10') return paths;
+  const written = extractCifarArchive(paths[0], options.dir);
+  rmSync(paths[0]);
+  return written;
+}

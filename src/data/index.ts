@@ -1,0 +1,14 @@
+// The public API of ganvae's data layer: sources, the batch pipeline, image I/O and grids.
+export { type Dataset, type DatasetSplits, splitDataset, takeRows } from './dataset.ts';
+export { loadDataset, type LoadOptions, SOURCE_NAMES } from './sources.ts';
+export { type FolderOptions } from './folder.ts';
+export { type Batch, type Batcher, type BatchOptions, createBatcher, type PixelRange } from './batches.ts';
+export { batchTensors, type BatchTensors } from './tensors.ts';
+export { decodeImage, encodePng, type RawImage, writePng } from './imageCodec.ts';
+export { readImageHeader, type ImageHeader } from './imageHeader.ts';
+export { type GridOptions, imageGrid, type ImageBatch } from './imageGrid.ts';
+export { mixSeed, permutation, Rng, shuffleInPlace } from './random.ts';
+export { classCounts, pixelStats, type PixelStats } from './stats.ts';
+export { DOWNLOADABLE, DOWNLOADS, type DownloadableName } from './catalog.ts';
+export { downloadDataset, type DownloadOptions } from './download.ts';
+export { DataError } from './errors.ts';
