@@ -1,0 +1,256 @@
+// The GAN as a model family of the shared training loop: its options (the `ganvae train gan` flags)
+// and a Trainable whose step is n discriminator steps then one generator step, with the chosen loss.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { z } from 'zod';
+import { Rng } from '../data/random.ts';
+import { buildDiscriminator, buildGenerator, reseedDropout } from '../models/dcgan.ts';
+import { GAN_PRESETS, ganPreset, type GanArchitecture } from '../models/presets.ts';
+import {
+  classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, isCrossEntropyLoss, isWassersteinLoss,
+  type GanLoss,
+} from './gan-losses.ts';
+import { opSeed, type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
+
+
+/** `ganvae train gan` options; each is a --kebab-case flag. Unset optional ones take the preset's or the loss's value. */
+export const ganOptions = z.strictObject({
+  preset: z.enum(GAN_PRESETS).default('dcgan28').describe('architecture: dcgan28 (TF tutorial, W1), dcgan64 (Radford et al., W3), seed, dcgan (generic 28/32/64)'),
+  loss: z.enum(GAN_LOSSES).default('ns').describe('minimax, ns (non-saturating), lsgan, hinge, wgan (weight clipping), wgan-gp'),
+  latentSize: z.number().int().positive().optional().describe('size of z (presets: 100)'),
+  width: z.number().int().positive().optional().describe('base channel count; layer widths are multiples of it (presets: 64)'),
+  batchNorm: z.boolean().optional().describe('batch norm in G and D (default: the preset\'s; always off in D for wgan-gp)'),
+  dropout: z.number().min(0).max(0.9).optional().describe('discriminator dropout rate (dcgan28: 0.3, others 0)'),
+  learningRate: z.number().positive().optional().describe('Adam learning rate for G and D (preset\'s; wgan-gp 1e-4, wgan 5e-5)'),
+  beta1: z.number().min(0).max(1).optional().describe('Adam β1 (preset\'s; wgan-gp 0)'),
+  beta2: z.number().min(0).max(1).optional().describe('Adam β2 (0.999; wgan-gp 0.9)'),
+  dSteps: z.number().int().min(1).optional().describe('discriminator (critic) steps per generator step (n_critic; wgan/wgan-gp 5, else 1)'),
+  gpWeight: z.number().min(0).default(10).describe('λ of the WGAN-GP gradient penalty'),
+  clip: z.number().positive().default(0.01).describe('WGAN weight clipping bound c: critic weights stay in [-c, c]'),
+  labelSmoothing: z.number().min(0).max(0.5).default(0).describe('one-sided label smoothing s: real target 1 - s (minimax, ns, lsgan)'),
+  featureMatching: z.boolean().default(false).describe('train G to match the mean of D\'s penultimate features (Salimans et al.)'),
+  ema: z.boolean().default(true).describe('keep an exponential moving average of G\'s weights and sample from it'),
+  emaDecay: z.number().min(0).max(1).default(0.999).describe('EMA decay (warmed up as min(decay, (1+t)/(10+t)))'),
+  prior: z.enum(['normal', 'uniform']).default('normal').describe('latent prior: N(0, 1) or U(-1, 1)'),
+  conditional: z.enum(['none', 'cgan', 'acgan']).default('none').describe('class conditioning: cgan (label into G and D) or acgan (label into G, class head on D)'),
+});
+export type GanOptions = z.infer<typeof ganOptions>;
+
+/** `options` with every choice a preset or loss leaves open filled in; errors name the option that does not fit. */
+export function resolveGanOptions(options: GanOptions, data: DataShape): GanOptions {
+  if (options.conditional !== 'none' && data.numClasses < 2) {
+    throw new Error(`--conditional ${options.conditional} needs a labelled dataset, but this one has ${data.numClasses} classes`);
+  }
+  if (options.labelSmoothing > 0 && !(isCrossEntropyLoss(options.loss) || options.loss === 'lsgan')) {
+    throw new Error(`--label-smoothing applies to minimax, ns and lsgan losses, not --loss ${options.loss}`);
+  }
+  if (options.loss === 'wgan-gp' && options.batchNorm === true) {
+    throw new Error('--batch-norm true cannot be used with --loss wgan-gp: the gradient penalty is per image, batch norm mixes images');
+  }
+  const arch = ganPreset(options.preset, data.shape, presetOverrides(options, data));
+  const wasserstein = isWassersteinLoss(options.loss);
+  const lossAdam = options.loss === 'wgan-gp' ? { learningRate: 1e-4, beta1: 0, beta2: 0.9 }
+    : options.loss === 'wgan' ? { ...arch.adam, learningRate: 5e-5 } : arch.adam;
+  return {
+    ...options,
+    latentSize: arch.generator.latentSize,
+    width: options.width ?? 64,
+    dropout: arch.discriminator.dropout,
+    learningRate: options.learningRate ?? lossAdam.learningRate,
+    beta1: options.beta1 ?? lossAdam.beta1,
+    beta2: options.beta2 ?? lossAdam.beta2,
+    dSteps: options.dSteps ?? (wasserstein ? 5 : 1),
+  };
+}
+
+function presetOverrides(options: GanOptions, data: DataShape) {
+  return {
+    latentSize: options.latentSize, width: options.width, batchNorm: options.batchNorm, dropout: options.dropout,
+    conditioning: options.conditional, numClasses: options.conditional === 'none' ? 0 : data.numClasses,
+  };
+}
+
+/** The networks `options` describe for `data` (WGAN-GP's critic without batch norm). */
+export function ganArchitecture(options: GanOptions, data: DataShape): GanArchitecture {
+  const arch = ganPreset(options.preset, data.shape, presetOverrides(options, data));
+  if (options.loss === 'wgan-gp') arch.discriminator.batchNorm = false;
+  return arch;
+}
+
+/** A GAN with its two Adam optimisers (and the EMA generator), driven by the shared loop. */
+export class GanTrainable implements Trainable {
+  readonly latentSize: number;
+  readonly numClasses: number;
+  readonly prior: LatentPrior;
+  readonly generator: LayersModel;
+  readonly discriminator: LayersModel;
+  /** EMA copy of the generator, used by `sample` (absent with --ema false). */
+  readonly generatorEma?: LayersModel;
+  private readonly gOptimizer: tf.AdamOptimizer;
+  private readonly dOptimizer: tf.AdamOptimizer;
+  private readonly loss: GanLoss;
+
+  /** `options` must be resolved (resolveGanOptions). Weights are drawn from `rng`. */
+  constructor(private readonly options: GanOptions, data: DataShape, rng: Rng) {
+    const arch = ganArchitecture(options, data);
+    this.loss = options.loss;
+    this.latentSize = arch.generator.latentSize;
+    this.numClasses = options.conditional === 'none' ? 0 : data.numClasses;
+    this.prior = options.prior;
+    this.generator = buildGenerator(arch.generator, rng);
+    this.discriminator = buildDiscriminator(arch.discriminator, rng);
+    if (options.ema) {
+      // Its initial weights are overwritten by G's, so it draws from its own generator, not the run's.
+      this.generatorEma = buildGenerator(arch.generator, new Rng(0));
+      this.generatorEma.setWeights(this.generator.getWeights());
+    }
+    const adam = () => tf.train.adam(options.learningRate, options.beta1, options.beta2);
+    this.gOptimizer = adam();
+    this.dOptimizer = adam();
+  }
+
+  /** n_critic discriminator steps, then one generator step and the EMA update. */
+  trainStep(batch: Batch, rng: Rng): StepLosses {
+    let dLosses: StepLosses = {};
+    for (let i = 0; i < (this.options.dSteps ?? 1); i++) {
+      tf.dispose(dLosses);
+      dLosses = this.discriminatorStep(batch, rng);
+    }
+    const gLosses = this.generatorStep(batch, rng);
+    if (this.generatorEma) this.updateEma();
+    return { ...dLosses, ...gLosses };
+  }
+
+  /** noise [n, latentSize] (+ labels [n] when conditional) → images [n, h, w, c] in [-1, 1], EMA weights when kept. */
+  sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const inputs = this.generatorInputs(noise, labels ?? tf.zeros([noise.shape[0]], 'int32'));
+      return (this.generatorEma ?? this.generator).apply(inputs, { training: false }) as tf.Tensor4D;
+    });
+  }
+
+  models(): Record<string, LayersModel> {
+    return {
+      generator: this.generator,
+      ...(this.generatorEma ? { 'generator-ema': this.generatorEma } : {}),
+      discriminator: this.discriminator,
+    };
+  }
+
+  optimizers(): Record<string, tf.Optimizer> {
+    return { generator: this.gOptimizer, discriminator: this.dOptimizer };
+  }
+
+  dispose(): void {
+    for (const model of Object.values(this.models())) model.dispose();
+    this.gOptimizer.dispose();
+    this.dOptimizer.dispose();
+  }
+
+  private noise(n: number, rng: Rng): tf.Tensor2D {
+    return this.prior === 'uniform'
+      ? tf.randomUniform([n, this.latentSize], -1, 1, 'float32', opSeed(rng))
+      : tf.randomNormal([n, this.latentSize], 0, 1, 'float32', opSeed(rng));
+  }
+
+  /** Uniform class labels [n] int32 for fake images. */
+  private fakeLabels(n: number, rng: Rng): tf.Tensor1D {
+    return tf.tidy(() => tf.cast(tf.floor(tf.randomUniform([n], 0, this.numClasses - 1e-3, 'float32', opSeed(rng))), 'int32') as tf.Tensor1D);
+  }
+
+  /** The generator's inputs: noise, plus labels as [n, 1] for its embedding when conditional. */
+  private generatorInputs(noise: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor[] {
+    return this.numClasses ? [noise, tf.reshape(tf.cast(labels, 'float32'), [-1, 1])] : [noise];
+  }
+
+  /** D's outputs in training mode: [logit [n, 1], features [n, F], class logits [n, K] (AC-GAN)]. */
+  private discriminate(images: tf.Tensor4D, labels: tf.Tensor1D | undefined): tf.Tensor[] {
+    const inputs = this.options.conditional === 'cgan' ? [images, tf.reshape(tf.cast(labels!, 'float32'), [-1, 1])] : images;
+    return this.discriminator.apply(inputs, { training: true }) as tf.Tensor[];
+  }
+
+  private discriminatorStep(batch: Batch, rng: Rng): StepLosses {
+    return tf.tidy(() => {
+      const n = batch.images.shape[0];
+      reseedDropout(this.discriminator, rng);
+      const fakeLabels = this.numClasses ? this.fakeLabels(n, rng) : undefined;
+      const fake = this.generator.apply(this.generatorInputs(this.noise(n, rng), fakeLabels!), { training: true }) as tf.Tensor4D;
+      const gpSeed = opSeed(rng);
+      const parts: StepLosses = {};
+      const variables = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => {
+        const [realLogit, , realClasses] = this.discriminate(batch.images, batch.labels);
+        const [fakeLogit, , fakeClasses] = this.discriminate(fake, fakeLabels);
+        let total = discriminatorLoss(this.loss, realLogit, fakeLogit, 1 - this.options.labelSmoothing);
+        parts.dAdversarial = tf.keep(total);
+        if (this.loss === 'wgan-gp') {
+          const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
+          parts.gradientPenalty = tf.keep(gradientPenalty(critic, batch.images, fake, this.options.gpWeight, gpSeed));
+          total = tf.add(total, parts.gradientPenalty);
+        }
+        if (this.options.conditional === 'acgan') {
+          parts.dClass = tf.keep(tf.add(classLoss(realClasses as tf.Tensor2D, batch.labels!, this.numClasses),
+            classLoss(fakeClasses as tf.Tensor2D, fakeLabels!, this.numClasses)));
+          total = tf.add(total, parts.dClass);
+        }
+        return total;
+      }, variables);
+      this.dOptimizer.applyGradients(grads as Record<string, tf.Variable>);
+      if (this.loss === 'wgan') {
+        const c = this.options.clip;
+        for (const v of variables) v.assign(tf.clipByValue(v, -c, c));
+      }
+      return { dLoss: value, ...parts };
+    });
+  }
+
+  private generatorStep(batch: Batch, rng: Rng): StepLosses {
+    return tf.tidy(() => {
+      const n = batch.images.shape[0];
+      reseedDropout(this.discriminator, rng);
+      const fakeLabels = this.numClasses ? this.fakeLabels(n, rng) : undefined;
+      const noise = this.noise(n, rng);
+      const parts: StepLosses = {};
+      const variables = this.generator.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => {
+        const fake = this.generator.apply(this.generatorInputs(noise, fakeLabels!), { training: true }) as tf.Tensor4D;
+        const [fakeLogit, fakeFeatures, fakeClasses] = this.discriminate(fake, fakeLabels);
+        let total: tf.Scalar;
+        if (this.options.featureMatching) {
+          // Real features do not depend on G's weights, so no gradient flows through them.
+          const realFeatures = this.discriminate(batch.images, batch.labels)[1];
+          total = featureMatchingLoss(realFeatures as tf.Tensor2D, fakeFeatures as tf.Tensor2D);
+        } else {
+          total = generatorLoss(this.loss, fakeLogit);
+        }
+        if (this.options.conditional === 'acgan') {
+          parts.gClass = tf.keep(classLoss(fakeClasses as tf.Tensor2D, fakeLabels!, this.numClasses));
+          total = tf.add(total, parts.gClass);
+        }
+        return total;
+      }, variables);
+      this.gOptimizer.applyGradients(grads as Record<string, tf.Variable>);
+      return { gLoss: value, ...parts };
+    });
+  }
+
+  /** ema ← d·ema + (1 − d)·G for every weight (batch-norm statistics too), d warmed up over the first steps. */
+  private updateEma(): void {
+    const t = this.gOptimizer.iterations;
+    const decay = Math.min(this.options.emaDecay, (1 + t) / (10 + t));
+    tf.tidy(() => {
+      const source = this.generator.weights;
+      this.generatorEma!.weights.forEach((ema, i) => {
+        ema.write(tf.add(tf.mul(ema.read(), decay), tf.mul(source[i].read(), 1 - decay)));
+      });
+    });
+  }
+}
+
+/** The GAN family for `ganvae train gan`. */
+export const ganKind: TrainableKind<typeof ganOptions> = {
+  kind: 'gan',
+  options: ganOptions,
+  resolve: resolveGanOptions,
+  create: (options, data, rng) => new GanTrainable(resolveGanOptions(options, data), data, rng),
+};
