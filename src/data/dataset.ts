@@ -57,12 +57,15 @@ export function takeRows(dataset: Dataset, indices: ArrayLike<number>, name = da
   return { ...dataset, name, images, labels, count: indices.length };
 }
 
-/** Splits `dataset` into train and test with a seeded shuffle; the test split gets `testCount` images. */
+/**
+ * Splits `dataset` into train and test by a seeded draw of `testCount` test images; both splits
+ * keep the original order of their images.
+ */
 export function splitDataset(dataset: Dataset, testCount: number, seed: number): DatasetSplits {
   const order = permutation(dataset.count, new Rng(seed));
   return {
-    train: takeRows(dataset, order.subarray(testCount)),
-    test: takeRows(dataset, order.subarray(0, testCount)),
+    train: takeRows(dataset, order.subarray(testCount).sort()),
+    test: takeRows(dataset, order.subarray(0, testCount).sort()),
   };
 }
 

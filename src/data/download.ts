@@ -27,7 +27,8 @@ const md5Of = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex
 /** Why a fetch failed, from undici's error and its cause. */
 function reason(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
+  if (!cause) return (err as Error).message;
+  return [cause.message, cause.code && `(${cause.code})`].filter(Boolean).join(' ');
 }
 
 /** Streams `url` into `temp` while hashing; returns the MD5. Aborts after `idleTimeoutMs` without data. */

@@ -20,7 +20,7 @@ info options:
   --size N            folder images: resize and centre-crop to N x N (default 64)
   --channels 1|3      folder images: grey or RGB (default 3)
   --strict            folder images: fail on unusable files instead of skipping them
-  --out FILE.png      write a grid of the first training images
+  --out FILE.png      write a grid of training images (spread over the split)
   --grid N            images in that grid (default 64)
   --no-cache          decode again instead of using .cache/ganvae-data
   --json              print the summary as JSON
@@ -68,7 +68,8 @@ async function info(source: string, values: Values): Promise<number> {
   };
   if (values.out) {
     const n = Math.min(train.count, numberFlag('grid', values.grid, 64, 1, 10_000));
-    const sample = takeRows(train, Int32Array.from({ length: n }, (_, i) => i));
+    // Spread over the whole split, so sources stored class by class still show every class.
+    const sample = takeRows(train, Int32Array.from({ length: n }, (_, i) => Math.floor((i * train.count) / n)));
     writePng(values.out, imageGrid({ data: sample.images, shape: [n, train.height, train.width, train.channels] }));
     summary.grid = values.out;
   }
