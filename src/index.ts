@@ -1,0 +1,2 @@
+// ganvae's public API: re-exports only; each area's own index says what it offers.
+export * from './data/index.ts';
