@@ -50,17 +50,22 @@ export interface Batcher {
   epoch(epoch: number, from?: number): Generator<Batch>;
 }
 
-/** Lookup from a uint8 value (or 0/1 after binarising) to its float in `range`. */
-function scaleTable(range: PixelRange, binary: boolean): Float32Array {
+/** value = byte * scale + offset maps 0..top (255, or 1 after binarising) onto `range`. */
+function affineFor(range: PixelRange, binary: boolean): { scale: number; offset: number } {
   const top = binary ? 1 : 255;
-  const table = new Float32Array(top + 1);
-  for (let v = 0; v <= top; v++) table[v] = range === '[0,1]' ? v / top : (2 * v) / top - 1;
-  return table;
+  return range === '[0,1]' ? { scale: 1 / top, offset: 0 } : { scale: 2 / top, offset: -1 };
 }
 
-/** One seeded Bernoulli(value/255) draw per pixel, compared in integers (p scaled to 2^32). */
+/** P(1) of a pixel value, scaled to 16 bits: round(v / 255 * 65536), so 0 never and 255 always gives 1. */
+const BERNOULLI_THRESHOLD = Int32Array.from({ length: 256 }, (_, v) => Math.round((v / 255) * 65536));
+
+/** One seeded Bernoulli(value/255) draw per pixel; each 32-bit draw serves two pixels (16 bits each). */
 function binarizeInto(out: Uint8Array, pixels: Uint8Array, rng: Rng): void {
-  for (let i = 0; i < pixels.length; i++) out[i] = rng.nextUint32() < pixels[i] * (4294967296 / 255) ? 1 : 0;
+  for (let i = 0; i < pixels.length; i += 2) {
+    const r = rng.nextUint32();
+    out[i] = (r & 0xffff) < BERNOULLI_THRESHOLD[pixels[i]] ? 1 : 0;
+    if (i + 1 < pixels.length) out[i + 1] = r >>> 16 < BERNOULLI_THRESHOLD[pixels[i + 1]] ? 1 : 0;
+  }
 }
 
 function largestLabel(labels: ArrayLike<number> | undefined): number {
@@ -81,7 +86,7 @@ export function createBatcher(dataset: Dataset, options: BatchOptions): Batcher 
   if (oneHot && !dataset.labels) throw new DataError(`dataset ${dataset.name} has no labels to one-hot encode`);
 
   const rowSize = dataset.height * dataset.width * dataset.channels;
-  const table = scaleTable(range, binarize !== 'none');
+  const { scale, offset } = affineFor(range, binarize !== 'none');
   const batchesPerEpoch = dropLast ? Math.floor(dataset.count / batchSize) : Math.ceil(dataset.count / batchSize);
   let fixedBinary: Uint8Array | undefined;
   let order: { epoch: number; rows: Int32Array } | undefined;
@@ -103,12 +108,21 @@ export function createBatcher(dataset: Dataset, options: BatchOptions): Batcher 
       binarizeInto(fixedBinary, dataset.images, new Rng(mixSeed(seed, 0xb1a7)));
     }
     const source = fixedBinary ?? dataset.images;
-    const rows = new Uint8Array(size * rowSize);
-    for (let i = 0; i < size; i++) rows.set(source.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
-    // Seeded by (seed, epoch, batch) so a resumed run draws exactly what the first run drew.
-    if (binarize === 'dynamic') binarizeInto(rows, rows, new Rng(mixSeed(seed, epoch, index, 0xd1a)));
-    const images = new Float32Array(rows.length);
-    for (let i = 0; i < rows.length; i++) images[i] = table[rows[i]];
+    // Dynamic draws happen on a gathered copy with an Rng seeded by (seed, epoch, batch), so a
+    // resumed run draws exactly what the first run drew.
+    let drawn: Uint8Array | null = null;
+    if (binarize === 'dynamic') {
+      drawn = new Uint8Array(size * rowSize);
+      for (let i = 0; i < size; i++) drawn.set(source.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
+      binarizeInto(drawn, drawn, new Rng(mixSeed(seed, epoch, index, 0xd1a)));
+    }
+    const pixels = drawn ?? source;
+    const images = new Float32Array(size * rowSize);
+    for (let i = 0; i < size; i++) {
+      const from = (drawn ? i : indices[i]) * rowSize;
+      const to = i * rowSize;
+      for (let j = 0; j < rowSize; j++) images[to + j] = pixels[from + j] * scale + offset;
+    }
     const result: Batch = { images, shape: [size, dataset.height, dataset.width, dataset.channels], indices, epoch, index };
     if (dataset.labels) {
       const labels = new Int32Array(size);
