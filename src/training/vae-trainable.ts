@@ -1,0 +1,134 @@
+// The VAE as a model family of the shared training loop: its options (the `ganvae train vae` flags),
+// the architecture they resolve to, and a Trainable whose step minimises the β-weighted negative ELBO.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { z } from 'zod';
+import { buildVae, decode, disposeVae, type Vae, type VaeArchitecture } from '../models/vae.ts';
+import { decoderMeanImage } from '../models/vae-likelihood.ts';
+import { VAE_PRESETS, vaePreset } from '../models/vae-presets.ts';
+import { klWeightAt, vaeLoss } from './vae-objective.ts';
+import type { Rng } from '../data/random.ts';
+import { opSeed, type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
+
+/** `ganvae train vae` options; each is a --kebab-case flag. */
+export const vaeOptions = z.strictObject({
+  preset: z.enum(VAE_PRESETS).default('vae28').describe('architecture: vae28 (benchmark W2) or seed (design document)'),
+  latentDim: z.number().int().positive().optional().describe('size of z (presets: vae28 16, seed 128)'),
+  likelihood: z.enum(['bernoulli', 'gaussian']).default('bernoulli').describe('decoder distribution p(x|z)'),
+  gaussianScale: z.enum(['fixed', 'global', 'per-pixel']).default('fixed').describe('Gaussian σ: fixed, or learned globally / per pixel'),
+  gaussianSigma: z.number().positive().default(0.1).describe('Gaussian σ (fixed), or its starting value (learned)'),
+  beta: z.number().min(0).default(1).describe('weight of the KL term (β-VAE; 1 = the ELBO)'),
+  klWarmupSteps: z.number().int().min(0).default(0).describe('steps over which the KL weight rises linearly from 0 to β'),
+  conditional: z.boolean().default(false).describe('condition encoder and decoder on the one-hot class label'),
+  binarize: z.enum(['dynamic', 'none']).optional()
+    .describe('dynamic: each batch re-binarised as Bernoulli(pixel) draws (default for bernoulli; none for gaussian)'),
+  learningRate: z.number().positive().default(1e-3).describe('Adam learning rate'),
+});
+export type VaeOptions = z.infer<typeof vaeOptions>;
+
+/** The architecture `options` describe for images of `data`; errors name the option that does not fit. */
+export function vaeArchitecture(options: VaeOptions, data: DataShape): VaeArchitecture {
+  if (options.conditional && data.numClasses < 2) {
+    throw new Error(`--conditional needs a labelled dataset, but this one has ${data.numClasses} classes`);
+  }
+  const overrides: Partial<VaeArchitecture> = {
+    numClasses: options.conditional ? data.numClasses : 0,
+    likelihood: options.likelihood,
+    gaussianScale: options.gaussianScale,
+    gaussianSigma: options.gaussianSigma,
+  };
+  if (options.latentDim !== undefined) overrides.latentDim = options.latentDim;
+  return vaePreset(options.preset, data.shape, overrides);
+}
+
+/** `options` with the preset's latent size and the likelihood's binarisation filled in, for run.json. */
+export function resolveVaeOptions(options: VaeOptions, data: DataShape): VaeOptions {
+  return {
+    ...options,
+    latentDim: vaeArchitecture(options, data).latentDim,
+    binarize: binarization(options),
+  };
+}
+
+/** The training-data binarisation `options` ask for: dynamic by default for Bernoulli, none for Gaussian. */
+export function binarization(options: VaeOptions): 'dynamic' | 'none' {
+  return options.binarize ?? (options.likelihood === 'bernoulli' ? 'dynamic' : 'none');
+}
+
+/** Maps loop images [batch, h, w, c] in [-1, 1] to [0, 1] (clipped: (x + 1) / 2 can round just outside). */
+export function toUnitInterval(images: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.clipByValue(tf.mul(tf.add(images, 1), 0.5) as tf.Tensor4D, 0, 1));
+}
+
+/** One binarisation of x [batch, h, w, c] in [0, 1]: each pixel 1 with probability x, from `seed`. */
+export function binarize(x: tf.Tensor4D, seed: number): tf.Tensor4D {
+  return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', seed), x) as tf.Tensor4D, 'float32'));
+}
+
+/** A VAE with its Adam optimiser, driven by the shared loop. */
+export class VaeTrainable implements Trainable {
+  readonly latentSize: number;
+  readonly numClasses: number;
+  private readonly optimizer: tf.AdamOptimizer;
+  private readonly variables: tf.Variable[];
+  private readonly binarizeDynamically: boolean;
+
+  constructor(readonly vae: Vae, readonly options: VaeOptions) {
+    this.latentSize = vae.architecture.latentDim;
+    this.numClasses = vae.architecture.numClasses;
+    this.optimizer = tf.train.adam(options.learningRate);
+    this.binarizeDynamically = binarization(options) === 'dynamic';
+    this.variables = [...vae.encoder.trainableWeights, ...vae.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  }
+
+  /**
+   * One Adam step on the negative ELBO of `batch`. The KL warm-up reads the step from the optimiser's
+   * iteration count, which checkpoints restore, so a resumed run continues the same schedule.
+   * Returns `loss`, `reconstruction`, `kl` (nats per image) and `klWeight`.
+   */
+  trainStep(batch: Batch, rng: Rng): StepLosses {
+    const klWeight = klWeightAt(this.optimizer.iterations, { beta: this.options.beta, warmupSteps: this.options.klWarmupSteps });
+    // Draw both seeds every step so the RNG stream does not depend on the options.
+    const binarizeSeed = opSeed(rng);
+    const noiseSeed = opSeed(rng);
+    return tf.tidy(() => {
+      const unit = toUnitInterval(batch.images);
+      const x = this.binarizeDynamically ? binarize(unit, binarizeSeed) : unit;
+      let terms: { reconstruction: tf.Scalar; kl: tf.Scalar } | undefined;
+      const loss = this.optimizer.minimize(() => {
+        const result = vaeLoss(this.vae, x, batch.labels, klWeight, noiseSeed);
+        terms = { reconstruction: tf.keep(result.reconstruction), kl: tf.keep(result.kl) };
+        return result.loss;
+      }, true, this.variables) as tf.Scalar;
+      return { loss, reconstruction: terms!.reconstruction, kl: terms!.kl, klWeight: tf.scalar(klWeight) };
+    });
+  }
+
+  /** Decoder mean images: noise [n, latent] (labels [n] if conditional) → [n, h, w, c] in [-1, 1]. */
+  sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D {
+    return tf.tidy(() => tf.sub(tf.mul(decoderMeanImage(this.vae.architecture, decode(this.vae, noise, labels)), 2), 1));
+  }
+
+  models(): Record<string, LayersModel> {
+    return { encoder: this.vae.encoder, decoder: this.vae.decoder };
+  }
+
+  optimizers(): Record<string, tf.Optimizer> {
+    return { vae: this.optimizer };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    disposeVae(this.vae);
+  }
+}
+
+/** `ganvae train vae`: the options schema and the factory the loop calls. */
+export const vaeKind: TrainableKind<typeof vaeOptions> = {
+  kind: 'vae',
+  options: vaeOptions,
+  resolve: resolveVaeOptions,
+  create(options: VaeOptions, data: DataShape, rng: Rng): Trainable {
+    return new VaeTrainable(buildVae(vaeArchitecture(options, data), opSeed(rng)), options);
+  },
+};
