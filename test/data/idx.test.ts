@@ -2,11 +2,12 @@
 // DataError naming the file and the problem; Fashion-MNIST and mnist-10k load with their real counts.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FASHION_MNIST_SYSTEM_DIR } from '../../src/data/catalog.ts';
 import { DataError } from '../../src/data/errors.ts';
+import { readMaybeGzipped } from '../../src/data/gzip.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { pixelStats } from '../../src/data/stats.ts';
 import { idxBytes, put, randomBytesSeeded, tempFolder, writeIdxSet } from './fixtures.ts';
@@ -81,11 +82,14 @@ describe('bad IDX files give clear errors', () => {
     it(name, () => assertBadFile(file, bytes, pattern));
   }
 
+  it('refuses a gzip file that inflates past the size cap without allocating the rest', () => {
+    const path = put(join(freshDir(), 'bomb.gz'), gzipSync(new Uint8Array(4 * 2 ** 20)));
+    assert.throws(() => readMaybeGzipped(path, 2 ** 20), /bomb\.gz decompresses to more than 1048576 bytes; refusing it/);
+  });
+
   it('missing file names the folder and the download command', async () => {
     const dir = freshDir();
     writeIdxSet(dir);
-    writeFileSync(join(dir, 'keep'), '');
-    const { rmSync } = await import('node:fs');
     rmSync(join(dir, 't10k-labels-idx1-ubyte'));
     await assert.rejects(loadDataset('mnist', { dataDir: dir, cacheDir: false }), /no t10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte\.gz in .*ganvae data download mnist/);
   });

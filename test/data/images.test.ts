@@ -76,6 +76,10 @@ describe('headers are checked before decoding', () => {
     })(), /bad: corrupt PNG \(/],
     ['a zero-size PNG', pngClaiming(0, 5), /bad: corrupt PNG \(size 0x5\)/],
     ['a JPEG cut before its frame header', jpegBytes(smoothImage(8, 8, 3), 8, 8).subarray(0, 30), /bad: corrupt or truncated JPEG/],
+    ['a JPEG cut inside its image data', (() => {
+      const jpeg = jpegBytes(smoothImage(64, 64, 3), 64, 64);
+      return jpeg.subarray(0, Math.floor(jpeg.length * 0.7));
+    })(), /bad: corrupt JPEG \(/],
   ];
   for (const [name, bytes, pattern] of corrupt) {
     it(`names the file for ${name}`, () => {
