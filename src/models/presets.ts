@@ -46,6 +46,16 @@ function requireSize(name: string, size: number, allowed: number[]): void {
   }
 }
 
+/** Halvings from `size` down to a base side of at most 7 (at least one); errors when a halving is not exact. */
+function genericDoublings(size: number): number {
+  let doublings = 1;
+  while (size / 2 ** doublings > 7) doublings++;
+  if (!Number.isInteger(size / 2 ** doublings)) {
+    throw new Error(`--preset dcgan needs an image side that halves ${doublings} times to an integer of at most 7 (28, 32, 64...), got ${size}`);
+  }
+  return doublings;
+}
+
 /**
  * Resolves a preset for images of `imageShape` [h, w, c]:
  * - `dcgan28`: the TensorFlow DCGAN tutorial (28×28). G: Dense(7·7·256, no bias)-BN-LReLU → reshape →
@@ -59,8 +69,8 @@ function requireSize(name: string, size: number, allowed: number[]): void {
  *   loss). As written it makes 56×56 images. For other sizes: when the side is a multiple of 8 the base map is side/8
  *   with three stride-2 ConvTs (56 → 7, 32 → 4, 64 → 8); otherwise the base is side/4 and the last ConvT has stride 1
  *   (28: 7 → 14 → 28 → 28).
- * - `dcgan`: a generic DCGAN for 28, 32 or 64: base 7 (28) or 4, one stride-2 ConvT(5) per doubling, BN, ReLU/LReLU(0.2),
- *   N(0, 0.02) init, Adam 2e-4 β1 0.5.
+ * - `dcgan`: a generic DCGAN for any side that halves to at most 7 (28 → 7, 32 → 4, 64 → 4, 8 → 4): one stride-2
+ *   ConvT(5) per doubling, BN, ReLU/LReLU(0.2), N(0, 0.02) init, Adam 2e-4 β1 0.5.
  */
 export function ganPreset(name: GanPresetName, imageShape: [number, number, number], overrides: GanPresetOverrides = {}): GanArchitecture {
   const [size, sizeW] = imageShape;
@@ -113,11 +123,10 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
       break;
     }
     case 'dcgan': {
-      requireSize(name, size, [28, 32, 64]);
-      const doublings = size === 28 ? 2 : Math.log2(size / 4);
+      const doublings = genericDoublings(size);
       arch = {
         generator: {
-          ...common, latentSize: 100, denseUnits: [], baseSize: size === 28 ? 7 : 4, filters: halving(width, doublings),
+          ...common, latentSize: 100, denseUnits: [], baseSize: size / 2 ** doublings, filters: halving(width, doublings),
           strides: new Array<number>(doublings).fill(2), kernelSize: 5, batchNorm: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
         },
         discriminator: { ...common, filters: halving(width, doublings).reverse(), kernelSize: 5, batchNorm: true, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },

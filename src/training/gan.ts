@@ -182,7 +182,8 @@ export class GanTrainable implements Trainable {
         const [realLogit, , realClasses] = this.discriminate(batch.images, batch.labels);
         const [fakeLogit, , fakeClasses] = this.discriminate(fake, fakeLabels);
         let total = discriminatorLoss(this.loss, realLogit, fakeLogit, 1 - this.options.labelSmoothing);
-        parts.dAdversarial = tf.keep(total);
+        // Reported apart from dLoss only when other terms join it.
+        if (this.loss === 'wgan-gp' || this.options.conditional === 'acgan') parts.dAdversarial = tf.keep(total);
         if (this.loss === 'wgan-gp') {
           const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
           parts.gradientPenalty = tf.keep(gradientPenalty(critic, batch.images, fake, this.options.gpWeight, gpSeed));

@@ -1,0 +1,153 @@
+// Checkpoints: every model's weights, every optimiser's state, the step, the RNG state and the config,
+// written so that a crash at any moment leaves the previous checkpoint whole. Layout of one checkpoint:
+//   checkpoints/step-00001000/{state.json, models/<part>/{model.json, weights.bin}, optimizers/<name>.{json,bin}}
+//   checkpoints/latest -> step-00001000      (a symlink; replacing it by rename is the commit point)
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { loadLayersModel, saveLayersModel } from '../metrics/layers-model-files.ts';
+import type { Trainable } from './trainable.ts';
+import { RUN_FORMAT_VERSION, runPaths } from './run-folder.ts';
+
+/** What a checkpoint records besides tensors. */
+export interface CheckpointState {
+  formatVersion: number;
+  /** Training steps completed. */
+  step: number;
+  /** State of the run's training RNG (src/data/random.ts Rng.state). */
+  rng: number;
+  /** The resolved run configuration. */
+  config: Record<string, unknown>;
+  savedAt: string;
+}
+
+/** Optimiser variables tfjs's getWeights leaves out but a bit-exact resume needs (Adam's β powers). */
+const EXTRA_OPTIMIZER_VARIABLES = ['accBeta1', 'accBeta2'];
+
+async function saveOptimizer(optimizer: tf.Optimizer, dir: string, name: string): Promise<void> {
+  const weights = await optimizer.getWeights();
+  const extras = EXTRA_OPTIMIZER_VARIABLES.filter((key) => Reflect.get(optimizer, key) instanceof tf.Tensor)
+    .map((key) => ({ name: `__${key}`, tensor: Reflect.get(optimizer, key) as tf.Tensor }));
+  const { data, specs } = await tf.io.encodeWeights([...weights, ...extras]);
+  // getWeights builds the iteration count as a new scalar; the rest are the optimiser's live variables.
+  weights.filter((w) => w.name === 'iter').forEach((w) => w.tensor.dispose());
+  writeFileSync(join(dir, `${name}.bin`), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ className: optimizer.getClassName(), specs }));
+}
+
+async function restoreOptimizer(optimizer: tf.Optimizer, dir: string, name: string): Promise<void> {
+  const jsonPath = join(dir, `${name}.json`);
+  const { className, specs } = JSON.parse(readFileSync(jsonPath, 'utf8')) as { className: string; specs: tf.io.WeightsManifestEntry[] };
+  if (className !== optimizer.getClassName()) {
+    throw new Error(`${jsonPath} holds ${className} state, but the run's optimiser "${name}" is ${optimizer.getClassName()}`);
+  }
+  const bytes = readFileSync(join(dir, `${name}.bin`));
+  const tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
+  const regular = specs.filter((s) => !s.name.startsWith('__')).map((s) => ({ name: s.name, tensor: tensors[s.name] }));
+  await optimizer.setWeights(regular);
+  for (const key of EXTRA_OPTIMIZER_VARIABLES) {
+    const saved = tensors[`__${key}`];
+    const variable = Reflect.get(optimizer, key);
+    if (saved && variable instanceof tf.Variable) variable.assign(saved);
+  }
+  // setWeights made variables of its own from these.
+  tf.dispose(Object.values(tensors));
+}
+
+/** fsyncs every file and folder under `path` (and `path` itself), so a rename after it publishes durable data. */
+function fsyncTree(path: string): void {
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) fsyncTree(join(path, entry));
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function stepName(step: number): string {
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+/**
+ * Writes a checkpoint of `trainable` at `state.step` into the run folder `runDir`: into a temporary folder,
+ * fsynced, renamed to step-N, then `latest` re-pointed by an atomic symlink rename. Older checkpoints
+ * and leftovers of interrupted writes are removed afterwards. Returns the checkpoint's folder.
+ */
+export async function writeCheckpoint(runDir: string, trainable: Trainable, state: Omit<CheckpointState, 'formatVersion' | 'savedAt'>): Promise<string> {
+  const root = runPaths(runDir).checkpoints;
+  mkdirSync(root, { recursive: true });
+  const temp = join(root, `.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(join(temp, 'optimizers'), { recursive: true });
+  for (const [part, model] of Object.entries(trainable.models())) await saveLayersModel(model, join(temp, 'models', part));
+  for (const [name, optimizer] of Object.entries(trainable.optimizers())) await saveOptimizer(optimizer, join(temp, 'optimizers'), name);
+  const full: CheckpointState = { formatVersion: RUN_FORMAT_VERSION, ...state, savedAt: new Date().toISOString() };
+  writeFileSync(join(temp, 'state.json'), `${JSON.stringify(full, null, 2)}\n`);
+  fsyncTree(temp);
+  const name = stepName(state.step);
+  const final = join(root, name);
+  rmSync(final, { recursive: true, force: true });
+  renameSync(temp, final);
+  const link = join(root, `.latest-${process.pid}`);
+  rmSync(link, { force: true });
+  symlinkSync(name, link);
+  renameSync(link, join(root, 'latest'));
+  fsyncTree(root);
+  for (const entry of readdirSync(root)) {
+    if (entry !== name && entry !== 'latest') rmSync(join(root, entry), { recursive: true, force: true });
+  }
+  return final;
+}
+
+/** The folder `checkpoints/latest` points to, or null when the run has no complete checkpoint. */
+export function latestCheckpoint(runDir: string): string | null {
+  const { checkpoints, latestCheckpoint: link } = runPaths(runDir);
+  try {
+    const target = join(checkpoints, readlinkSync(link));
+    return existsSync(join(target, 'state.json')) ? target : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a checkpoint's state.json, checking its format version. */
+export function readCheckpointState(dir: string): CheckpointState {
+  const path = join(dir, 'state.json');
+  const state = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
+  if (state.formatVersion !== RUN_FORMAT_VERSION) {
+    throw new Error(`${path} has format version ${state.formatVersion}, but this ganvae reads ${RUN_FORMAT_VERSION}`);
+  }
+  return state;
+}
+
+/** Copies the weights saved in the Layers-format folder `dir` into `model` (same architecture), by position. */
+export async function loadWeightsInto(model: LayersModel, dir: string): Promise<void> {
+  const saved = await loadLayersModel(dir);
+  try {
+    const source = saved.getWeights();
+    const target = model.weights;
+    if (source.length !== target.length) {
+      throw new Error(`${dir} holds ${source.length} weights, the model "${model.name}" has ${target.length}: the architecture differs`);
+    }
+    target.forEach((weight, i) => {
+      if (weight.shape.join() !== source[i].shape.join()) {
+        throw new Error(`${dir}: weight ${i} (${weight.originalName}) has shape [${source[i].shape}], the model expects [${weight.shape}]`);
+      }
+    });
+    model.setWeights(source);
+  } finally {
+    saved.dispose();
+  }
+}
+
+/**
+ * Restores `trainable`'s models and optimisers from the checkpoint folder `dir` (from latestCheckpoint)
+ * and returns its state; the trainable must have been built from the same configuration.
+ */
+export async function restoreCheckpoint(dir: string, trainable: Trainable): Promise<CheckpointState> {
+  const state = readCheckpointState(dir);
+  for (const [part, model] of Object.entries(trainable.models())) await loadWeightsInto(model, join(dir, 'models', part));
+  for (const [name, optimizer] of Object.entries(trainable.optimizers())) await restoreOptimizer(optimizer, join(dir, 'optimizers'), name);
+  return state;
+}

@@ -1,0 +1,39 @@
+// Opens a finished (or interrupted) run folder for sampling: rebuilds its model family from run.json and
+// loads the weights of model/ (or, when a run was killed before writing it, of its latest checkpoint).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../data/random.ts';
+import { latestCheckpoint, loadWeightsInto } from './checkpoint.ts';
+import { loadFamily } from './families.ts';
+import { readRunInfo, runPaths, type RunInfo } from './run-folder.ts';
+import type { DataShape, Trainable } from './trainable.ts';
+
+export interface OpenRun {
+  info: RunInfo;
+  trainable: Trainable;
+  data: DataShape;
+  /** The folder the weights came from. */
+  weightsFrom: string;
+}
+
+/** Rebuilds the run in `runDir` with its trained weights; the caller disposes `trainable`. */
+export async function openRun(runDir: string): Promise<OpenRun> {
+  const info = readRunInfo(runDir);
+  if (info.kind === 'classifier') throw new Error(`${runDir} is a classifier run; it has no generator to sample from`);
+  const family = await loadFamily(info.kind);
+  const data: DataShape = { shape: info.dataset.shape, numClasses: info.dataset.classes.length };
+  const options = Object.fromEntries(Object.keys(family.options.shape).filter((k) => k in info.config).map((k) => [k, info.config[k]]));
+  // Architecture from the saved options; the init draws are overwritten by the trained weights.
+  const trainable = family.create(family.options.parse(options), data, new Rng(0));
+  const paths = runPaths(runDir);
+  const checkpoint = latestCheckpoint(runDir);
+  const weightsFrom = existsSync(paths.model) ? paths.model : checkpoint ? join(checkpoint, 'models') : null;
+  try {
+    if (!weightsFrom) throw new Error(`${runDir} has neither model/ nor a checkpoint yet; wait for its first checkpoint`);
+    for (const [part, model] of Object.entries(trainable.models())) await loadWeightsInto(model, join(weightsFrom, part));
+  } catch (err) {
+    trainable.dispose();
+    throw err;
+  }
+  return { info, trainable, data, weightsFrom };
+}
