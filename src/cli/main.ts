@@ -5,6 +5,7 @@ import { CliError, type Command } from './command.ts';
 /** Subcommands, loaded on demand so `ganvae doctor` does not pay for tfjs-layers or image codecs. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   doctor: () => import('./commands/doctor.ts'),
+  train: () => import('./commands/train.ts'),
   data: () => import('./commands/data.ts'),
 };
 
