@@ -5,6 +5,11 @@
       "sources": [
         "src/addon.cc",
         "src/common.cc",
+        "src/shape.cc",
+        "src/kernels/binary.cc",
+        "src/kernels/reduce.cc",
+        "src/kernels/unary.cc",
+        "src/kernels/tile.cc",
         "src/kernels/conv2d.cc",
         "src/kernels/conv2d_backprop_input.cc",
         "src/kernels/conv2d_backprop_filter.cc",

@@ -10,6 +10,11 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info);
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info);
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info);
 Napi::Value BatchMatMul(const Napi::CallbackInfo& info);
+Napi::Value Binary(const Napi::CallbackInfo& info);
+Napi::Value Reduce(const Napi::CallbackInfo& info);
+Napi::Value Unary(const Napi::CallbackInfo& info);
+Napi::Value Select(const Napi::CallbackInfo& info);
+Napi::Value Tile(const Napi::CallbackInfo& info);
 
 namespace {
 
@@ -59,6 +64,11 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("reduce", Napi::Function::New(env, Reduce));
+  exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("select", Napi::Function::New(env, Select));
+  exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;

@@ -16,6 +16,17 @@ export interface NativeAddon {
   batchMatMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array,
     batchA: number, batchB: number, m: number, k: number, n: number,
     transposeA: number, transposeB: number, activation: number, alpha: number): void;
+  /** out = op(a, b) with numpy broadcasting; out is Uint8Array (bool) for comparisons. Op codes: BINARY_OPS. */
+  binary(a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array | Uint8Array,
+    outShape: number[], op: number): void;
+  /** Reduces x over `reducedAxes` into out (the kept axes in order). Op codes: REDUCE_OPS. */
+  reduce(x: Float32Array, xShape: number[], reducedAxes: number[], out: Float32Array, op: number): void;
+  /** y = op(x) element-wise; alpha is LeakyRelu's slope / Step's value. Op codes: UNARY_OPS. */
+  unary(x: Float32Array, y: Float32Array, op: number, alpha: number): void;
+  /** out = condition ? t : e element-wise, all of one size. */
+  select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** out = x repeated to outShape (each dimension a multiple of x's). */
+  tile(x: Float32Array, xShape: number[], out: Float32Array, outShape: number[]): void;
   /** oneDNN version, the ISA it dispatches to, and its thread count. */
   info(): { onednn: string; isa: string; threads: number; runtime: string };
   /** Sets oneDNN's (OpenMP's) thread count. */

@@ -6,6 +6,11 @@ import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';
 import { conv2dBackpropInputKernel } from './kernels/Conv2DBackpropInput.ts';
 import { conv2dBackpropFilterKernel } from './kernels/Conv2DBackpropFilter.ts';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/BatchMatMul.ts';
+import { binaryKernels } from './kernels/Binary.ts';
+import { reduceKernels } from './kernels/Reduce.ts';
+import { selectKernel } from './kernels/Select.ts';
+import { tileKernel } from './kernels/Tile.ts';
+import { unaryKernels } from './kernels/Unary.ts';
 
 /** Name under which tfjs knows the backend. */
 export const NATIVE_BACKEND = 'native';
@@ -19,9 +24,9 @@ export function registerNativeBackend(addon: NativeAddon): void {
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
   registerBackend(NATIVE_BACKEND, () => quietCpuBackend(), 0);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
-  for (const make of [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
-    batchMatMulKernel, fusedMatMulKernel]) {
-    const kernel = make(addon);
+  const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
+    batchMatMulKernel, fusedMatMulKernel, selectKernel, tileKernel].map((make) => make(addon));
+  for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
     unregisterKernel(kernel.kernelName, NATIVE_BACKEND);
     registerKernel(kernel);
   }

@@ -7,14 +7,14 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { initBackend } from '../../src/env/backend.ts';
 
-/** tfjs-core spec files covering Conv2D, FusedConv2D, Conv2DBackpropInput/Filter, BatchMatMul, _FusedMatMul. */
+/** tfjs-core spec files covering every kernel the native backend overrides (src/native/register.ts). */
 export const SPECS = [
-  'ops/conv2d_test.js',
-  'ops/conv2d_transpose_test.js',
-  'ops/mat_mul_test.js',
-  'ops/fused/fused_conv2d_test.js',
-  'ops/fused/fused_mat_mul_test.js',
-];
+  'conv2d', 'conv2d_transpose', 'mat_mul', 'fused/fused_conv2d', 'fused/fused_mat_mul',
+  'arithmetic', 'binary_ops', 'add', 'sub', 'greater', 'greater_equal', 'less', 'less_equal', 'equal', 'not_equal',
+  'sum', 'mean', 'max', 'min', 'prod',
+  'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'neg', 'abs', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh',
+  'step', 'elu', 'softplus', 'reciprocal', 'where', 'tile',
+].map((name) => `ops/${name}_test.js`);
 
 const require = createRequire(import.meta.url);
 const coreDist = path.dirname(require.resolve('@tensorflow/tfjs-core/dist/index.js'));

@@ -25,7 +25,8 @@ export function maxRelativeError(a: Float32Array, b: Float32Array): number {
   let worst = 0;
   let scale = 1;
   for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;
+    if (Object.is(a[i], b[i]) || a[i] === b[i]) continue;
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) return Infinity;
     worst = Math.max(worst, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
   }

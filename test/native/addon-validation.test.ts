@@ -32,6 +32,14 @@ describe('addon argument validation', { skip: nativeMissing }, () => {
     ['backprop filter with wrong dFilter', () => addon.conv2dBackpropFilter(f32(32), f32(48), f32(53), ...geometry), /dFilter has 53 elements/],
     ['matmul with wrong a', () => addon.batchMatMul(f32(5), f32(6), null, f32(4), 1, 1, 2, 3, 2, 0, 0, 0, 0), /a has 5 elements, expected 6/],
     ['matmul batches that do not broadcast', () => addon.batchMatMul(f32(12), f32(18), null, f32(12), 2, 3, 2, 3, 2, 0, 0, 0, 0), /batch sizes 2 and 3 do not broadcast/],
+    ['binary with shapes that do not broadcast', () => addon.binary(f32(6), [2, 3], f32(2), [2], f32(6), [2, 3], 0), /dimension 2 does not broadcast to 3/],
+    ['binary with a wrong output type', () => addon.binary(f32(2), [2], f32(2), [2], new Uint8Array(2) as unknown as Float32Array, [2], 0), /out must be a Float32Array/],
+    ['binary with a bad shape entry', () => addon.binary(f32(2), [2.5], f32(2), [2], f32(2), [2], 0), /aShape\[0\] is not a valid dimension/],
+    ['reduce over a repeated axis', () => addon.reduce(f32(6), [2, 3], [1, 1], f32(2), 0), /out of range or repeated/],
+    ['reduce with a wrong output size', () => addon.reduce(f32(6), [2, 3], [1], f32(3), 0), /out has 3 elements, expected 2/],
+    ['unary with mismatched sizes', () => addon.unary(f32(6), f32(5), 0, 0), /y has 5 elements, expected 6/],
+    ['tile to a non-multiple', () => addon.tile(f32(2), [2], f32(5), [5]), /not a multiple/],
+    ['select with a float condition', () => addon.select(f32(2) as unknown as Uint8Array, f32(2), f32(2), f32(2)), /condition\) must be a Uint8Array/],
     ['matmul with a zero dimension', () => addon.batchMatMul(f32(0), f32(0), null, f32(0), 1, 1, 0, 3, 2, 0, 0, 0, 0), /at least 1/],
   ];
   for (const [label, call, message] of bad) {
@@ -47,7 +55,7 @@ describe('addon argument validation', { skip: nativeMissing }, () => {
   it('routes tfjs ops through the addon', async () => {
     const calls: string[] = [];
     const original = { ...addon };
-    for (const name of ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'batchMatMul'] as const) {
+    for (const name of ['conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'batchMatMul', 'binary', 'reduce', 'unary', 'select', 'tile'] as const) {
       (addon as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
         calls.push(name);
         return (original[name] as (...a: unknown[]) => unknown)(...args);
@@ -57,11 +65,13 @@ describe('addon argument validation', { skip: nativeMissing }, () => {
       await runOn('native', () => {
         const x = tf.ones([1, 6, 6, 2]) as tf.Tensor4D;
         const [dx, dw] = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, 1, 'same')))([x, tf.ones([3, 3, 2, 2])]);
-        return [dx, dw, tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]))];
+        const v = tf.ones([2, 3]);
+        return [dx, dw, tf.matMul(v, tf.ones([3, 2])), tf.add(v, 1), tf.sum(v, 0), tf.square(v), tf.where(tf.greater(v, 0), v, v), tf.tile(v, [2, 1])];
       });
     } finally {
       Object.assign(addon, original);
     }
-    assert.deepEqual([...new Set(calls)].sort(), ['batchMatMul', 'conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput']);
+    assert.deepEqual([...new Set(calls)].sort(),
+      ['batchMatMul', 'binary', 'conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput', 'reduce', 'select', 'tile', 'unary']);
   });
 });

@@ -1,0 +1,50 @@
+// Tile: repeats a float32 tensor along each axis (tfjs's CPU kernel computes an index per element).
+#include "../common.h"
+#include "../shape.h"
+
+namespace ganvae {
+
+// tile(x, xShape, out, outShape): outShape[d] is a multiple of xShape[d]; out[i] = x[i mod xShape].
+Napi::Value Tile(const Napi::CallbackInfo& info) {
+  return guarded(info, "Tile", [&] {
+    Napi::Env env = info.Env();
+    FloatView x = floatArg(info, 0, "x");
+    Shape xShape = shapeArg(info, 1, "xShape");
+    FloatView out = floatArg(info, 2, "out");
+    Shape outShape = shapeArg(info, 3, "outShape");
+    expectLength(env, x, shapeSize(env, xShape, "xShape"), "x");
+    expectLength(env, out, shapeSize(env, outShape, "outShape"), "out");
+    if (xShape.size() != outShape.size()) throw Napi::RangeError::New(env, "x and out differ in rank");
+    for (size_t d = 0; d < xShape.size(); ++d) {
+      if (xShape[d] == 0 ? outShape[d] != 0 : outShape[d] % xShape[d] != 0) {
+        throw Napi::RangeError::New(env, "out dimension " + std::to_string(d) + " is not a multiple of x's");
+      }
+    }
+    if (out.length == 0) return;
+    const size_t rank = xShape.size();
+    if (rank == 0) {
+      out.data[0] = x.data[0];
+      return;
+    }
+    // Input strides; the innermost output axis is copied with a modulo, the rest by an odometer.
+    std::vector<int64_t> xStrides(rank, 1);
+    for (size_t d = rank - 1; d-- > 0;) xStrides[d] = xStrides[d + 1] * xShape[d + 1];
+    const int64_t inner = outShape[rank - 1];
+    const int64_t xInner = xShape[rank - 1];
+    const int64_t outer = static_cast<int64_t>(out.length) / inner;
+#pragma omp parallel for schedule(static) if (out.length >= (1u << 16))
+    for (int64_t o = 0; o < outer; ++o) {
+      int64_t rest = o, offset = 0;
+      for (size_t d = rank - 1; d-- > 0;) {
+        int64_t coord = rest % outShape[d];
+        rest /= outShape[d];
+        offset += (coord % xShape[d]) * xStrides[d];
+      }
+      const float* src = x.data + offset;
+      float* dst = out.data + o * inner;
+      for (int64_t i = 0; i < inner; ++i) dst[i] = src[i % xInner];
+    }
+  });
+}
+
+}  // namespace ganvae

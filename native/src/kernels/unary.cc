@@ -1,0 +1,90 @@
+// Element-wise unary ops on float32 (activations, their gradients' masks, and math functions),
+// with the same formulas as tfjs's CPU kernels; large tensors are split among threads.
+#include <cmath>
+
+#include "../common.h"
+
+namespace ganvae {
+
+namespace {
+
+enum class UnaryOp : int {
+  kSquare = 0, kSqrt = 1, kRsqrt = 2, kExp = 3, kLog = 4, kLog1p = 5, kNeg = 6, kAbs = 7, kRelu = 8,
+  kRelu6 = 9, kLeakyRelu = 10, kSigmoid = 11, kTanh = 12, kStep = 13, kElu = 14, kSoftplus = 15,
+  kReciprocal = 16,
+};
+
+template <typename Op>
+void run(const float* x, float* y, int64_t n, Op op) {
+  if (n >= (int64_t(1) << 16)) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) y[i] = op(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = op(x[i]);
+  }
+}
+
+float softplus(float x) {
+  // tfjs's thresholds: exp(x) where it underflows log1p, x where exp overflows.
+  const float threshold = std::log(1.1920928955078125e-7f) + 2.0f;
+  if (x < threshold) return std::exp(x);
+  if (x > -threshold) return x;
+  return std::log(std::exp(x) + 1.0f);
+}
+
+}  // namespace
+
+// unary(x, y, op, alpha): y = op(x); alpha is LeakyRelu's slope and Step's value at x <= 0.
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  return guarded(info, "Unary", [&] {
+    Napi::Env env = info.Env();
+    FloatView x = floatArg(info, 0, "x");
+    FloatView y = floatArg(info, 1, "y");
+    int64_t op = intArg(info, 2, "op");
+    const float alpha = static_cast<float>(numberArg(info, 3, "alpha"));
+    expectLength(env, y, static_cast<int64_t>(x.length), "y");
+    const int64_t n = static_cast<int64_t>(x.length);
+    switch (static_cast<UnaryOp>(op)) {
+      case UnaryOp::kSquare: return run(x.data, y.data, n, [](float v) { return v * v; });
+      case UnaryOp::kSqrt: return run(x.data, y.data, n, [](float v) { return std::sqrt(v); });
+      case UnaryOp::kRsqrt: return run(x.data, y.data, n, [](float v) { return 1.0f / std::sqrt(v); });
+      case UnaryOp::kExp: return run(x.data, y.data, n, [](float v) { return std::exp(v); });
+      case UnaryOp::kLog: return run(x.data, y.data, n, [](float v) { return std::log(v); });
+      case UnaryOp::kLog1p: return run(x.data, y.data, n, [](float v) { return std::log1p(v); });
+      case UnaryOp::kNeg: return run(x.data, y.data, n, [](float v) { return -v; });
+      case UnaryOp::kAbs: return run(x.data, y.data, n, [](float v) { return std::fabs(v); });
+      case UnaryOp::kRelu: return run(x.data, y.data, n, [](float v) { return v < 0 ? 0.0f : v; });
+      case UnaryOp::kRelu6: return run(x.data, y.data, n, [](float v) { return v < 0 ? 0.0f : (v > 6 ? 6.0f : v); });
+      case UnaryOp::kLeakyRelu: return run(x.data, y.data, n, [alpha](float v) { return v < 0 ? alpha * v : v; });
+      case UnaryOp::kSigmoid: return run(x.data, y.data, n, [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
+      case UnaryOp::kTanh: return run(x.data, y.data, n, [](float v) { return std::tanh(v); });
+      case UnaryOp::kStep: return run(x.data, y.data, n, [alpha](float v) { return std::isnan(v) ? NAN : (v > 0 ? 1.0f : alpha); });
+      case UnaryOp::kElu: return run(x.data, y.data, n, [](float v) { return v >= 0 ? v : std::exp(v) - 1.0f; });
+      case UnaryOp::kSoftplus: return run(x.data, y.data, n, softplus);
+      case UnaryOp::kReciprocal: return run(x.data, y.data, n, [](float v) { return 1.0f / v; });
+    }
+    throw Napi::RangeError::New(env, "unknown unary op " + std::to_string(op));
+  });
+}
+
+// select(condition, t, e, out): out = condition ? t : e, all of one size (condition a Uint8Array).
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  return guarded(info, "Select", [&] {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw Napi::TypeError::New(env, "argument 0 (condition) must be a Uint8Array");
+    }
+    auto condition = info[0].As<Napi::Uint8Array>();
+    FloatView t = floatArg(info, 1, "t");
+    FloatView e = floatArg(info, 2, "e");
+    FloatView out = floatArg(info, 3, "out");
+    const int64_t n = static_cast<int64_t>(condition.ElementLength());
+    expectLength(env, t, n, "t");
+    expectLength(env, e, n, "e");
+    expectLength(env, out, n, "out");
+    const uint8_t* c = condition.Data();
+    for (int64_t i = 0; i < n; ++i) out.data[i] = c[i] ? t.data[i] : e.data[i];
+  });
+}
+
+}  // namespace ganvae

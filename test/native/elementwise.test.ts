@@ -1,0 +1,104 @@
+// Element-wise, reduction, select and tile kernels of the native backend against tfjs cpu.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { maxRelativeError, nativeMissing, runOn } from '../helpers/backends.ts';
+
+/** Runs `fn` on both backends; asserts equal shapes, dtypes and values within `tolerance`. */
+async function assertSame(label: string, fn: () => tf.Tensor, tolerance = 1e-6): Promise<void> {
+  const shapes: string[] = [];
+  const record = () => {
+    const t = fn();
+    shapes.push(`${t.dtype}[${t.shape}]`);
+    return tf.cast(t, 'float32');
+  };
+  const [expected] = await runOn('cpu', record);
+  const [actual] = await runOn('native', record);
+  assert.equal(shapes[1], shapes[0], `${label}: dtype/shape`);
+  const error = maxRelativeError(actual, expected);
+  assert.ok(error <= tolerance, `${label}: differs by ${error}`);
+}
+
+const normal = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () => {
+  const broadcastPairs: Array<[number[], number[]]> = [
+    [[4, 5, 6, 7], [4, 5, 6, 7]], [[4, 5, 6, 7], [7]], [[7], [4, 5, 6, 7]], [[4, 5, 6, 7], []], [[], [3, 2]],
+    [[4, 5, 6, 7], [4, 1, 1, 7]], [[4, 1, 6, 1], [1, 5, 1, 7]], [[3, 1], [1, 9]], [[2, 3, 4], [3, 1]], [[5, 1, 1], [5, 6, 7]],
+    [[64, 12544], [12544]], [[300000], [1]],
+  ];
+  const binaryOps: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
+    ['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div], ['maximum', tf.maximum], ['minimum', tf.minimum],
+    ['squaredDifference', tf.squaredDifference], ['pow', (a, b) => tf.pow(tf.abs(a), b)],
+    ['greater', tf.greater], ['greaterEqual', tf.greaterEqual], ['less', tf.less], ['lessEqual', tf.lessEqual],
+    ['equal', (a, b) => tf.equal(tf.round(a), tf.round(b))], ['notEqual', (a, b) => tf.notEqual(tf.round(a), tf.round(b))],
+  ];
+
+  it('binary ops broadcast like tfjs', async () => {
+    for (const [name, op] of binaryOps) {
+      for (const [i, [aShape, bShape]] of broadcastPairs.entries()) {
+        await assertSame(`${name} ${JSON.stringify(aShape)} ${JSON.stringify(bShape)}`,
+          () => op(normal(aShape, 2 * i + 1), normal(bShape, 2 * i + 2)), 1e-6);
+      }
+    }
+  });
+
+  it('binary ops propagate NaN and Infinity like tfjs', async () => {
+    for (const [name, op] of binaryOps.slice(0, 8)) {
+      await assertSame(name, () => op(tf.tensor([NaN, 1, Infinity, -Infinity, 0]), tf.tensor([1, NaN, 2, -Infinity, 0])));
+    }
+  });
+
+  it('reductions over every axis combination', async () => {
+    const x = () => normal([3, 4, 5, 6], 9);
+    const axesList = [[0], [1], [2], [3], [0, 1], [0, 1, 2], [1, 2, 3], [0, 2], [1, 3], [0, 3], [0, 1, 2, 3], [-1]];
+    const reductions: Array<[string, (t: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor]> = [
+      ['sum', tf.sum], ['mean', tf.mean], ['max', tf.max], ['min', tf.min], ['prod', (t, a, k) => tf.prod(tf.add(tf.mul(t, 0.1), 1), a, k)],
+    ];
+    for (const [name, reduce] of reductions) {
+      for (const axes of axesList) {
+        for (const keep of [false, true]) {
+          await assertSame(`${name} axes ${axes} keepDims ${keep}`, () => reduce(x(), axes, keep), 1e-5);
+        }
+      }
+      await assertSame(`${name} of a scalar-like vector`, () => reduce(tf.tensor([NaN, 2, 3]), [0], false));
+    }
+  });
+
+  it('unary ops match, including their edge values', async () => {
+    const edge = () => tf.concat([normal([1000], 5), tf.mul(normal([1000], 6), 30), tf.tensor([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30])]);
+    const ops: Array<[string, (t: tf.Tensor) => tf.Tensor]> = [
+      ['square', tf.square], ['sqrt', (t) => tf.sqrt(tf.abs(t))], ['rsqrt', (t) => tf.rsqrt(tf.abs(t))], ['exp', tf.exp],
+      ['log', (t) => tf.log(tf.abs(t))], ['log1p', (t) => tf.log1p(tf.abs(t))], ['neg', tf.neg], ['abs', tf.abs],
+      ['relu', tf.relu], ['relu6', tf.relu6], ['leakyRelu', (t) => tf.leakyRelu(t, 0.3)], ['sigmoid', tf.sigmoid],
+      ['tanh', tf.tanh], ['step', (t) => tf.step(t, 0.25)], ['elu', tf.elu], ['softplus', tf.softplus], ['reciprocal', tf.reciprocal],
+    ];
+    for (const [name, op] of ops) await assertSame(name, () => op(edge()), 1e-6);
+  });
+
+  it('select and tile match', async () => {
+    await assertSame('where', () => {
+      const a = normal([4, 9, 9, 3], 1);
+      return tf.where(tf.greater(a, 0), a, tf.mul(a, 0.2));
+    });
+    for (const [shape, reps] of [[[1, 1, 1, 5], [4, 3, 2, 1]], [[2, 3], [3, 2]], [[7], [5]], [[2, 1, 3], [1, 4, 1]]] as const) {
+      await assertSame(`tile ${shape} ${reps}`, () => tf.tile(normal([...shape], 3), [...reps]));
+    }
+  });
+
+  it('gradients through batch norm, leaky relu and broadcasting agree', async () => {
+    const [expected] = await runOn('cpu', () => gradOfBatchNormNet());
+    const [actual] = await runOn('native', () => gradOfBatchNormNet());
+    assert.ok(maxRelativeError(actual, expected) < 1e-5);
+  });
+});
+
+function gradOfBatchNormNet(): tf.Tensor {
+  const x = tf.randomNormal([8, 5, 5, 6], 0, 1, 'float32', 3);
+  const gamma = tf.randomNormal([6], 1, 0.1, 'float32', 4);
+  return tf.grad((xx: tf.Tensor) => {
+    const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+    const y = tf.batchNorm(xx, mean, variance, tf.zeros([6]), gamma, 1e-3);
+    return tf.sum(tf.mul(tf.leakyRelu(y, 0.2), tf.linspace(-1, 1, 6)));
+  })(x);
+}
