@@ -61,11 +61,15 @@ export function scanFolder(dir: string): FolderEntry[] {
 
 /** The first bytes of a file, enough to recognise PNG and JPEG. */
 function readMagic(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new DataError(`${path}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
+  }
   try {
     const head = new Uint8Array(8);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, n);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } finally {
     closeSync(fd);
   }
