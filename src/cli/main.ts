@@ -6,6 +6,8 @@ import { CliError, type Command } from './command.ts';
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   doctor: () => import('./commands/doctor.ts'),
   train: () => import('./commands/train.ts'),
+  sample: () => import('./commands/sample.ts'),
+  interpolate: () => import('./commands/interpolate.ts'),
   data: () => import('./commands/data.ts'),
 };
 

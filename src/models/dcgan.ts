@@ -25,6 +25,11 @@ export interface GeneratorSpec {
   kernelSize: number;
   /** Batch norm after the projection and each hidden ConvT; with it no layer carries a bias (as in both references). */
   batchNorm: boolean;
+  /**
+   * Normalise the projection per channel after the reshape (PyTorch's BatchNorm2d after its first ConvT) rather
+   * than per feature before it (the TF tutorial's BatchNormalization after Dense).
+   */
+  normalizeAfterReshape: boolean;
   activation: 'relu' | 'leakyRelu';
   leakyAlpha: number;
   init: WeightInit;
@@ -43,6 +48,8 @@ export interface DiscriminatorSpec {
   kernelSize: number;
   /** Batch norm after every convolution but the first (as in Radford et al.); off for WGAN-GP. */
   batchNorm: boolean;
+  /** Biases in the convolutions without batch norm and in the output layer (Keras: yes; PyTorch's DCGAN: none). */
+  bias: boolean;
   leakyAlpha: number;
   /** Dropout rate after each convolution's activation (0 = none). */
   dropout: number;
@@ -127,10 +134,11 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
     x = normAct(tfl.layers.dense({ units, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor);
   }
   const [baseChannels] = spec.filters;
-  x = normAct(tfl.layers.dense({
+  x = tfl.layers.dense({
     units: spec.baseSize * spec.baseSize * baseChannels, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
-  }).apply(x) as tfl.SymbolicTensor);
-  x = tfl.layers.reshape({ targetShape: [spec.baseSize, spec.baseSize, baseChannels] }).apply(x) as tfl.SymbolicTensor;
+  }).apply(x) as tfl.SymbolicTensor;
+  const reshape = tfl.layers.reshape({ targetShape: [spec.baseSize, spec.baseSize, baseChannels] });
+  x = spec.normalizeAfterReshape ? normAct(reshape.apply(x) as tfl.SymbolicTensor) : reshape.apply(normAct(x)) as tfl.SymbolicTensor;
   spec.strides.forEach((stride, i) => {
     const last = i === spec.strides.length - 1;
     const conv = tfl.layers.conv2dTranspose({
@@ -175,7 +183,7 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
   spec.filters.forEach((filters, i) => {
     const norm = spec.batchNorm && i > 0;
     x = tfl.layers.conv2d({
-      filters, kernelSize: spec.kernelSize, strides: 2, padding: 'same', useBias: !norm, kernelInitializer: kernelInit(spec.init, rng),
+      filters, kernelSize: spec.kernelSize, strides: 2, padding: 'same', useBias: spec.bias && !norm, kernelInitializer: kernelInit(spec.init, rng),
     }).apply(x) as tfl.SymbolicTensor;
     if (norm) x = tfl.layers.batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
     x = tfl.layers.leakyReLU({ alpha: spec.leakyAlpha }).apply(x) as tfl.SymbolicTensor;
@@ -183,7 +191,7 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     if (spec.dropout > 0) x = tfl.layers.dropout({ rate: spec.dropout, seed: opSeed(rng) }).apply(x) as tfl.SymbolicTensor;
   });
   const features = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
-  const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor;
+  const logit = tfl.layers.dense({ units: 1, useBias: spec.bias, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor;
   const outputs = [logit, features];
   if (spec.conditioning === 'acgan') {
     outputs.push(tfl.layers.dense({

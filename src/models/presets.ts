@@ -62,7 +62,7 @@ function genericDoublings(size: number): number {
  *   ConvT(128, 5, s1)-BN-LReLU → ConvT(64, 5, s2)-BN-LReLU → ConvT(c, 5, s2)-tanh; D: Conv(64, 5, s2)-LReLU-Dropout(0.3)
  *   → Conv(128, 5, s2)-LReLU-Dropout(0.3) → Flatten → Dense(1). Adam 1e-4. (Benchmark W1 is this with dropout 0.)
  * - `dcgan64`: Radford et al. as in pytorch/examples dcgan (64×64): nz 100, ngf = ndf = 64, kernel 4, BN, ReLU in G,
- *   LReLU(0.2) in D, N(0, 0.02) init, Adam 2e-4 β1 0.5. PyTorch's first ConvT (4×4 kernel on a 1×1 input) is the
+ *   LReLU(0.2) in D, N(0, 0.02) init, no biases, Adam 2e-4 β1 0.5. PyTorch's first ConvT (4×4 kernel on a 1×1 input) is the
  *   Dense → reshape(4, 4, 512) here, and D's last 4×4 valid Conv is Flatten → Dense(1): the same functions.
  * - `seed`: G: Dense 128 → Dense 1024 → Dense 7·7·256 → reshape → ConvT 128 (5, s2) → ConvT 64 (5, s2) → ConvT c (5, s2)
  *   tanh, ReLU between; D: Conv 32/64/128 (5, s2, LReLU 0.2) → Flatten → Dense 1 (the design's sigmoid is inside the
@@ -90,9 +90,9 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
       arch = {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: 7, filters: halving(width, 3), strides: [1, 2, 2], kernelSize: 5,
-          batchNorm: true, activation: 'leakyRelu', leakyAlpha: 0.3, init: 'glorot',
+          batchNorm: true, normalizeAfterReshape: false, activation: 'leakyRelu', leakyAlpha: 0.3, init: 'glorot',
         },
-        discriminator: { ...common, filters: [width, 2 * width], kernelSize: 5, batchNorm: false, leakyAlpha: 0.3, dropout: 0.3, init: 'glorot' },
+        discriminator: { ...common, filters: [width, 2 * width], kernelSize: 5, batchNorm: false, bias: true, leakyAlpha: 0.3, dropout: 0.3, init: 'glorot' },
         adam: { learningRate: 1e-4, beta1: 0.9, beta2: 0.999 },
       };
       break;
@@ -102,9 +102,9 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
       arch = {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: 4, filters: halving(width, 4), strides: [2, 2, 2, 2], kernelSize: 4,
-          batchNorm: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
+          batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
         },
-        discriminator: { ...common, filters: halving(width, 4).reverse(), kernelSize: 4, batchNorm: true, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
+        discriminator: { ...common, filters: halving(width, 4).reverse(), kernelSize: 4, batchNorm: true, bias: false, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
       break;
@@ -115,9 +115,9 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
       arch = {
         generator: {
           ...common, latentSize: 100, denseUnits: [128, 1024], baseSize: threeDoublings ? size / 8 : size / 4, filters: halving(width, 3),
-          strides: threeDoublings ? [2, 2, 2] : [2, 2, 1], kernelSize: 5, batchNorm: false, activation: 'relu', leakyAlpha: 0.2, init: 'glorot',
+          strides: threeDoublings ? [2, 2, 2] : [2, 2, 1], kernelSize: 5, batchNorm: false, normalizeAfterReshape: false, activation: 'relu', leakyAlpha: 0.2, init: 'glorot',
         },
-        discriminator: { ...common, filters: halving(width / 2, 3).reverse(), kernelSize: 5, batchNorm: false, leakyAlpha: 0.2, dropout: 0, init: 'glorot' },
+        discriminator: { ...common, filters: halving(width / 2, 3).reverse(), kernelSize: 5, batchNorm: false, bias: true, leakyAlpha: 0.2, dropout: 0, init: 'glorot' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
       break;
@@ -127,9 +127,9 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
       arch = {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: size / 2 ** doublings, filters: halving(width, doublings),
-          strides: new Array<number>(doublings).fill(2), kernelSize: 5, batchNorm: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
+          strides: new Array<number>(doublings).fill(2), kernelSize: 5, batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
         },
-        discriminator: { ...common, filters: halving(width, doublings).reverse(), kernelSize: 5, batchNorm: true, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
+        discriminator: { ...common, filters: halving(width, doublings).reverse(), kernelSize: 5, batchNorm: true, bias: false, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
       break;

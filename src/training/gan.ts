@@ -164,12 +164,13 @@ export class GanTrainable implements Trainable {
   }
 
   /** D's outputs in training mode: [logit [n, 1], features [n, F], class logits [n, K] (AC-GAN)]. */
-  private discriminate(images: tf.Tensor4D, labels: tf.Tensor1D | undefined): tf.Tensor[] {
+  discriminate(images: tf.Tensor4D, labels: tf.Tensor1D | undefined): tf.Tensor[] {
     const inputs = this.options.conditional === 'cgan' ? [images, tf.reshape(tf.cast(labels!, 'float32'), [-1, 1])] : images;
     return this.discriminator.apply(inputs, { training: true }) as tf.Tensor[];
   }
 
-  private discriminatorStep(batch: Batch, rng: Rng): StepLosses {
+  /** One discriminator (critic) update against fresh fakes; trainStep runs dSteps of these. Returns dLoss (and its parts). */
+  discriminatorStep(batch: Batch, rng: Rng): StepLosses {
     return tf.tidy(() => {
       const n = batch.images.shape[0];
       reseedDropout(this.discriminator, rng);
@@ -205,7 +206,8 @@ export class GanTrainable implements Trainable {
     });
   }
 
-  private generatorStep(batch: Batch, rng: Rng): StepLosses {
+  /** One generator update (real images only feed feature matching). Returns gLoss (and its parts). */
+  generatorStep(batch: Batch, rng: Rng): StepLosses {
     return tf.tidy(() => {
       const n = batch.images.shape[0];
       reseedDropout(this.discriminator, rng);

@@ -8,7 +8,7 @@ import { formatDuration, createProgress } from '../../training/progress.ts';
 import { trainRun } from '../../training/train-run.ts';
 import { CliError, type Command, parseFlags } from '../command.ts';
 
-const usage = 'usage: ganvae train <gan|vae> [--out runs/NAME] [--config file.json] [--resume] [options]';
+const usage = 'usage: ganvae train <gan|vae|classifier> [--out runs/NAME] [--config file.json] [--resume] [options]';
 
 async function help(familyName: string | undefined): Promise<string> {
   const names = familyName && familyName in FAMILIES ? [familyName] : Object.keys(FAMILIES);
@@ -34,6 +34,8 @@ export const command: Command = {
   name: 'train',
   summary: 'train a GAN or VAE into a run folder',
   async run(argv) {
+    // The metrics' feature extractor is trained by its own module, not the shared loop.
+    if (argv[0] === 'classifier') return (await import('./train-classifier.ts')).command.run(argv.slice(1));
     const familyName = argv[0] && !argv[0].startsWith('-') ? argv[0] : undefined;
     if (!familyName || argv.includes('--help') || argv.includes('-h')) {
       console.log(await help(familyName));

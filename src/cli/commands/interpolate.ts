@@ -1,0 +1,66 @@
+// `ganvae interpolate --run runs/NAME --from 1 --to 2`: a strip of images along the path between the latent
+// codes of two seeds (spherical by default), to see how smoothly a model's latent space maps to images.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { imageGrid } from '../../data/imageGrid.ts';
+import { writePng } from '../../data/imageCodec.ts';
+import { Rng } from '../../data/random.ts';
+import { initBackend } from '../../env/backend.ts';
+import { interpolateLatents, latentValues } from '../../training/latent.ts';
+import { openRun, type OpenRun } from '../../training/open-run.ts';
+import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { sampleLabels } from './sample.ts';
+
+const help = `usage: ganvae interpolate --run runs/NAME --from SEED --to SEED [--steps 10] [--mode slerp|linear] [--class K] [--out strip.png]
+
+Decodes --steps latent codes from the code of seed --from to that of seed --to (inclusive) into one
+PNG strip (default <run>/samples/interpolate-FROM-TO.png). slerp follows the great circle, which
+keeps Gaussian codes at a typical length; linear mixes them.`;
+
+export const command: Command = {
+  name: 'interpolate',
+  summary: 'a strip of images between two latent codes',
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      run: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' },
+      mode: { type: 'string' }, class: { type: 'string' }, out: { type: 'string' },
+    });
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    if (!values.run) throw new CliError(`--run is required\n${help}`);
+    if (values.from === undefined || values.to === undefined) throw new CliError(`--from and --to (two seeds) are required\n${help}`);
+    const from = numberFlag('from', values.from, 0, 0, 2 ** 32 - 1);
+    const to = numberFlag('to', values.to, 0, 0, 2 ** 32 - 1);
+    const steps = numberFlag('steps', values.steps, 10, 2, 1000);
+    if (!Number.isInteger(steps)) throw new CliError(`--steps must be an integer, got "${values.steps}"`);
+    const mode = values.mode ?? 'slerp';
+    if (mode !== 'slerp' && mode !== 'linear') throw new CliError(`--mode must be slerp or linear, got "${mode}"`);
+    await initBackend();
+    let run: OpenRun;
+    try {
+      run = await openRun(values.run);
+    } catch (err) {
+      throw new CliError((err as Error).message, 1);
+    }
+    try {
+      const { latentSize, prior = 'normal' } = run.trainable;
+      const labelValues = sampleLabels(run, steps, values.class ?? (run.trainable.numClasses ? '0' : undefined));
+      const images = tf.tidy(() => {
+        const path = interpolateLatents(latentValues(latentSize, prior, new Rng(from)), latentValues(latentSize, prior, new Rng(to)), steps, mode);
+        return run.trainable.sample(path, labelValues && tf.tensor1d(labelValues, 'int32'));
+      });
+      const strip = imageGrid({ data: await images.data(), shape: images.shape }, { range: '[-1,1]', columns: steps });
+      images.dispose();
+      const out = values.out ?? join(values.run, 'samples', `interpolate-${from}-${to}.png`);
+      mkdirSync(dirname(out), { recursive: true });
+      writePng(out, strip);
+      console.log(`ganvae interpolate: ${steps} images (${mode}) in ${out}`);
+      return 0;
+    } finally {
+      run.trainable.dispose();
+    }
+  },
+};

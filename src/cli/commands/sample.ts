@@ -1,0 +1,90 @@
+// `ganvae sample --run runs/NAME`: draws images from a trained run's generator (EMA weights when kept) or
+// VAE decoder into one grid PNG, or one PNG per image with --out-dir.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { imageGrid } from '../../data/imageGrid.ts';
+import { writePng } from '../../data/imageCodec.ts';
+import { Rng } from '../../data/random.ts';
+import { initBackend } from '../../env/backend.ts';
+import { latentNoise } from '../../training/latent.ts';
+import { openRun, type OpenRun } from '../../training/open-run.ts';
+import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+
+const help = `usage: ganvae sample --run runs/NAME [--n 64] [--class K] [--seed 0] [--truncation T] [--out grid.png | --out-dir DIR]
+
+Draws --n images from the run's latent prior (seeded) and writes them as one grid (default
+<run>/samples/sample.png) or as DIR/0000.png, 0001.png, ... with --out-dir.
+  --class K        conditional runs: the class index or name to draw (default: every class in turn, one per column)
+  --truncation T   redraw normal latent coordinates beyond ±T (the truncation trick; default off)
+  --columns C      images per grid row (default: the number of classes, or √n)`;
+
+/** Class labels [n] for a conditional run: --class (index or name) for all, else cycling through the classes. */
+export function sampleLabels(run: OpenRun, n: number, classFlag: string | undefined): Int32Array | undefined {
+  const classes = run.info.dataset.classes;
+  if (!run.trainable.numClasses) {
+    if (classFlag !== undefined) throw new CliError(`--class needs a conditional run, but ${run.info.kind} run has no class conditioning`);
+    return undefined;
+  }
+  if (classFlag === undefined) return Int32Array.from({ length: n }, (_, i) => i % run.trainable.numClasses);
+  const byName = classes.indexOf(classFlag);
+  const index = byName >= 0 ? byName : Number(classFlag);
+  if (!Number.isInteger(index) || index < 0 || index >= run.trainable.numClasses) {
+    throw new CliError(`--class must be a class index 0..${run.trainable.numClasses - 1} or a name (${classes.join(', ')}), got "${classFlag}"`);
+  }
+  return new Int32Array(n).fill(index);
+}
+
+export const command: Command = {
+  name: 'sample',
+  summary: 'draw images from a trained run',
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      run: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' },
+      truncation: { type: 'string' }, out: { type: 'string' }, 'out-dir': { type: 'string' }, columns: { type: 'string' },
+    });
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    if (!values.run) throw new CliError(`--run is required\n${help}`);
+    if (values.out && values['out-dir']) throw new CliError('give --out (one grid) or --out-dir (one file per image), not both');
+    const n = numberFlag('n', values.n, 64, 1, 10000);
+    const seed = numberFlag('seed', values.seed, 0, 0, 2 ** 32 - 1);
+    const truncation = numberFlag('truncation', values.truncation, 0, 0);
+    await initBackend();
+    let run: OpenRun;
+    try {
+      run = await openRun(values.run);
+    } catch (err) {
+      throw new CliError((err as Error).message, 1);
+    }
+    try {
+      const labelValues = sampleLabels(run, n, values.class);
+      const images = tf.tidy(() => {
+        const noise = latentNoise(n, run.trainable.latentSize, run.trainable.prior ?? 'normal', new Rng(seed), truncation);
+        return run.trainable.sample(noise, labelValues && tf.tensor1d(labelValues, 'int32'));
+      });
+      const data = await images.data();
+      const [, h, w, c] = images.shape;
+      images.dispose();
+      if (values['out-dir']) {
+        mkdirSync(values['out-dir'], { recursive: true });
+        for (let i = 0; i < n; i++) {
+          const one = imageGrid({ data: data.subarray(i * h * w * c, (i + 1) * h * w * c), shape: [1, h, w, c] }, { range: '[-1,1]', padding: 0 });
+          writePng(join(values['out-dir'], `${String(i).padStart(4, '0')}.png`), one);
+        }
+        console.log(`ganvae sample: ${n} images in ${values['out-dir']}`);
+      } else {
+        const columns = numberFlag('columns', values.columns, labelValues && values.class === undefined ? run.trainable.numClasses : Math.ceil(Math.sqrt(n)), 1);
+        const out = values.out ?? join(values.run, 'samples', 'sample.png');
+        mkdirSync(dirname(out), { recursive: true });
+        writePng(out, imageGrid({ data, shape: [n, h, w, c] }, { range: '[-1,1]', columns }));
+        console.log(`ganvae sample: ${n} images in ${out}`);
+      }
+      return 0;
+    } finally {
+      run.trainable.dispose();
+    }
+  },
+};
