@@ -10,6 +10,7 @@
         "src/kernels/reduce.cc",
         "src/kernels/unary.cc",
         "src/kernels/tile.cc",
+        "src/kernels/adam.cc",
         "src/kernels/conv2d.cc",
         "src/kernels/conv2d_backprop_input.cc",
         "src/kernels/conv2d_backprop_filter.cc",
@@ -18,7 +19,7 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp", "-ffp-contract=off"],
       "libraries": ["-ldnnl", "-fopenmp"]
     }
   ]

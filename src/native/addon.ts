@@ -27,6 +27,11 @@ export interface NativeAddon {
   select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
   /** out = x repeated to outShape (each dimension a multiple of x's). */
   tile(x: Float32Array, xShape: number[], out: Float32Array, outShape: number[]): void;
+  /** One Adam step of a variable: writes newValue, newM, newV (tfjs's float ops, in one pass). */
+  adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, gradient: Float32Array,
+    newValue: Float32Array, newM: Float32Array, newV: Float32Array, beta1: number, oneMinusBeta1: number,
+    beta2: number, oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number,
+    negLearningRate: number, epsilon: number): void;
   /** oneDNN version, the ISA it dispatches to, and its thread count. */
   info(): { onednn: string; isa: string; threads: number; runtime: string };
   /** Sets oneDNN's (OpenMP's) thread count. */

@@ -1,0 +1,46 @@
+// One Adam update of a variable in a single pass: tfjs's AdamOptimizer runs about a dozen
+// element-wise ops per variable, each allocating a full-size tensor. The float operations and their
+// order match tfjs's so results are bit-identical (the addon is built without FMA contraction).
+#include <cmath>
+
+#include "../common.h"
+
+namespace ganvae {
+
+// adamUpdate(value, m, v, gradient, newValue, newM, newV, beta1, oneMinusBeta1, beta2, oneMinusBeta2,
+//            oneMinusAccBeta1, oneMinusAccBeta2, negLearningRate, epsilon)
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  return guarded(info, "AdamUpdate", [&] {
+    Napi::Env env = info.Env();
+    FloatView value = floatArg(info, 0, "value");
+    FloatView m = floatArg(info, 1, "m");
+    FloatView v = floatArg(info, 2, "v");
+    FloatView g = floatArg(info, 3, "gradient");
+    FloatView newValue = floatArg(info, 4, "newValue");
+    FloatView newM = floatArg(info, 5, "newM");
+    FloatView newV = floatArg(info, 6, "newV");
+    const int64_t n = static_cast<int64_t>(value.length);
+    for (auto [view, name] : {std::pair{m, "m"}, {v, "v"}, {g, "gradient"}, {newValue, "newValue"}, {newM, "newM"}, {newV, "newV"}}) {
+      expectLength(env, view, n, name);
+    }
+    float h[8];
+    static const char* names[] = {"beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "oneMinusAccBeta1",
+                                  "oneMinusAccBeta2", "negLearningRate", "epsilon"};
+    for (int i = 0; i < 8; ++i) h[i] = static_cast<float>(numberArg(info, 7 + i, names[i]));
+    const float beta1 = h[0], oneMinusBeta1 = h[1], beta2 = h[2], oneMinusBeta2 = h[3];
+    const float oneMinusAccBeta1 = h[4], oneMinusAccBeta2 = h[5], negLearningRate = h[6], epsilon = h[7];
+#pragma omp parallel for schedule(static) if (n >= (1 << 16))
+    for (int64_t i = 0; i < n; ++i) {
+      const float gi = g.data[i];
+      const float mi = m.data[i] * beta1 + gi * oneMinusBeta1;
+      const float vi = v.data[i] * beta2 + (gi * gi) * oneMinusBeta2;
+      const float mHat = mi / oneMinusAccBeta1;
+      const float vHat = vi / oneMinusAccBeta2;
+      newM.data[i] = mi;
+      newV.data[i] = vi;
+      newValue.data[i] = (mHat / (std::sqrt(vHat) + epsilon)) * negLearningRate + value.data[i];
+    }
+  });
+}
+
+}  // namespace ganvae
