@@ -1,0 +1,52 @@
+// A small CNN image classifier whose penultimate layer is the feature space of ganvae's metrics
+// (FID/KID/PR) and whose logits feed the Inception Score. Build with `buildClassifier(spec, rng)`.
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Rng } from '../data/random.ts';
+import { opSeed } from '../training/trainable.ts';
+
+/** Everything that defines a classifier; plain JSON (stored beside its weights). */
+export interface ClassifierSpec {
+  /** [h, w, c] of the input images (uint8 scaled to [0, 1] before the model). */
+  imageShape: [number, number, number];
+  numClasses: number;
+  /** Channels of each 3×3 stride-2 'same' ReLU convolution (each halves the side, rounding up). */
+  filters: number[];
+  /** Width of the ReLU feature layer (the embedding FID uses). */
+  featureUnits: number;
+}
+
+/** The extractor trained for 28×28 grey datasets: about 130k parameters (~0.5 MB of float32). */
+export const SMALL_CLASSIFIER: Omit<ClassifierSpec, 'imageShape' | 'numClasses'> = {
+  filters: [32, 64, 64],
+  featureUnits: 128,
+};
+
+/** Output names of the two heads, in the model's output order. */
+export const FEATURE_OUTPUT = 'features';
+export const LOGITS_OUTPUT = 'logits';
+
+/**
+ * Builds the classifier: images [batch, h, w, c] in [0, 1] → [features [batch, featureUnits],
+ * logits [batch, numClasses]]. Weights are initialised from `rng` (Glorot-uniform, zero biases).
+ */
+export function buildClassifier(spec: ClassifierSpec, rng: Rng): tfl.LayersModel {
+  const input = tfl.input({ shape: spec.imageShape, name: 'images' });
+  let x: tfl.SymbolicTensor = input;
+  spec.filters.forEach((filters, i) => {
+    // Strided convolutions rather than max-pooling: tfjs's CPU MaxPoolGrad is ~50x slower than a conv.
+    x = tfl.layers.conv2d({
+      filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: `conv${i + 1}`,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: opSeed(rng) }),
+    }).apply(x) as tfl.SymbolicTensor;
+  });
+  x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+  const features = tfl.layers.dense({
+    units: spec.featureUnits, activation: 'relu', name: FEATURE_OUTPUT,
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: opSeed(rng) }),
+  }).apply(x) as tfl.SymbolicTensor;
+  const logits = tfl.layers.dense({
+    units: spec.numClasses, name: LOGITS_OUTPUT,
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: opSeed(rng) }),
+  }).apply(features) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: [features, logits], name: 'classifier' });
+}
