@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   sample: () => import('./commands/sample.ts'),
   interpolate: () => import('./commands/interpolate.ts'),
   data: () => import('./commands/data.ts'),
+  eval: () => import('./commands/eval.ts'),
 };
 
 function usage(): string {
