@@ -16,6 +16,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info);
 Napi::Value Select(const Napi::CallbackInfo& info);
 Napi::Value Tile(const Napi::CallbackInfo& info);
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info);
+Napi::Value BatchNorm(const Napi::CallbackInfo& info);
 
 namespace {
 
@@ -71,6 +72,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("select", Napi::Function::New(env, Select));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
+  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;

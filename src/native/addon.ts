@@ -32,6 +32,9 @@ export interface NativeAddon {
     newValue: Float32Array, newM: Float32Array, newV: Float32Array, beta1: number, oneMinusBeta1: number,
     beta2: number, oneMinusBeta2: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number,
     negLearningRate: number, epsilon: number): void;
+  /** y = offset + (x - mean) * scale / sqrt(variance + epsilon), parameters repeating over x. */
+  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
+    scale: Float32Array | null, y: Float32Array, epsilon: number): void;
   /** oneDNN version, the ISA it dispatches to, and its thread count. */
   info(): { onednn: string; isa: string; threads: number; runtime: string };
   /** Sets oneDNN's (OpenMP's) thread count. */

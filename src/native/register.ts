@@ -6,6 +6,7 @@ import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';
 import { conv2dBackpropInputKernel } from './kernels/Conv2DBackpropInput.ts';
 import { conv2dBackpropFilterKernel } from './kernels/Conv2DBackpropFilter.ts';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/BatchMatMul.ts';
+import { batchNormKernel } from './kernels/BatchNorm.ts';
 import { binaryKernels } from './kernels/Binary.ts';
 import { reduceKernels } from './kernels/Reduce.ts';
 import { selectKernel } from './kernels/Select.ts';
@@ -25,7 +26,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registerBackend(NATIVE_BACKEND, () => quietCpuBackend(), 0);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
-    batchMatMulKernel, fusedMatMulKernel, selectKernel, tileKernel].map((make) => make(addon));
+    batchMatMulKernel, fusedMatMulKernel, batchNormKernel, selectKernel, tileKernel].map((make) => make(addon));
   for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
     unregisterKernel(kernel.kernelName, NATIVE_BACKEND);
     registerKernel(kernel);

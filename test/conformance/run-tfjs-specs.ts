@@ -13,7 +13,7 @@ export const SPECS = [
   'arithmetic', 'binary_ops', 'add', 'sub', 'greater', 'greater_equal', 'less', 'less_equal', 'equal', 'not_equal',
   'sum', 'mean', 'max', 'min', 'prod',
   'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'neg', 'abs', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh',
-  'step', 'elu', 'softplus', 'reciprocal', 'where', 'tile',
+  'step', 'elu', 'softplus', 'reciprocal', 'where', 'tile', 'batchnorm',
 ].map((name) => `ops/${name}_test.js`);
 
 const require = createRequire(import.meta.url);

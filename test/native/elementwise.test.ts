@@ -86,6 +86,14 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
     }
   });
 
+  it('batch norm forward matches for per-channel and repeating parameters', async () => {
+    const x = () => normal([4, 5, 6, 8], 1);
+    await assertSame('per channel', () => tf.batchNorm(x(), normal([8], 2), tf.abs(normal([8], 3)), normal([8], 4), normal([8], 5), 1e-3), 1e-6);
+    await assertSame('no offset or scale', () => tf.batchNorm(x(), normal([8], 2), tf.abs(normal([8], 3))), 1e-6);
+    await assertSame('full-shape parameters', () => tf.batchNorm(x(), normal([4, 5, 6, 8], 2), tf.abs(normal([4, 5, 6, 8], 3))), 1e-6);
+    await assertSame('parameters repeating over a non-channel length', () => tf.batchNorm(normal([6, 4], 1), normal([3], 2), tf.abs(normal([3], 3))), 1e-6);
+  });
+
   it('gradients through batch norm, leaky relu and broadcasting agree', async () => {
     const [expected] = await runOn('cpu', () => gradOfBatchNormNet());
     const [actual] = await runOn('native', () => gradOfBatchNormNet());
