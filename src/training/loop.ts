@@ -45,8 +45,8 @@ export interface LoopResult {
   /** Mean training throughput of this invocation. */
   imagesPerSec: number;
   elapsedSec: number;
-  /** For 'diverged': the window in which a loss became NaN or infinite. */
-  divergence?: { fromStep: number; toStep: number; losses: Record<string, number> };
+  /** For 'diverged': the steps in which a loss (or, found before a checkpoint, a weight) became NaN or infinite. */
+  divergence?: { fromStep: number; toStep: number; losses: Record<string, number>; cause: 'loss' | 'weights' };
 }
 
 /** The fixed noise (and class labels, one class per column) every sample grid of a run is drawn from. */
@@ -67,6 +67,12 @@ export async function writeSampleGrid(trainable: Trainable, path: string, noise:
   } finally {
     images.dispose();
   }
+}
+
+/** Whether every weight of every model of `trainable` is finite. */
+function weightsFinite(trainable: Trainable): boolean {
+  return tf.tidy(() => Object.values(trainable.models()).every((model) =>
+    model.weights.every((w) => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1)));
 }
 
 /** Runs the loop from `startStep` until the epochs, --max-steps or --max-minutes end, or a stop request. */
@@ -90,9 +96,18 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   let sums: Record<string, tf.Scalar> = {};
   let windowStart = { step, time: elapsed() };
 
-  const checkpoint = async () => {
+  let lastChecked = o.startStep;
+  /** Checkpoints unless a weight is not finite (a step's loss is computed before its update, so a finite
+   * loss does not prove the updated weights finite); false when the weights diverged. */
+  const checkpoint = async (): Promise<boolean> => {
+    if (!weightsFinite(trainable)) {
+      divergence = { fromStep: lastChecked + 1, toStep: step, losses: lastLosses, cause: 'weights' };
+      return false;
+    }
+    lastChecked = step;
     await writeCheckpoint(o.runDir, trainable, { step, rng: rng.state, config: o.config });
     checkpointed = step;
+    return true;
   };
   const writeGrid = (name: string) => writeSampleGrid(trainable, join(paths.samples, name), grid.noise, grid.labels, grid.columns);
 
@@ -105,7 +120,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     sums = {};
     const now = elapsed();
     if (Object.values(means).some((v) => !Number.isFinite(v))) {
-      divergence = { fromStep: windowStart.step + 1, toStep: step, losses: means };
+      divergence = { fromStep: windowStart.step + 1, toStep: step, losses: means, cause: 'loss' };
       return false;
     }
     const imagesPerSec = (steps * options.batchSize) / Math.max(now - windowStart.time, 1e-9);
@@ -155,13 +170,14 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       }
       if (epochEnd) await writeGrid(`epoch-${String(step / perEpoch).padStart(4, '0')}.png`);
       else if (wantsGrid) await writeGrid(`step-${String(step).padStart(8, '0')}.png`);
-      if (wantsCheckpoint) await checkpoint();
+      if (wantsCheckpoint && !(await checkpoint())) {
+        reason = 'diverged';
+        break;
+      }
     }
     if (reason !== 'diverged' && !closeWindow()) reason = 'diverged';
-    if (reason !== 'diverged') {
-      if (step !== checkpointed || step === 0) await checkpoint();
-      await writeGrid('final.png');
-    }
+    if (reason !== 'diverged' && (step !== checkpointed || step === 0) && !(await checkpoint())) reason = 'diverged';
+    if (reason !== 'diverged') await writeGrid('final.png');
   } finally {
     o.progress?.done();
     tf.dispose(sums);

@@ -74,8 +74,8 @@ export const command: Command = {
       switch (result.reason) {
         case 'diverged': {
           const d = result.divergence!;
-          console.error(`ganvae train: a loss became NaN or infinite between steps ${d.fromStep} and ${d.toStep} ` +
-            `(${Object.entries(d.losses).map(([k, v]) => `${k} ${v}`).join(', ')}); stopped without saving. ` +
+          const what = d.cause === 'weights' ? 'a model weight' : `a loss (${Object.entries(d.losses).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+          console.error(`ganvae train: ${what} became NaN or infinite between steps ${d.fromStep} and ${d.toStep}; stopped without saving. ` +
             `The last good checkpoint in ${outDir}/checkpoints/latest is intact; try a lower --learning-rate.`);
           return 1;
         }

@@ -1,0 +1,143 @@
+// The shared training loop on a tiny GAN: budgets, metrics, grids, checkpoints and model/ files; exact
+// resume (2k steps == k + resume + k); the divergence guard; no tensor leaks per step.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeImage } from '../../src/data/imageCodec.ts';
+import { Rng } from '../../src/data/random.ts';
+import { initBackend } from '../../src/env/backend.ts';
+import { latestCheckpoint, readCheckpointState, restoreCheckpoint } from '../../src/training/checkpoint.ts';
+import { ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from '../../src/training/gan.ts';
+import { readRunInfo, RUN_FORMAT_VERSION } from '../../src/training/run-folder.ts';
+import { trainRun } from '../../src/training/train-run.ts';
+import type { DataShape } from '../../src/training/trainable.ts';
+import { tempFolder, tinyRunOptions, writeImageFolder } from './fixtures.ts';
+
+const temp = tempFolder();
+const images = join(temp.dir, 'images');
+before(async () => {
+  await initBackend();
+  writeImageFolder(images);
+});
+after(() => temp.remove());
+
+/** Trains the tiny GAN into `name`; returns the outcome and every step's losses. */
+async function tinyRun(name: string, extra: Record<string, unknown>, resume = false) {
+  const steps: Record<string, number>[] = [];
+  const outcome = await trainRun({
+    family: 'gan', outDir: join(temp.dir, name), flags: resume ? extra : tinyRunOptions(images, extra), resume, dataCache: false,
+    onStep: (_step, losses) => steps.push(losses),
+  });
+  return { ...outcome, steps };
+}
+
+describe('a run', () => {
+  it('stops at --max-steps and writes run.json, metrics every k steps, grids, a checkpoint and model/', async () => {
+    const { result, runDir } = await tinyRun('basic', { maxSteps: 6, logEvery: 2 });
+    assert.equal(result.reason, 'max-steps');
+    assert.equal(result.step, 6);
+    const info = readRunInfo(runDir);
+    assert.equal(info.formatVersion, RUN_FORMAT_VERSION);
+    assert.deepEqual(info.dataset.shape, [8, 8, 1]);
+    assert.deepEqual(info.dataset.classes, ['class-0', 'class-1', 'class-2']);
+    assert.equal(info.config.learningRate, 2e-4, 'run.json holds the resolved preset values');
+    const rows = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(rows.map((r) => r.step), [2, 4, 6]);
+    for (const row of rows) for (const key of ['epoch', 'elapsedSec', 'imagesPerSec', 'dLoss', 'gLoss']) assert.equal(typeof row[key], 'number');
+    // 18 training images in batches of 4: 4 steps per epoch, so one epoch grid, then the final one.
+    assert.deepEqual(readdirSync(join(runDir, 'samples')).sort(), ['epoch-0001.png', 'final.png']);
+    const grid = decodeImage(readFileSync(join(runDir, 'samples', 'final.png')));
+    assert.deepEqual([grid.width, grid.height, grid.channels], [3 * 10 + 2, 3 * 10 + 2, 1]);
+    assert.equal(readCheckpointState(latestCheckpoint(runDir)!).step, 6);
+    for (const part of ['generator', 'generator-ema', 'discriminator']) {
+      const json = JSON.parse(readFileSync(join(runDir, 'model', part, 'model.json'), 'utf8'));
+      assert.equal(json.format, 'layers-model');
+      assert.ok(existsSync(join(runDir, 'model', part, 'weights.bin')));
+    }
+  });
+
+  it('stops at --max-minutes with a checkpoint', async () => {
+    const { result, runDir } = await tinyRun('minutes', { maxMinutes: 0.0001 });
+    assert.equal(result.reason, 'max-minutes');
+    assert.equal(readCheckpointState(latestCheckpoint(runDir)!).step, result.step);
+  });
+
+  it('refuses to overwrite a run, and to change the model when resuming', async () => {
+    await assert.rejects(tinyRun('basic', { maxSteps: 1 }), /already holds a run; pass --resume/);
+    await assert.rejects(tinyRun('basic', { loss: 'hinge' }, true), /--loss cannot change when resuming/);
+  });
+});
+
+describe('resume', () => {
+  // Dropout, batch norm, EMA and a stop mid-epoch (4 steps per epoch) all have state a resume must restore.
+  const options = { dropout: 0.3, checkpointEvery: 1000 };
+  const k = 5;
+
+  it('2k steps in one go equal k steps, a resume and k more: same losses, same weights', async () => {
+    const whole = await tinyRun('whole', { ...options, maxSteps: 2 * k });
+    const first = await tinyRun('split', { ...options, maxSteps: k });
+    const second = await tinyRun('split', { maxSteps: 2 * k }, true);
+    assert.equal(second.result.step, 2 * k);
+    assert.deepEqual([...first.steps, ...second.steps], whole.steps);
+    for (const part of ['generator', 'generator-ema', 'discriminator']) {
+      const a = readFileSync(join(whole.runDir, 'model', part, 'weights.bin'));
+      const b = readFileSync(join(second.runDir, 'model', part, 'weights.bin'));
+      assert.ok(a.equals(b), `${part} weights differ after resuming`);
+    }
+    const rows = readFileSync(join(second.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+    assert.deepEqual(rows, Array.from({ length: 2 * k }, (_, i) => i + 1));
+  });
+});
+
+describe('divergence guard', () => {
+  it('stops at the first non-finite loss, writes nothing for it, and keeps the last good checkpoint', async () => {
+    // Adam moves each weight by about the learning rate per step: 1e18 overflows float32 within a few steps.
+    const { result, runDir } = await tinyRun('diverge', { learningRate: 1e18, batchNorm: false, checkpointEvery: 1, maxSteps: 40 });
+    assert.equal(result.reason, 'diverged');
+    const d = result.divergence!;
+    assert.ok(d.cause === 'weights' || Object.values(d.losses).some((v) => !Number.isFinite(v)));
+    const checkpoint = latestCheckpoint(runDir);
+    assert.ok(checkpoint, 'a good checkpoint from before the divergence');
+    const state = readCheckpointState(checkpoint);
+    assert.equal(state.step, d.fromStep - 1, 'with a checkpoint every step, the last one is just before the divergence');
+    assert.ok(!existsSync(join(runDir, 'model')), 'no model/ is exported from diverged weights');
+    const data: DataShape = { shape: [8, 8, 1], numClasses: 3 };
+    const saved = Object.fromEntries(Object.keys(ganOptions.shape).map((key) => [key, state.config[key]]));
+    const gan = new GanTrainable(resolveGanOptions(ganOptions.parse(saved), data), data, new Rng(0));
+    await restoreCheckpoint(checkpoint, gan);
+    const finite = gan.generator.getWeights().every((w) => tf.tidy(() => tf.all(tf.isFinite(w)).dataSync()[0] === 1));
+    assert.ok(finite, 'the checkpoint holds finite weights');
+    gan.dispose();
+  });
+});
+
+describe('memory', () => {
+  const data: DataShape = { shape: [8, 8, 1], numClasses: 3 };
+  const variants: Partial<GanOptions>[] = [
+    {}, { loss: 'wgan-gp' }, { loss: 'wgan' }, { conditional: 'cgan' }, { conditional: 'acgan', featureMatching: true }, { dropout: 0.3, labelSmoothing: 0.1 },
+  ];
+  for (const variant of variants) {
+    it(`a training step leaks no tensors: ${JSON.stringify(variant)}`, () => {
+      const gan = new GanTrainable(resolveGanOptions(ganOptions.parse({ preset: 'dcgan', width: 4, ...variant }), data), data, new Rng(1));
+      const images = tf.randomUniform([4, 8, 8, 1], -1, 1, 'float32', 2) as tf.Tensor4D;
+      const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
+      const rng = new Rng(3);
+      const step = () => tf.dispose(gan.trainStep({ images, labels }, rng));
+      step();
+      step();
+      const settled = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) step();
+      assert.equal(tf.memory().numTensors, settled);
+      tf.dispose([images, labels]);
+      gan.dispose();
+    });
+  }
+
+  it('a whole run, checkpoints and grids included, leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    await tinyRun('memory', { maxSteps: 5, checkpointEvery: 2, sampleEvery: 3 });
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
