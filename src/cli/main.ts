@@ -10,6 +10,9 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   interpolate: () => import('./commands/interpolate.ts'),
   data: () => import('./commands/data.ts'),
   eval: () => import('./commands/eval.ts'),
+  reconstruct: () => import('./commands/reconstruct.ts'),
+  traverse: () => import('./commands/traverse.ts'),
+  'latent-map': () => import('./commands/latent-map.ts'),
 };
 
 function usage(): string {

@@ -15,6 +15,8 @@ export interface VaeEvalSetOptions {
   binarize: boolean;
   /** Evaluate on this many images drawn without replacement (seeded); undefined = the whole split. */
   subset?: number;
+  /** Or exactly these rows of the split, in this order (for pictures of chosen images). */
+  indices?: number[];
 }
 
 /** A fixed sequence of evaluation images. */
@@ -32,12 +34,19 @@ export function vaeEvalSet(test: Dataset, options: VaeEvalSetOptions): VaeEvalSe
   if (subset !== undefined && !(Number.isInteger(subset) && subset >= 1 && subset <= test.count)) {
     throw new Error(`subset of ${subset} images: must be an integer in 1..${test.count} (the size of ${test.name}'s test split)`);
   }
-  // Binarise the whole split before choosing the subset, so an image gets the same draw in every subset.
+  const bad = options.indices?.find((i) => !(Number.isInteger(i) && i >= 0 && i < test.count));
+  if (bad !== undefined) throw new Error(`test image ${bad} does not exist: ${test.name}'s test split holds images 0..${test.count - 1}`);
+  // Binarise the whole split before choosing images, so an image gets the same draw in every subset.
   const source = options.binarize ? binarizedOnce(test) : test;
-  const images = subset === undefined || subset === test.count
-    ? source
-    : takeRows(source, permutation(test.count, new Rng(EVAL_SUBSET_SEED)).slice(0, subset).sort());
-  const chosen = images === source ? `all ${test.count} test images of ${test.name}` : `${subset} of ${test.count} test images of ${test.name} (seeded subset, seed ${EVAL_SUBSET_SEED})`;
+  let images = source;
+  let chosen = `all ${test.count} test images of ${test.name}`;
+  if (options.indices) {
+    images = takeRows(source, options.indices);
+    chosen = `test images ${options.indices.join(', ')} of ${test.name}`;
+  } else if (subset !== undefined && subset < test.count) {
+    images = takeRows(source, permutation(test.count, new Rng(EVAL_SUBSET_SEED)).slice(0, subset).sort());
+    chosen = `${subset} of ${test.count} test images of ${test.name} (seeded subset, seed ${EVAL_SUBSET_SEED})`;
+  }
   const binarized = options.binarize ? `, binarised once with fixed seed ${EVAL_BINARIZE_SEED} (Bernoulli(pixel/255))` : ', grey levels scaled to [0, 1]';
   return {
     count: images.count,

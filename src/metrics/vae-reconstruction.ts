@@ -5,7 +5,7 @@ import { decode, encode, type Vae } from '../models/vae.ts';
 import { decoderMeanImage } from '../models/vae-likelihood.ts';
 import type { VaeEvalSet } from './vae-eval-set.ts';
 import { binaryCrossEntropy, meanSquaredError, psnr } from './vae-pixel-errors.ts';
-import { ssim } from './vae-ssim.ts';
+import { ssim, STANDARD_SSIM } from './vae-ssim.ts';
 
 /** Means over the images of per-image errors (images in [0, 1]). */
 export interface ReconstructionErrors {
@@ -15,8 +15,8 @@ export interface ReconstructionErrors {
   psnr: number;
   /** Binary cross-entropy, nats per image (summed over pixels). */
   bce: number;
-  /** Mean of per-image SSIM (11x11 Gaussian window, σ 1.5, K1 0.01, K2 0.03). */
-  ssim: number;
+  /** Mean of per-image SSIM (11x11 Gaussian window, σ 1.5, K1 0.01, K2 0.03); null for images smaller than the window. */
+  ssim: number | null;
   images: number;
 }
 
@@ -27,12 +27,16 @@ export function reconstruct(vae: Vae, x: tf.Tensor4D, labels?: tf.Tensor1D): tf.
 
 /** Reconstruction errors over every image of `set`, in batches of `batchSize`. */
 export async function evaluateReconstruction(vae: Vae, set: VaeEvalSet, { batchSize = 500 } = {}): Promise<ReconstructionErrors> {
+  const [h, w] = vae.architecture.imageShape;
+  const hasSsim = h >= STANDARD_SSIM.windowSize && w >= STANDARD_SSIM.windowSize;
   const sums = [0, 0, 0, 0];
   let images = 0;
   for (const { x, labels } of set.batches(batchSize)) {
     const perBatch = tf.tidy(() => {
       const xHat = reconstruct(vae, x, labels);
-      return tf.stack([meanSquaredError(x, xHat), psnr(x, xHat), binaryCrossEntropy(x, xHat), ssim(x, xHat)].map((t) => tf.sum(t)));
+      const errors = [meanSquaredError(x, xHat), psnr(x, xHat), binaryCrossEntropy(x, xHat)];
+      if (hasSsim) errors.push(ssim(x, xHat));
+      return tf.stack(errors.map((t) => tf.sum(t)));
     });
     const values = await perBatch.data();
     tf.dispose([perBatch, x, labels]);
@@ -40,5 +44,5 @@ export async function evaluateReconstruction(vae: Vae, set: VaeEvalSet, { batchS
     images += x.shape[0];
   }
   const [mse, psnrSum, bce, ssimSum] = sums.map((s) => s / images);
-  return { mse, psnr: psnrSum, bce, ssim: ssimSum, images };
+  return { mse, psnr: psnrSum, bce, ssim: hasSsim ? ssimSum : null, images };
 }

@@ -1,0 +1,85 @@
+// Everything a VAE paper reports about a trained model, under one stated protocol: test-set ELBO
+// (reconstruction and KL), NLL by importance sampling (IWAE bound, k samples on a seeded subset) and
+// reconstruction errors (MSE, PSNR, BCE, SSIM). `ganvae eval` calls `evaluateVae` for VAE runs.
+import type { Dataset } from '../data/dataset.ts';
+import type { Vae } from '../models/vae.ts';
+import { evaluateElbo, type ElboResult } from './vae-elbo.ts';
+import { vaeEvalSet } from './vae-eval-set.ts';
+import { evaluateIwae, type IwaeResult } from './vae-iwae.ts';
+import { evaluateReconstruction, type ReconstructionErrors } from './vae-reconstruction.ts';
+
+/** Default IWAE setting: the reference k on a seeded subset; `iwaeImages: 'all'` is the full reference protocol. */
+export const DEFAULT_IWAE_K = 5000;
+export const DEFAULT_IWAE_IMAGES = 1000;
+
+export interface VaeEvaluationOptions {
+  /** Evaluate on the test set binarised once with a fixed seed (models trained with dynamic binarisation). */
+  binarize: boolean;
+  /** How the training data was presented, in words, for the protocol line. */
+  training: string;
+  /** Importance samples per image. Default DEFAULT_IWAE_K. */
+  k?: number;
+  /** Test images for the IWAE bound: a count (seeded subset) or 'all'. Default DEFAULT_IWAE_IMAGES. */
+  iwaeImages?: number | 'all';
+  /** Decoder passes per IWAE chunk. Default 1000. */
+  decoderBatch?: number;
+  seed?: number;
+  /** Progress of the slow IWAE phase. */
+  onProgress?: (done: number, total: number, seconds: number) => void;
+}
+
+export interface VaeEvaluation {
+  protocol: {
+    training: string;
+    /** Images the ELBO and reconstruction errors are computed on. */
+    elboImages: string;
+    /** Images the IWAE bound is computed on. */
+    iwaeImages: string;
+    k: number;
+    seed: number;
+    units: string;
+  };
+  elbo: ElboResult;
+  iwae: IwaeResult;
+  reconstruction: ReconstructionErrors & { encodedAt: string };
+  seconds: { elbo: number; iwae: number; reconstruction: number };
+}
+
+/** Evaluates `vae` on the test split `test` (uint8 NHWC) under `options`. */
+export async function evaluateVae(vae: Vae, test: Dataset, options: VaeEvaluationOptions): Promise<VaeEvaluation> {
+  const { binarize, k = DEFAULT_IWAE_K, iwaeImages = DEFAULT_IWAE_IMAGES, seed = 0 } = options;
+  const whole = vaeEvalSet(test, { binarize });
+  const subset = vaeEvalSet(test, { binarize, subset: iwaeImages === 'all' ? undefined : Math.min(iwaeImages, test.count) });
+  const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const start = performance.now();
+    const value = await fn();
+    return [value, (performance.now() - start) / 1000];
+  };
+  const [elbo, elboSeconds] = await timed(() => evaluateElbo(vae, whole, { seed }));
+  const [reconstruction, reconstructionSeconds] = await timed(() => evaluateReconstruction(vae, whole));
+  const [iwae, iwaeSeconds] = await timed(() => evaluateIwae(vae, subset, { k, seed, decoderBatch: options.decoderBatch, onProgress: options.onProgress }));
+  return {
+    protocol: {
+      training: options.training, elboImages: whole.protocol, iwaeImages: subset.protocol, k, seed,
+      units: 'nats per image (summed over pixels); ELBO and NLL use β = 1 whatever β trained the model',
+    },
+    elbo,
+    iwae,
+    reconstruction: { ...reconstruction, encodedAt: 'z = μ(x), decoder mean image' },
+    seconds: { elbo: elboSeconds, iwae: iwaeSeconds, reconstruction: reconstructionSeconds },
+  };
+}
+
+/** The evaluation as lines of text for the terminal. */
+export function formatVaeEvaluation(e: VaeEvaluation): string {
+  const f = (v: number, digits = 2) => v.toFixed(digits);
+  return [
+    `protocol: ${e.protocol.training}`,
+    `  ELBO and reconstruction on ${e.protocol.elboImages}`,
+    `  IWAE on ${e.protocol.iwaeImages}, k = ${e.protocol.k}, seed ${e.protocol.seed}`,
+    `  units: ${e.protocol.units}`,
+    `test ELBO        ${f(e.elbo.elbo)}  (reconstruction ${f(e.elbo.reconstruction)} + KL ${f(e.elbo.kl)})   [${f(e.seconds.elbo, 1)} s]`,
+    `NLL (IWAE k=${e.iwae.k}) ${f(e.iwae.nll)} ± ${f(e.iwae.nllStandardError)} (s.e. over ${e.iwae.images} images; their k-sample −ELBO ${f(e.iwae.negativeElbo)})   [${f(e.seconds.iwae, 1)} s]`,
+    `reconstruction   MSE ${f(e.reconstruction.mse, 5)}  PSNR ${f(e.reconstruction.psnr)} dB  BCE ${f(e.reconstruction.bce)}  SSIM ${e.reconstruction.ssim === null ? '- (images smaller than its 11x11 window)' : f(e.reconstruction.ssim, 4)}   [${f(e.seconds.reconstruction, 1)} s]`,
+  ].join('\n');
+}

@@ -1,0 +1,38 @@
+// Opens a trained VAE run with its test split, for the commands that encode real images
+// (reconstruct, traverse, latent-map, interpolate between images, eval).
+import type { Dataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/sources.ts';
+import type { Vae } from '../models/vae.ts';
+import { vaeEvalSet, type VaeEvalSet } from '../metrics/vae-eval-set.ts';
+import { openRun, type OpenRun } from './open-run.ts';
+import { binarization, VaeTrainable } from './vae-trainable.ts';
+
+export interface VaeRun {
+  run: OpenRun;
+  vae: Vae;
+  /** The run's test split (uint8 NHWC). */
+  test: Dataset;
+  /** Whether the model was trained on binarised images, so it is shown and scored on binarised test images. */
+  binarized: boolean;
+}
+
+/** The VAE run in `runDir` and its dataset's test split; errors say when the run is not a VAE. The caller disposes run.trainable. */
+export async function openVaeRun(runDir: string): Promise<VaeRun> {
+  const run = await openRun(runDir);
+  try {
+    if (!(run.trainable instanceof VaeTrainable)) throw new Error(`${runDir} is a ${run.info.kind} run; this command needs a VAE run (\`ganvae train vae\`)`);
+    const config = run.info.config;
+    const [size, , channels] = run.data.shape;
+    // An image folder is decoded at the run's image shape (named sources ignore these two).
+    const splits = await loadDataset(String(config.data), { dataDir: config.dataDir as string | undefined, size, channels: channels === 1 ? 1 : 3 });
+    return { run, vae: run.trainable.vae, test: splits.test, binarized: binarization(run.trainable.options) === 'dynamic' };
+  } catch (err) {
+    run.trainable.dispose();
+    throw err;
+  }
+}
+
+/** Test images of `vaeRun` as the model sees them (binarised once with the fixed seed when it was trained binarised). */
+export function vaeRunImages(vaeRun: VaeRun, choice: { subset?: number; indices?: number[] } = {}): VaeEvalSet {
+  return vaeEvalSet(vaeRun.test, { binarize: vaeRun.binarized, ...choice });
+}
