@@ -1,6 +1,7 @@
 // All metrics of one evaluated feature set against a reference set: FID, KID, IS, precision/recall,
 // density/coverage. The reference's moments and k-NN radii are computed once and reused (e.g. for
 // the generated samples and for the real-data floor).
+import { float64Dots, tfjsDots } from './dot-products.ts';
 import { frechetDistance } from './fid.ts';
 import type { ExtractedFeatures } from './extract-features.ts';
 import { gaussianStats, type GaussianStats } from './features.ts';
@@ -17,10 +18,12 @@ export interface MetricSettings {
   densityCoverageK: number;
   /** Seed of numpy's RandomState for KID subsets and the IS shuffle (torch-fidelity: 2020). */
   seed: number;
+  /** float64 JavaScript for KID's and the k-NN distances' products instead of float32 tf.matMul (~30× slower). */
+  exact: boolean;
 }
 
 export const DEFAULT_METRIC_SETTINGS: MetricSettings = {
-  kidSubsets: 100, kidSubsetSize: 1000, isSplits: 10, precisionRecallK: 3, densityCoverageK: 5, seed: 2020,
+  kidSubsets: 100, kidSubsetSize: 1000, isSplits: 10, precisionRecallK: 3, densityCoverageK: 5, seed: 2020, exact: false,
 };
 
 /** What the candidate set is compared with: moments always, features when KID and PR/DC are wanted. */
@@ -42,12 +45,16 @@ export interface MetricValues {
   coverage: number | null;
 }
 
+function dotsFor(settings: MetricSettings) {
+  return settings.exact ? float64Dots : tfjsDots;
+}
+
 /** Moments and k-NN radii of reference features, computed once. */
 export function prepareReference(features: ExtractedFeatures, settings: MetricSettings): Reference {
   return {
     stats: gaussianStats(features.features),
     features,
-    radii: squaredKnnRadii(features.features, [settings.precisionRecallK, settings.densityCoverageK]),
+    radii: squaredKnnRadii(features.features, [settings.precisionRecallK, settings.densityCoverageK], dotsFor(settings)),
   };
 }
 
@@ -62,10 +69,10 @@ export function scoreAgainst(reference: Reference, candidate: ExtractedFeatures,
   };
   if (!reference.features) return values;
   const kid = kernelInceptionDistance(candidate.features, reference.features.features, {
-    subsets: settings.kidSubsets, subsetSize: settings.kidSubsetSize, seed: settings.seed,
+    subsets: settings.kidSubsets, subsetSize: settings.kidSubsetSize, seed: settings.seed, dots: dotsFor(settings),
   });
   values.kid = { mean: kid.mean, std: kid.std };
   const manifold = precisionRecallDensityCoverage(reference.features.features, candidate.features,
-    { precisionRecallK: settings.precisionRecallK, densityCoverageK: settings.densityCoverageK }, reference.radii);
+    { precisionRecallK: settings.precisionRecallK, densityCoverageK: settings.densityCoverageK, dots: dotsFor(settings) }, reference.radii);
   return { ...values, ...manifold };
 }

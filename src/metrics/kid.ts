@@ -1,5 +1,6 @@
 // Kernel Inception Distance as torch-fidelity's `kid_features_to_metric`: the unbiased MMD² with the
 // cubic polynomial kernel k(x, y) = (x·y/d + 1)³, averaged over random subsets (mean ± np.std).
+import { type DotProducts, float64Dots } from './dot-products.ts';
 import type { FeatureMatrix } from './features.ts';
 import { NumpyRandomState } from './numpy-random.ts';
 
@@ -11,6 +12,8 @@ export interface KidOptions {
   subsetSize?: number;
   /** Seed of numpy's RandomState that picks the subsets (torch-fidelity: 2020). */
   seed?: number;
+  /** Engine of the x·y products (exact float64 by default; tfjsDots is the fast float32 one). */
+  dots?: DotProducts;
 }
 
 /** KID mean and population standard deviation over the subsets. */
@@ -39,7 +42,7 @@ export function kernelInceptionDistance(a: FeatureMatrix, b: FeatureMatrix, opti
   for (let s = 0; s < subsets; s++) {
     const x = gatherRows(a, rng.choiceWithoutReplacement(a.n, subsetSize));
     const y = gatherRows(b, rng.choiceWithoutReplacement(b.n, subsetSize));
-    mmds[s] = unbiasedMmd2(x, y, subsetSize, a.dim);
+    mmds[s] = unbiasedMmd2(x, y, subsetSize, a.dim, options.dots);
   }
   const mean = mmds.reduce((sum, v) => sum + v, 0) / subsets;
   const variance = mmds.reduce((sum, v) => sum + (v - mean) ** 2, 0) / subsets;
@@ -50,30 +53,26 @@ export function kernelInceptionDistance(a: FeatureMatrix, b: FeatureMatrix, opti
  * torch-fidelity's `mmd2(..., mmd_est='unbiased')` for `[m, dim]` row sets x and y:
  * (Σ_{i≠j} k(xi,xj) + Σ_{i≠j} k(yi,yj)) / (m(m−1)) − 2·Σ_{i,j} k(xi,yj) / m².
  */
-export function unbiasedMmd2(x: Float64Array, y: Float64Array, m: number, dim: number): number {
-  const offDiagonalXX = kernelSum(x, x, m, dim, true);
-  const offDiagonalYY = kernelSum(y, y, m, dim, true);
-  const crossXY = kernelSum(x, y, m, dim, false);
+export function unbiasedMmd2(x: Float64Array, y: Float64Array, m: number, dim: number, dots: DotProducts = float64Dots): number {
+  const offDiagonalXX = kernelSum(dots(x, m, x, m, dim), m, dim, true);
+  const offDiagonalYY = kernelSum(dots(y, m, y, m, dim), m, dim, true);
+  const crossXY = kernelSum(dots(x, m, y, m, dim), m, dim, false);
   return (offDiagonalXX + offDiagonalYY) / (m * (m - 1)) - (2 * crossXY) / (m * m);
 }
 
-// Σ_{i,j} (x_i·y_j/d + 1)³, leaving out i = j when `skipDiagonal` (then x and y are the same set,
-// whose kernel matrix is symmetric, so the upper triangle is summed twice).
-function kernelSum(x: Float64Array, y: Float64Array, m: number, dim: number, skipDiagonal: boolean): number {
+// Σ_{i,j} (x_i·y_j/d + 1)³ over an [m, m] matrix of dot products, in float64, leaving out the
+// diagonal when `skipDiagonal`.
+function kernelSum(products: Float32Array | Float64Array, m: number, dim: number, skipDiagonal: boolean): number {
   const gamma = 1 / dim;
   let total = 0;
   for (let i = 0; i < m; i++) {
-    const xi = i * dim;
-    const start = skipDiagonal ? i + 1 : 0;
     let rowSum = 0;
-    for (let j = start; j < m; j++) {
-      const yj = j * dim;
-      let dot = 0;
-      for (let k = 0; k < dim; k++) dot += x[xi + k] * y[yj + k];
-      const base = dot * gamma + 1;
+    for (let j = 0; j < m; j++) {
+      if (skipDiagonal && i === j) continue;
+      const base = products[i * m + j] * gamma + 1;
       rowSum += base * base * base;
     }
-    total += skipDiagonal ? 2 * rowSum : rowSum;
+    total += rowSum;
   }
   return total;
 }

@@ -38,7 +38,9 @@ Writes metrics.json (and prints a table) into --out.
   --ref-stats FILE     take the reference's FID statistics from FILE (FID and IS only, no floor)
   --no-floor           skip the real-data floor
   --kid-subsets N      KID subsets                                              [100]
-  --kid-subset-size N  samples per KID subset (at most N)                       [1000]`;
+  --kid-subset-size N  samples per KID subset (at most N)                       [1000]
+  --exact              float64 JavaScript for the KID and k-NN products too (~30× slower than the
+                       default float32 matrix products on the tfjs backend)`;
 
 /** One scored set in metrics.json. */
 interface ScoredSet {
@@ -99,7 +101,7 @@ export const command: Command = {
       split: { type: 'string' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, 'batch-size': { type: 'string' },
       extractor: { type: 'string' }, inception: { type: 'string' }, out: { type: 'string' },
       'save-stats': { type: 'string' }, 'ref-stats': { type: 'string' }, 'no-floor': { type: 'boolean' },
-      'kid-subsets': { type: 'string' }, 'kid-subset-size': { type: 'string' },
+      'kid-subsets': { type: 'string' }, 'kid-subset-size': { type: 'string' }, exact: { type: 'boolean' },
     });
     if (values.help) {
       console.log(help);
@@ -115,6 +117,7 @@ export const command: Command = {
       ...DEFAULT_METRIC_SETTINGS,
       kidSubsets: numberFlag('kid-subsets', values['kid-subsets'], DEFAULT_METRIC_SETTINGS.kidSubsets, 1, 100000),
       kidSubsetSize: numberFlag('kid-subset-size', values['kid-subset-size'], DEFAULT_METRIC_SETTINGS.kidSubsetSize, 2),
+      exact: values.exact ?? false,
     };
     const useFloor = !values['no-floor'] && !values['ref-stats'];
     const started = performance.now();
