@@ -1,0 +1,76 @@
+// The ganvae side of the benchmark: a workload trained by ganvae's own model families (src/training/) on a
+// tfjs backend, timed. bench/ganvae-worker.ts runs it in a child process; bench/profile.ts reuses its pieces.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../src/data/random.ts';
+import { initBackend } from '../src/env/backend.ts';
+import { loadAddon } from '../src/native/addon.ts';
+import { ganKind } from '../src/training/gan.ts';
+import type { Batch, Trainable } from '../src/training/trainable.ts';
+import { vaeKind } from '../src/training/vae-trainable.ts';
+import { peakRssBytes, TIMING_STARTED, type Measurement, type TimingPlan } from './measurement.ts';
+import { tfjsLayerShapes, trainableParams } from './tfjs-layers.ts';
+import { workload, type Workload, type WorkloadId } from './workloads.ts';
+
+const SEED = 1;
+
+/** ganvae's model family for `w`, built exactly as `ganvae train` builds it. */
+export function createTrainable(w: Workload, rng: Rng): Trainable {
+  const data = { shape: w.imageShape, numClasses: 0 };
+  return w.family === 'gan' ? ganKind.create(w.options, data, rng) : vaeKind.create(w.options, data, rng);
+}
+
+/** A fixed random training batch [batch, h, w, c] in [-1, 1]: data loading is excluded on every system. */
+export function randomBatch(w: Workload): Batch {
+  return { images: tf.randomUniform([w.batch, ...w.imageShape], -1, 1, 'float32', SEED) as tf.Tensor4D };
+}
+
+/** One training iteration, finished: the losses are read back (a no-op wait on the synchronous CPU backends). */
+export function trainIteration(trainable: Trainable, batch: Batch, rng: Rng): void {
+  const losses = trainable.trainStep(batch, rng);
+  for (const loss of Object.values(losses)) loss.dataSync();
+  tf.dispose(losses);
+}
+
+/**
+ * Runs the warm-up, then times iterations as `plan` says; returns [steps, seconds]. Says on stderr when timing
+ * starts, so that the parent can bound the speed of a child it has to kill.
+ */
+export function timeIterations(step: () => void, plan: TimingPlan): [number, number] {
+  for (let i = 0; i < plan.warmupSteps; i++) step();
+  process.stderr.write(`${TIMING_STARTED}\n`);
+  const start = performance.now();
+  let steps = 0;
+  for (;;) {
+    step();
+    steps++;
+    const seconds = (performance.now() - start) / 1000;
+    if (steps >= plan.minSteps && seconds >= plan.seconds) return [steps, seconds];
+  }
+}
+
+/**
+ * Times workload `id` (with `batch` replacing its batch size when given) on `backend` and returns the
+ * Measurement, with the layers of the networks the step trains.
+ */
+export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', threads: number, plan: TimingPlan, batch?: number): Promise<Measurement> {
+  const choice = await initBackend(backend);
+  if (backend === 'native') loadAddon().addon!.setThreads(threads);
+  const w = workload(id, batch);
+  const rng = new Rng(SEED);
+  const trainable = createTrainable(w, rng);
+  const data = randomBatch(w);
+  const [steps, seconds] = timeIterations(() => trainIteration(trainable, data, rng), plan);
+  const models = trainable.models();
+  const networks = w.family === 'gan' ? ['generator', 'discriminator'] : ['encoder', 'decoder'];
+  const measurement: Measurement = {
+    steps, seconds, warmupSteps: plan.warmupSteps,
+    threads: backend === 'native' ? loadAddon().addon!.info().threads : 1,
+    peakRssBytes: peakRssBytes(),
+    layers: Object.fromEntries(networks.map((n) => [n, tfjsLayerShapes(models[n])])),
+    params: Object.fromEntries(networks.map((n) => [n, trainableParams(models[n])])),
+    details: { backend: choice.name, ...(choice.native ?? {}), tfjs: tf.version_core },
+  };
+  tf.dispose(data.images);
+  trainable.dispose();
+  return measurement;
+}

@@ -1,0 +1,83 @@
+// Per-kernel time profile of one ganvae training iteration (tf.profile): which tfjs kernels take what share
+// of the step, i.e. what to move to C++ next. Run: node --import tsx bench/profile.ts --workloads W1,W3
+import * as tf from '@tensorflow/tfjs-core';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Rng } from '../src/data/random.ts';
+import { initBackend } from '../src/env/backend.ts';
+import { createTrainable, randomBatch, trainIteration } from './ganvae.ts';
+import { formatTable } from './table.ts';
+import { WORKLOAD_IDS, workload, type WorkloadId } from './workloads.ts';
+
+/** Time spent in one kernel (or one kernel on one set of input shapes) during the profiled iteration. */
+export interface KernelShare {
+  kernel: string;
+  calls: number;
+  ms: number;
+}
+
+/** Sums profiled kernels by `key` (kernel name, or name plus input shapes), largest first. */
+export function aggregateKernels(kernels: { name: string; kernelTimeMs: number; inputShapes: number[][] }[],
+  key: (k: { name: string; inputShapes: number[][] }) => string): KernelShare[] {
+  const byKey = new Map<string, KernelShare>();
+  for (const k of kernels) {
+    const name = key(k);
+    const share = byKey.get(name) ?? { kernel: name, calls: 0, ms: 0 };
+    share.calls++;
+    share.ms += k.kernelTimeMs;
+    byKey.set(name, share);
+  }
+  return [...byKey.values()].sort((a, b) => b.ms - a.ms);
+}
+
+/** Profiles one iteration of `id` after `warmup` unprofiled ones; prints kernel shares and returns them. */
+async function profileWorkload(id: WorkloadId, warmup: number): Promise<{ wallMs: number; byKernel: KernelShare[]; byShape: KernelShare[] }> {
+  const w = workload(id);
+  const rng = new Rng(1);
+  const trainable = createTrainable(w, rng);
+  const batch = randomBatch(w);
+  for (let i = 0; i < warmup; i++) trainIteration(trainable, batch, rng);
+  const start = performance.now();
+  trainIteration(trainable, batch, rng);
+  const wallMs = performance.now() - start;
+  const profile = await tf.profile(() => trainIteration(trainable, batch, rng));
+  // `xxx__op` entries are customGrad scopes (fusedConv2d, fusedMatMul) whose kernels are listed on their own too.
+  const kernels = profile.kernels.filter((k) => !k.name.endsWith('__op'))
+    .map((k) => ({ name: k.name, kernelTimeMs: Number(k.kernelTimeMs), inputShapes: k.inputShapes }));
+  tf.dispose(batch.images);
+  trainable.dispose();
+  return {
+    wallMs,
+    byKernel: aggregateKernels(kernels, (k) => k.name),
+    byShape: aggregateKernels(kernels, (k) => `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(' ')}`),
+  };
+}
+
+function shareRows(shares: KernelShare[], totalMs: number, limit: number): string[][] {
+  return shares.slice(0, limit).map((s) => [s.kernel, String(s.calls), s.ms.toFixed(1), `${((100 * s.ms) / totalMs).toFixed(1)}%`]);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { workloads: { type: 'string', default: 'W1,W3' }, backend: { type: 'string', default: 'native' }, warmup: { type: 'string', default: '2' } },
+  });
+  const ids = values.workloads.split(',') as WorkloadId[];
+  for (const id of ids) {
+    if (!(WORKLOAD_IDS as readonly string[]).includes(id)) throw new Error(`--workloads: unknown workload "${id}"; use ${WORKLOAD_IDS.join(', ')}`);
+  }
+  if (values.backend !== 'native' && values.backend !== 'cpu') throw new Error(`--backend must be native or cpu, got "${values.backend}"`);
+  await initBackend(values.backend);
+  // The profiler would otherwise read every kernel output back to check it for NaNs.
+  tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
+  for (const id of ids) {
+    const { wallMs, byKernel, byShape } = await profileWorkload(id, Number(values.warmup));
+    const kernelMs = byKernel.reduce((sum, s) => sum + s.ms, 0);
+    console.log(`\n${id} ${workload(id).title} on ${values.backend}: one iteration ${wallMs.toFixed(0)} ms unprofiled; ` +
+      `kernels ${kernelMs.toFixed(0)} ms under the profiler (the rest of the profiled step is tfjs bookkeeping)`);
+    console.log(formatTable(['kernel', 'calls', 'ms', '% of kernel time'], shareRows(byKernel, kernelMs, 20)));
+    console.log(`\nTop kernel calls by input shapes (${id}):`);
+    console.log(formatTable(['kernel and input shapes', 'calls', 'ms', '% of kernel time'], shareRows(byShape, kernelMs, 15)));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

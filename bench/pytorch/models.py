@@ -1,0 +1,172 @@
+"""PyTorch mirrors of ganvae's models, built from the same JSON specs (src/models/dcgan.ts, vae.ts).
+
+NCHW here, NHWC in ganvae: every Conv/ConvT/Dense has the same input and output shapes and kernel,
+so the same FLOPs; `bench/run.ts` checks that layer by layer before it reports a ratio.
+"""
+import math
+
+import torch
+from torch import nn
+
+# Keras/tfjs BatchNormalization defaults (running mean updated with 1 - 0.99).
+BN_EPS = 1e-3
+BN_MOMENTUM = 0.01
+
+
+def same_padding(side, kernel, stride):
+    """PyTorch padding giving TF's 'same' output size ceil(side / stride) for a convolution of a side-pixel input.
+
+    TF pads floor(total/2) before and the rest after; PyTorch pads both sides equally, so for an odd
+    total it pads one more pixel before: a one-pixel shift with the same output shape and cost.
+    """
+    total = max((math.ceil(side / stride) - 1) * stride + kernel - side, 0)
+    return math.ceil(total / 2)
+
+
+def conv_same(cin, cout, kernel, stride, side, bias):
+    """Conv2d with TF 'same' output size for a side x side input."""
+    return nn.Conv2d(cin, cout, kernel, stride, padding=same_padding(side, kernel, stride), bias=bias)
+
+
+def conv_transpose_same(cin, cout, kernel, stride, bias):
+    """ConvTranspose2d whose output is stride * n, as TF's 'same' (k5 s2: padding 2, output_padding 1).
+
+    It is the gradient of a 'same' convolution from stride * n pixels to n, whose padding is side-independent.
+    """
+    padding = same_padding(stride, kernel, stride)
+    return nn.ConvTranspose2d(cin, cout, kernel, stride, padding=padding,
+                              output_padding=stride - kernel + 2 * padding, bias=bias)
+
+
+def batch_norm(channels, dims):
+    norm = nn.BatchNorm1d if dims == 1 else nn.BatchNorm2d
+    return norm(channels, eps=BN_EPS, momentum=BN_MOMENTUM)
+
+
+def init_weights(model, init):
+    """Glorot-uniform kernels (Keras default) or N(0, 0.02) with BN scale N(1, 0.02) (Radford et al.); zero biases."""
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            if init == "glorot":
+                nn.init.xavier_uniform_(module.weight)
+            else:
+                nn.init.normal_(module.weight, 0.0, 0.02)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)) and init == "normal002":
+            nn.init.normal_(module.weight, 1.0, 0.02)
+
+
+def require_unconditional(spec, part):
+    if spec["conditioning"] != "none":
+        raise SystemExit("{}: the PyTorch mirror covers unconditional GANs only, got conditioning {!r}".format(
+            part, spec["conditioning"]))
+
+
+class Reshape(nn.Module):
+    """[batch, c*h*w] -> [batch, c, h, w]."""
+
+    def __init__(self, *shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.view(x.shape[0], *self.shape)
+
+
+def build_generator(spec):
+    """GeneratorSpec -> nn.Module: noise [batch, latent] -> images [batch, c, h, w] in [-1, 1]."""
+    require_unconditional(spec, "generator")
+
+    def act():
+        return nn.ReLU() if spec["activation"] == "relu" else nn.LeakyReLU(spec["leakyAlpha"])
+
+    bn = spec["batchNorm"]
+    layers = []
+    width = spec["latentSize"]
+    for units in spec["denseUnits"]:
+        layers += [nn.Linear(width, units, bias=not bn)] + ([batch_norm(units, 1)] if bn else []) + [act()]
+        width = units
+    base, channels = spec["baseSize"], spec["filters"][0]
+    layers += [nn.Linear(width, base * base * channels, bias=not bn)]
+    layers += ([batch_norm(base * base * channels, 1)] if bn else []) + [act(), Reshape(channels, base, base)]
+    strides = spec["strides"]
+    for i, stride in enumerate(strides):
+        last = i == len(strides) - 1
+        cout = spec["imageShape"][2] if last else spec["filters"][i + 1]
+        layers.append(conv_transpose_same(channels, cout, spec["kernelSize"], stride, bias=not bn))
+        layers += [nn.Tanh()] if last else ([batch_norm(cout, 2)] if bn else []) + [act()]
+        channels = cout
+    model = nn.Sequential(*layers)
+    init_weights(model, spec["init"])
+    return model
+
+
+def build_discriminator(spec):
+    """DiscriminatorSpec -> nn.Module: images [batch, c, h, w] -> logits [batch, 1]."""
+    require_unconditional(spec, "discriminator")
+    h, _, channels = spec["imageShape"]
+    layers = []
+    side = h
+    for i, filters in enumerate(spec["filters"]):
+        norm = spec["batchNorm"] and i > 0
+        layers.append(conv_same(channels, filters, spec["kernelSize"], 2, side, bias=not norm))
+        layers += ([batch_norm(filters, 2)] if norm else []) + [nn.LeakyReLU(spec["leakyAlpha"])]
+        if spec["dropout"] > 0:
+            layers.append(nn.Dropout(spec["dropout"]))
+        channels, side = filters, math.ceil(side / 2)
+    layers += [nn.Flatten(), nn.Linear(side * side * channels, 1)]
+    model = nn.Sequential(*layers)
+    init_weights(model, spec["init"])
+    return model
+
+
+class Encoder(nn.Module):
+    """q(z|x): images [batch, c, h, w] in [0, 1] -> (mu, log_var), each [batch, latent]."""
+
+    def __init__(self, arch):
+        super().__init__()
+        h, _, channels = arch["imageShape"]
+        layers, side = [], h
+        for filters in arch["encoderFilters"]:
+            layers += [conv_same(channels, filters, arch["kernelSize"], 2, side, bias=True), nn.ReLU()]
+            channels, side = filters, math.ceil(side / 2)
+        width = side * side * channels
+        layers.append(nn.Flatten())
+        for units in arch["encoderDense"]:
+            layers += [nn.Linear(width, units), nn.ReLU()]
+            width = units
+        self.body = nn.Sequential(*layers)
+        self.mu = nn.Linear(width, arch["latentDim"])
+        self.log_var = nn.Linear(width, arch["latentDim"])
+
+    def forward(self, x):
+        features = self.body(x)
+        return self.mu(features), self.log_var(features)
+
+
+def build_decoder(arch):
+    """p(x|z): z [batch, latent] -> Bernoulli logits [batch, c, h, w]."""
+    h, _, image_channels = arch["imageShape"]
+    base = h // 2 ** len(arch["decoderFilters"])
+    layers, width = [], arch["latentDim"]
+    for units in arch["decoderDense"]:
+        layers += [nn.Linear(width, units), nn.ReLU()]
+        width = units
+    channels = arch["decoderBaseChannels"]
+    layers += [nn.Linear(width, base * base * channels), nn.ReLU(), Reshape(channels, base, base)]
+    for filters in arch["decoderFilters"]:
+        layers += [conv_transpose_same(channels, filters, arch["kernelSize"], 2, bias=True), nn.ReLU()]
+        channels = filters
+    layers.append(conv_transpose_same(channels, image_channels, arch["kernelSize"], 1, bias=True))
+    return nn.Sequential(*layers)
+
+
+def build_vae(arch):
+    """VaeArchitecture -> (encoder, decoder); Bernoulli, unconditional, as workload W2."""
+    if arch["numClasses"] != 0 or arch["likelihood"] != "bernoulli":
+        raise SystemExit("the PyTorch VAE mirror covers the unconditional Bernoulli VAE only")
+    encoder, decoder = Encoder(arch), build_decoder(arch)
+    for model in (encoder, decoder):
+        init_weights(model, "glorot")
+    return encoder, decoder

@@ -1,0 +1,118 @@
+"""The PyTorch side of `npm run bench`: times one workload on one thread count and prints one JSON line.
+
+Run by bench/run.ts (one child process per measurement, so that peak RSS is per workload):
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/run.py --config '<workload JSON>' --threads 2 --seconds 20
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+# Before torch loads OpenBLAS: one BLAS thread, so that it does not compete with PyTorch's OpenMP threads.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import torch  # noqa: E402
+
+from blas import check_blas  # noqa: E402
+from layers import layer_records  # noqa: E402
+from models import build_discriminator, build_generator, build_vae  # noqa: E402
+from steps import adam, gan_iteration, vae_iteration  # noqa: E402
+
+
+def peak_rss_bytes():
+    """VmHWM (peak resident set size) of this process."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return None
+
+
+def require_mirrored(config):
+    """Exits naming the option when the workload uses a ganvae feature the PyTorch steps do not mirror."""
+    options = config["options"]
+    expected = ({"loss": "ns", "ema": False, "dSteps": 1, "labelSmoothing": 0, "featureMatching": False,
+                 "prior": "normal", "conditional": "none"} if config["family"] == "gan"
+                else {"beta": 1, "klWarmupSteps": 0, "conditional": False, "likelihood": "bernoulli", "binarize": "dynamic"})
+    for name, value in expected.items():
+        if options.get(name) != value:
+            raise SystemExit("the PyTorch mirror implements {} = {!r} only, the workload has {!r} (bench/pytorch/steps.py)".format(
+                name, value, options.get(name)))
+
+
+def gan_workload(config, real):
+    """(step function, layer records, parameter counts) for a GAN config."""
+    arch = config["gan"]
+    generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
+    opt_g, opt_d = adam(generator.parameters(), arch["adam"]), adam(discriminator.parameters(), arch["adam"])
+    latent = arch["generator"]["latentSize"]
+    layers = {"generator": layer_records(generator, torch.zeros(2, latent)),
+              "discriminator": layer_records(discriminator, real[:2])}
+    params = {"generator": count(generator), "discriminator": count(discriminator)}
+    return (lambda: gan_iteration(generator, discriminator, opt_g, opt_d, real, latent)), layers, params
+
+
+def vae_workload(config, real):
+    """(step function, layer records, parameter counts) for a VAE config."""
+    encoder, decoder = build_vae(config["vae"]["architecture"])
+    optimizer = adam(list(encoder.parameters()) + list(decoder.parameters()),
+                     {"learningRate": config["vae"]["learningRate"], "beta1": 0.9, "beta2": 0.999})
+    latent = config["vae"]["architecture"]["latentDim"]
+    layers = {"encoder": layer_records(encoder, real[:2]), "decoder": layer_records(decoder, torch.zeros(2, latent))}
+    params = {"encoder": count(encoder), "decoder": count(decoder)}
+    return (lambda: vae_iteration(encoder, decoder, optimizer, real)), layers, params
+
+
+def count(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+# bench/measurement.ts's TIMING_STARTED: tells the parent when timing begins.
+TIMING_STARTED = "bench: timing started"
+
+
+def measure(step, warmup, seconds, min_steps):
+    """Runs `warmup` untimed steps, then steps until `seconds` have passed and at least `min_steps` ran."""
+    for _ in range(warmup):
+        step()
+    print(TIMING_STARTED, file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    steps = 0
+    while True:
+        step()
+        steps += 1
+        elapsed = time.perf_counter() - start
+        if steps >= min_steps and elapsed >= seconds:
+            return steps, elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="the workload as JSON (bench/workloads.ts)")
+    parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--seconds", type=float, required=True, help="timed duration after warm-up")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
+    parser.add_argument("--min-steps", type=int, default=1)
+    args = parser.parse_args()
+    config = json.loads(args.config)
+
+    require_mirrored(config)
+    blas = check_blas()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    h, w, c = config["imageShape"]
+    # A fixed random "real" batch in [-1, 1]: data loading is excluded on every system.
+    real = torch.rand(config["batch"], c, h, w) * 2 - 1
+    build = gan_workload if config["family"] == "gan" else vae_workload
+    step, layers, params = build(config, real)
+    steps, seconds = measure(step, args.warmup, args.seconds, args.min_steps)
+    print(json.dumps({
+        "steps": steps, "seconds": seconds, "warmupSteps": args.warmup, "threads": torch.get_num_threads(),
+        "peakRssBytes": peak_rss_bytes(), "layers": layers, "params": params,
+        "details": {"torch": torch.__version__, "blas": blas, "mkldnn": torch.backends.mkldnn.is_available()},
+    }))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+// `npm run bench`: trains workloads W1-W3 on ganvae `native`, tfjs `cpu` (a few steps) and PyTorch CPU, one child
+// process per measurement, and prints images/s, the ratio to PyTorch, GFLOPS, % of peak and peak RSS.
+// Run: node --import tsx bench/run.ts [--workloads W1,W2] [--systems native,pytorch] [--seconds 20] [--threads 1,2]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FLOP_CONVENTION } from './flops.ts';
+import { thisMachine } from './machine.ts';
+import { ChildTimeout, runChild, type SystemName, type TimingPlan } from './measurement.ts';
+import { HELP, parseBenchOptions, UsageError, type BenchOptions } from './options.ts';
+import { RESULT_HEADERS, resultRows, summarizeWorkload, type RunRecord } from './results.ts';
+import { formatTable } from './table.ts';
+import { workload, type WorkloadId } from './workloads.ts';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** The child command that measures `id` on `system` with `threads`. */
+function childCommand(id: WorkloadId, system: SystemName, threads: number, plan: TimingPlan, options: BenchOptions) {
+  const timing = ['--seconds', String(plan.seconds), '--warmup', String(plan.warmupSteps), '--min-steps', String(plan.minSteps)];
+  const env = { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
+  if (system === 'pytorch') {
+    return {
+      command: options.python, env,
+      args: [path.join(BENCH_DIR, 'pytorch', 'run.py'), '--config', JSON.stringify(workload(id, options.batch)), '--threads', String(threads), ...timing],
+    };
+  }
+  return {
+    command: process.execPath, env,
+    args: ['--import', 'tsx', path.join(BENCH_DIR, 'ganvae-worker.ts'), '--workload', id, '--backend', system, '--threads', String(threads),
+      ...(options.batch ? ['--batch', String(options.batch)] : []), ...timing],
+  };
+}
+
+/**
+ * Timing plan per system: the pure-JS cpu backend runs a fixed few iterations without warm-up (one W3 iteration
+ * takes hours there), the others warm up and then run for `seconds`.
+ */
+function timingPlan(system: SystemName, options: BenchOptions): TimingPlan {
+  return system === 'cpu'
+    ? { warmupSteps: 0, seconds: 0, minSteps: options.cpuSteps }
+    : { warmupSteps: options.warmup, seconds: options.seconds, minSteps: 2 };
+}
+
+async function measure(id: WorkloadId, system: SystemName, threads: number, options: BenchOptions): Promise<RunRecord> {
+  const before = os.loadavg()[0];
+  const plan = timingPlan(system, options);
+  const { command, args, env } = childCommand(id, system, threads, plan, options);
+  const record: RunRecord = { workload: id, system, threads, plan, loadAverage: [before, before] };
+  try {
+    record.measurement = await runChild(command, args, env, system === 'cpu' ? options.cpuTimeout : options.timeout);
+  } catch (err) {
+    record.error = (err as Error).message;
+    if (err instanceof ChildTimeout && err.timedSeconds > 0) record.timedOutAfter = err.timedSeconds;
+  }
+  record.loadAverage[1] = os.loadavg()[0];
+  return record;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchOptions(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`bench: ${err.message}\n\n${HELP}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const machine = thisMachine(options.fmaUnits);
+  console.log(`bench: ${machine.model}; peak ${machine.assumption}`);
+  const records: RunRecord[] = [];
+  for (const id of options.workloads) {
+    for (const system of options.systems) {
+      // The pure-JS cpu backend is single-threaded.
+      for (const threads of system === 'cpu' ? [1] : options.threads) {
+        const record = await measure(id, system, threads, options);
+        records.push(record);
+        const m = record.measurement;
+        const what = m ? `${((m.steps * workload(id, options.batch).batch) / m.seconds).toFixed(1)} images/s (${m.steps} steps in ${m.seconds.toFixed(1)} s)`
+          : `failed: ${record.error}`;
+        console.error(`bench: ${id} ${system} ${threads} thread(s): ${what}; load ${record.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`);
+      }
+    }
+  }
+  const results = options.workloads.map((id) => summarizeWorkload(workload(id, options.batch), records, options.systems, machine.peakGflops));
+  console.log(`\n${formatTable(RESULT_HEADERS, resultRows(results))}\n`);
+  // A cpu run cut at its timeout is expected (it still gives an upper bound); any other error is a failure.
+  const failures = results.flatMap((w) => w.systems.filter((s) => s.error && !s.upperBound).map((s) => `${w.id} ${s.system}: ${s.error}`));
+  const bounds = results.flatMap((w) => w.systems.filter((s) => s.upperBound).map((s) => `${w.id} ${s.system}: ${s.error}; '<' marks upper bounds`));
+  for (const line of bounds) console.log(`note: ${line}`);
+  for (const line of failures) console.log(`problem: ${line}`);
+  const maxLoad = Math.max(...records.flatMap((r) => r.loadAverage));
+  if (maxLoad > machine.cores) {
+    console.log(`warning: the load average reached ${maxLoad.toFixed(1)} on ${machine.cores} core(s): other processes shared the CPU, timings are pessimistic`);
+  }
+  console.log(`\nvs PyTorch = ganvae images/s ÷ PyTorch images/s (best thread count of each).\n${FLOP_CONVENTION}\n` +
+    `% peak: of ${machine.peakGflops.toFixed(0)} GFLOPS = ${machine.assumption}.`);
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify({
+    createdAt: new Date().toISOString(), machine, flopConvention: FLOP_CONVENTION, options, workloads: results, runs: records,
+  }, null, 2)}\n`);
+  console.log(`results: ${path.relative(process.cwd(), options.out)}`);
+  return failures.length ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,88 @@
+// The benchmark's workloads W1-W3: ganvae training options, batch size, and the passes one iteration makes.
+// ganvae trains them through its own model families (src/training/); the architecture those options resolve
+// to is the JSON the PyTorch mirror (bench/pytorch/models.py) is built from.
+import type { GanArchitecture } from '../src/models/presets.ts';
+import type { VaeArchitecture } from '../src/models/vae.ts';
+import { ganArchitecture, ganOptions, resolveGanOptions, type GanOptions } from '../src/training/gan.ts';
+import type { DataShape } from '../src/training/trainable.ts';
+import { resolveVaeOptions, vaeArchitecture, vaeOptions, type VaeOptions } from '../src/training/vae-trainable.ts';
+import type { Pass } from './flops.ts';
+
+export const WORKLOAD_IDS = ['W1', 'W2', 'W3'] as const;
+export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+
+interface WorkloadBase {
+  id: WorkloadId;
+  title: string;
+  batch: number;
+  /** [h, w, c] of the (random) training images. */
+  imageShape: [number, number, number];
+}
+
+/** A GAN workload: one D step then one G step per iteration, non-saturating loss, no EMA generator. */
+export interface GanWorkload extends WorkloadBase {
+  family: 'gan';
+  /** `ganvae train gan` options, resolved. */
+  options: GanOptions;
+  /** The networks and Adam settings those options give (what the PyTorch mirror builds). */
+  gan: GanArchitecture;
+}
+
+/** A VAE workload: dynamic binarisation and one Adam step on the negative ELBO per iteration. */
+export interface VaeWorkload extends WorkloadBase {
+  family: 'vae';
+  /** `ganvae train vae` options, resolved. */
+  options: VaeOptions;
+  vae: { architecture: VaeArchitecture; learningRate: number };
+}
+
+export type Workload = GanWorkload | VaeWorkload;
+
+function ganWorkload(id: WorkloadId, title: string, imageShape: [number, number, number], batch: number, options: Partial<GanOptions>): GanWorkload {
+  const data: DataShape = { shape: imageShape, numClasses: 0 };
+  // The EMA generator is a ganvae extra that PyTorch's reference loops lack: off, so both do the same work.
+  const resolved = resolveGanOptions(ganOptions.parse({ loss: 'ns', ema: false, ...options }), data);
+  const arch = ganArchitecture(resolved, data);
+  arch.adam = { learningRate: resolved.learningRate!, beta1: resolved.beta1!, beta2: resolved.beta2! };
+  return { id, title, family: 'gan', batch, imageShape, options: resolved, gan: arch };
+}
+
+/** The workload `id`, resolved from ganvae's options and presets; `batch` replaces its batch size (quick smoke runs). */
+export function workload(id: WorkloadId, batch?: number): Workload {
+  switch (id) {
+    case 'W1':
+      // The TensorFlow DCGAN tutorial without dropout.
+      return ganWorkload(id, 'DCGAN-28', [28, 28, 1], batch ?? 64, { preset: 'dcgan28', dropout: 0 });
+    case 'W2': {
+      const imageShape: [number, number, number] = [28, 28, 1];
+      const data: DataShape = { shape: imageShape, numClasses: 0 };
+      const options = resolveVaeOptions(vaeOptions.parse({ preset: 'vae28', learningRate: 1e-3 }), data);
+      const architecture = vaeArchitecture(options, data);
+      return { id, title: 'ConvVAE-28', family: 'vae', batch: batch ?? 128, imageShape, options, vae: { architecture, learningRate: options.learningRate } };
+    }
+    case 'W3':
+      // Radford et al. as in pytorch/examples dcgan.
+      return ganWorkload(id, 'DCGAN-64', [64, 64, 3], batch ?? 64, { preset: 'dcgan64' });
+  }
+}
+
+/**
+ * The passes of one training iteration, for FLOP counting. GAN: the D step runs G forward, then D on the real
+ * and the fake batch with D's weight gradients; the G step runs G on fresh noise and D, with the gradient flowing
+ * through D (input gradients only) into G's weights. VAE: encoder and decoder, forward and backward once.
+ */
+export function iterationPasses(w: Workload): Pass[] {
+  const batch = w.batch;
+  if (w.family === 'vae') {
+    return [
+      { network: 'encoder', batch, weightGradients: true, inputGradients: 'exceptFirst' },
+      { network: 'decoder', batch, weightGradients: true, inputGradients: 'all' },
+    ];
+  }
+  return [
+    { network: 'generator', batch, weightGradients: false, inputGradients: 'none' },
+    { network: 'discriminator', batch: 2 * batch, weightGradients: true, inputGradients: 'exceptFirst' },
+    { network: 'generator', batch, weightGradients: true, inputGradients: 'exceptFirst' },
+    { network: 'discriminator', batch, weightGradients: false, inputGradients: 'all' },
+  ];
+}

@@ -1,0 +1,72 @@
+// FLOP counting: per-layer MACs, the pass rules, shape records of a real tfjs model, and W1's total by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '../../src/env/backend.ts';
+import { forwardMacs, stepFlops, type LayerShape, type Pass } from '../../bench/flops.ts';
+import { tfjsLayerShapes, trainableParams } from '../../bench/tfjs-layers.ts';
+import { createTrainable } from '../../bench/ganvae.ts';
+import { iterationPasses, workload } from '../../bench/workloads.ts';
+import { Rng } from '../../src/data/random.ts';
+
+const dense = (n: number, m: number): LayerShape => ({ name: `d${n}x${m}`, kind: 'dense', input: [n], output: [m], kernel: null });
+
+test('forward MACs per example of each layer kind', () => {
+  const cases: [LayerShape, number][] = [
+    [dense(100, 12544), 100 * 12544],
+    // W1 D's first conv: every one of 14·14·64 outputs sums 5·5·1 products.
+    [{ name: 'c', kind: 'conv', input: [28, 28, 1], output: [14, 14, 64], kernel: [5, 5] }, 14 * 14 * 64 * 25],
+    // W1 G's second ConvT: every one of 7·7·128 inputs scatters into 5·5·64 outputs.
+    [{ name: 't', kind: 'convT', input: [7, 7, 128], output: [14, 14, 64], kernel: [5, 5] }, 7 * 7 * 128 * 25 * 64],
+  ];
+  for (const [layer, macs] of cases) assert.equal(forwardMacs(layer), macs, layer.name);
+});
+
+test('passes: forward 1x, weight and input gradients 1x each, first input gradient only when it flows on', () => {
+  const layers = { net: [dense(2, 3), dense(3, 4)] }; // 6 and 12 MACs
+  const cases: [Pass, number][] = [
+    [{ network: 'net', batch: 1, weightGradients: false, inputGradients: 'none' }, 2 * 18],
+    [{ network: 'net', batch: 2, weightGradients: true, inputGradients: 'exceptFirst' }, 2 * 2 * (6 * 2 + 12 * 3)],
+    [{ network: 'net', batch: 1, weightGradients: true, inputGradients: 'all' }, 2 * 18 * 3],
+    [{ network: 'net', batch: 1, weightGradients: false, inputGradients: 'all' }, 2 * 18 * 2],
+  ];
+  for (const [pass, flops] of cases) assert.equal(stepFlops(layers, [pass]), flops, JSON.stringify(pass));
+  assert.throws(() => stepFlops(layers, [{ network: 'other', batch: 1, weightGradients: false, inputGradients: 'none' }]), /network "other"/);
+});
+
+test('tfjs layer records and trainable parameters of a small model', async () => {
+  await initBackend('cpu');
+  const input = tfl.input({ shape: [8, 8, 2] });
+  let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+  x = tfl.layers.batchNormalization().apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 5 }).apply(x) as tfl.SymbolicTensor });
+  const records = tfjsLayerShapes(model).map(({ kind, input: i, output, kernel }) => ({ kind, input: i, output, kernel }));
+  assert.deepEqual(records, [
+    { kind: 'conv', input: [8, 8, 2], output: [4, 4, 4], kernel: [3, 3] },
+    { kind: 'convT', input: [4, 4, 4], output: [8, 8, 3], kernel: [3, 3] },
+    { kind: 'dense', input: [192], output: [5], kernel: null },
+  ]);
+  // conv 3·3·2·4 + 4, BN γ and β (its moving statistics are not trainable), convT 3·3·4·3 + 3, dense 192·5 + 5.
+  assert.equal(trainableParams(model), 76 + 8 + 111 + 965);
+  model.dispose();
+});
+
+test('W1 (DCGAN-28, batch 64): FLOPs of one iteration from ganvae\'s own networks match the hand count', async () => {
+  await initBackend('cpu');
+  const w = workload('W1');
+  const trainable = createTrainable(w, new Rng(1));
+  const models = trainable.models();
+  const layers = { generator: tfjsLayerShapes(models.generator), discriminator: tfjsLayerShapes(models.discriminator) };
+  trainable.dispose();
+  const g = [100 * 12544, 7 * 7 * 256 * 25 * 128, 7 * 7 * 128 * 25 * 64, 14 * 14 * 64 * 25 * 1];
+  const d = [14 * 14 * 64 * 25 * 1, 7 * 7 * 128 * 25 * 64, 6272];
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const perExample =
+    sum(g) + // D step: G forward
+    2 * (3 * sum(d) - d[0]) + // D on real and fake: forward, weight and input gradients but the first
+    (3 * sum(g) - g[0]) + // G step: G forward, weight and input gradients but the first
+    2 * sum(d); // D forward and input gradients only
+  assert.equal(stepFlops(layers, iterationPasses(w)), 2 * 64 * perExample);
+});
