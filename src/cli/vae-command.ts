@@ -1,8 +1,12 @@
-// What the VAE commands (reconstruct, traverse, latent-map) share: opening the run with clean errors,
-// always disposing it, and parsing lists of test-image indices.
+// What the VAE commands (reconstruct, traverse, latent-map, interpolate --images, eval of a VAE run) share:
+// opening the run with clean errors, parsing test-image indices, encoding chosen images, the likelihood evaluation.
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../env/backend.ts';
-import { openVaeRun, type VaeRun } from '../training/vae-run.ts';
-import { CliError } from './command.ts';
+import { encode } from '../models/vae.ts';
+import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, formatVaeEvaluation, type VaeEvaluation } from '../metrics/vae-evaluate.ts';
+import type { OpenRun } from '../training/open-run.ts';
+import { openVaeRun, vaeRunImages, withTestSplit, type VaeRun } from '../training/vae-run.ts';
+import { CliError, numberFlag } from './command.ts';
 
 /** Opens the VAE run `runDir`, runs `job` on it and disposes it; errors that are not CliErrors become exit 1. */
 export async function withVaeRun<T>(runDir: string, job: (vaeRun: VaeRun) => Promise<T>): Promise<T> {
@@ -29,4 +33,63 @@ export function parseIndices(flag: string, value: string, count: number): number
   const bad = indices.find((i) => !Number.isInteger(i) || i < 0 || i >= count);
   if (bad !== undefined) throw new CliError(`--${flag} must be comma-separated test-image indices in 0..${count - 1}, got "${value}"`);
   return indices;
+}
+
+/**
+ * For `ganvae interpolate --images I,J`: the posterior means μ(x) [latent] of test images I and J of the
+ * VAE `run`, and image I's class (conditional runs decode the whole path with it).
+ */
+export async function encodeImagePair(run: OpenRun, runDir: string, value: string): Promise<{ codes: [Float32Array, Float32Array]; label?: number }> {
+  let vaeRun: VaeRun;
+  try {
+    vaeRun = await withTestSplit(run, runDir);
+  } catch (err) {
+    throw new CliError(`--images: ${(err as Error).message}`);
+  }
+  const pair = parseIndices('images', value, vaeRun.test.count);
+  if (pair.length !== 2) throw new CliError(`--images takes two test-image indices, like 3,17; got "${value}"`);
+  const { x, labels } = vaeRunImages(vaeRun, { indices: pair }).batches(2).next().value!;
+  const mu = tf.tidy(() => encode(vaeRun.vae, x, labels).mu);
+  const [values, classes] = [await mu.data() as Float32Array, labels && await labels.data()];
+  tf.dispose([mu, x, labels]);
+  const size = vaeRun.vae.architecture.latentDim;
+  return { codes: [values.slice(0, size), values.slice(size)], label: vaeRun.vae.architecture.numClasses ? classes?.[0] : undefined };
+}
+
+/** The `ganvae eval` flags of the VAE likelihood evaluation (help lines and parseArgs options). */
+export const VAE_EVAL_HELP = `VAE runs also get test-set ELBO (reconstruction + KL), NLL by importance sampling (IWAE) and
+reconstruction MSE/PSNR/BCE/SSIM, in nats per image, printed first and stored under "vae":
+  --iwae-k K           importance samples per image                             [${DEFAULT_IWAE_K}]
+  --iwae-images N|all  test images for the IWAE bound (seeded subset)           [${DEFAULT_IWAE_IMAGES}]
+  --vae-only           VAE likelihood metrics only: skip FID and the other sample metrics`;
+export const VAE_EVAL_FLAGS = { 'iwae-k': { type: 'string' }, 'iwae-images': { type: 'string' }, 'vae-only': { type: 'boolean' } } as const;
+
+/**
+ * Runs the VAE evaluation of `ganvae eval` on the opened VAE `run` (from `runDir`) with the --iwae-* flags,
+ * prints it, and returns it for metrics.json. IWAE progress goes to stderr.
+ */
+export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae-k'?: string; 'iwae-images'?: string; seed?: string }): Promise<VaeEvaluation> {
+  const k = numberFlag('iwae-k', flags['iwae-k'], DEFAULT_IWAE_K, 1, 1e7);
+  const images = flags['iwae-images'] === 'all' ? 'all' : numberFlag('iwae-images', flags['iwae-images'], DEFAULT_IWAE_IMAGES, 1);
+  const seed = numberFlag('seed', flags.seed, 0, 0, 2 ** 32 - 1);
+  if (!Number.isInteger(k) || (images !== 'all' && !Number.isInteger(images))) throw new CliError('--iwae-k and --iwae-images must be integers (or --iwae-images all)');
+  let vaeRun: VaeRun;
+  try {
+    vaeRun = await withTestSplit(run, runDir);
+  } catch (err) {
+    throw new CliError((err as Error).message, 1);
+  }
+  const training = vaeRun.binarized
+    ? 'trained with dynamic binarisation (each batch re-drawn as Bernoulli(pixel)); evaluated on the test set binarised once with a fixed seed'
+    : `trained and evaluated on grey levels in [0, 1] (${vaeRun.vae.architecture.likelihood} likelihood)`;
+  const started = performance.now();
+  const evaluation = await evaluateVae(vaeRun.vae, vaeRun.test, {
+    binarize: vaeRun.binarized, training, k, iwaeImages: images, seed,
+    onProgress: (done, total, seconds) => {
+      const eta = done < total ? `, ~${Math.round((seconds / done) * (total - done))} s left` : '\n';
+      process.stderr.write(`\rIWAE k=${k}: ${done}/${total} images in ${seconds.toFixed(0)} s${eta}   `);
+    },
+  });
+  console.log(`${formatVaeEvaluation(evaluation)}\n(VAE evaluation took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  return evaluation;
 }

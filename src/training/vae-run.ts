@@ -20,16 +20,21 @@ export interface VaeRun {
 export async function openVaeRun(runDir: string): Promise<VaeRun> {
   const run = await openRun(runDir);
   try {
-    if (!(run.trainable instanceof VaeTrainable)) throw new Error(`${runDir} is a ${run.info.kind} run; this command needs a VAE run (\`ganvae train vae\`)`);
-    const config = run.info.config;
-    const [size, , channels] = run.data.shape;
-    // An image folder is decoded at the run's image shape (named sources ignore these two).
-    const splits = await loadDataset(String(config.data), { dataDir: config.dataDir as string | undefined, size, channels: channels === 1 ? 1 : 3 });
-    return { run, vae: run.trainable.vae, test: splits.test, binarized: binarization(run.trainable.options) === 'dynamic' };
+    return await withTestSplit(run, runDir);
   } catch (err) {
     run.trainable.dispose();
     throw err;
   }
+}
+
+/** An already opened run as a VaeRun (loads its test split); errors say when `run` (from `runDir`) is not a VAE. */
+export async function withTestSplit(run: OpenRun, runDir: string): Promise<VaeRun> {
+  if (!(run.trainable instanceof VaeTrainable)) throw new Error(`${runDir} is a ${run.info.kind} run; this needs a VAE run (\`ganvae train vae\`)`);
+  const config = run.info.config;
+  const [size, , channels] = run.data.shape;
+  // An image folder is decoded at the run's image shape (named sources ignore these two).
+  const splits = await loadDataset(String(config.data), { dataDir: config.dataDir as string | undefined, size, channels: channels === 1 ? 1 : 3 });
+  return { run, vae: run.trainable.vae, test: splits.test, binarized: binarization(run.trainable.options) === 'dynamic' };
 }
 
 /** Test images of `vaeRun` as the model sees them (binarised once with the fixed seed when it was trained binarised). */

@@ -33,7 +33,7 @@ async function tinyRun(name: string, flags: Record<string, unknown>, resume = fa
 }
 
 /** Runs one of the VAE commands in-process; resolves to its exit code, or rejects with its CliError. */
-async function command(name: 'reconstruct' | 'traverse' | 'latent-map', args: string[]): Promise<number> {
+async function command(name: 'reconstruct' | 'traverse' | 'latent-map' | 'interpolate' | 'eval', args: string[]): Promise<number> {
   const { command: cmd } = await import(`../../src/cli/commands/${name}.ts`);
   return cmd.run(args);
 }
@@ -89,6 +89,18 @@ describe('vae run', () => {
     const svg = readFileSync(join(temp.dir, 'latent-scatter.svg'), 'utf8');
     assert.equal(svg.match(/<circle [^>]*r="2"/g)?.length, 3, 'one point per test image');
     assert.match(svg, /class-0/);
+  });
+
+  it('interpolate --images decodes the path between two encoded test images; eval --vae-only writes the VAE metrics', async () => {
+    const run = join(temp.dir, 'eval');
+    assert.equal(await command('interpolate', ['--run', run, '--images', '0,2', '--steps', '4']), 0);
+    assert.deepEqual(pngSize(join(run, 'samples', 'interpolate-image-0-2.png')), [4 * 10 + 2, 12, 1]);
+    assert.equal(await command('eval', ['--run', run, '--vae-only', '--iwae-k', '10', '--iwae-images', 'all']), 0);
+    const report = JSON.parse(readFileSync(join(run, 'eval', 'metrics.json'), 'utf8'));
+    assert.equal(report.vae.iwae.k, 10);
+    assert.equal(report.vae.iwae.images, 3);
+    assert.match(report.vae.protocol.training, /dynamic binarisation/);
+    await assert.rejects(command('eval', ['--run', run, '--vae-only', '--iwae-images', 'some']), /--iwae-images must be a number/);
   });
 
   it('commands refuse what they cannot draw, with the reason', async () => {

@@ -14,6 +14,7 @@ import { loadInceptionExtractor } from '../../metrics/inception.ts';
 import { loadStats, saveStats } from '../../metrics/stats-file.ts';
 import { openRun, type OpenRun } from '../../training/open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { VAE_EVAL_FLAGS, VAE_EVAL_HELP, vaeEvaluation } from '../vae-command.ts';
 
 const help = `usage: ganvae eval (--run runs/NAME | --images DIR) [--data fashion-mnist] [options]
 
@@ -40,7 +41,9 @@ Writes metrics.json (and prints a table) into --out.
   --kid-subsets N      KID subsets                                              [100]
   --kid-subset-size N  samples per KID subset (at most N)                       [1000]
   --exact              float64 JavaScript for the KID and k-NN products too (~30× slower than the
-                       default float32 matrix products on the tfjs backend)`;
+                       default float32 matrix products on the tfjs backend)
+
+${VAE_EVAL_HELP}`;
 
 /** One scored set in metrics.json. */
 interface ScoredSet {
@@ -101,7 +104,7 @@ export const command: Command = {
       split: { type: 'string' }, n: { type: 'string', short: 'n' }, seed: { type: 'string' }, 'batch-size': { type: 'string' },
       extractor: { type: 'string' }, inception: { type: 'string' }, out: { type: 'string' },
       'save-stats': { type: 'string' }, 'ref-stats': { type: 'string' }, 'no-floor': { type: 'boolean' },
-      'kid-subsets': { type: 'string' }, 'kid-subset-size': { type: 'string' }, exact: { type: 'boolean' },
+      'kid-subsets': { type: 'string' }, 'kid-subset-size': { type: 'string' }, exact: { type: 'boolean' }, ...VAE_EVAL_FLAGS,
     });
     if (values.help) {
       console.log(help);
@@ -132,6 +135,17 @@ export const command: Command = {
         } catch (err) {
           throw new CliError((err as Error).message);
         }
+      }
+      // VAE runs: likelihood metrics first (src/cli/vae-command.ts); --vae-only stops after them.
+      const vae = run?.info.kind === 'vae' ? await vaeEvaluation(run, values.run!, values) : null;
+      if (values['vae-only']) {
+        if (!vae) throw new CliError('--vae-only needs --run with a VAE run (`ganvae train vae`)');
+        const out = values.out ?? join(values.run!, 'eval');
+        mkdirSync(out, { recursive: true });
+        const report = { formatVersion: 1, evaluated: { kind: 'run', path: values.run }, vae, backend: backend.name, createdAt: new Date().toISOString() };
+        writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
+        console.log(`wrote ${join(out, 'metrics.json')}`);
+        return 0;
       }
       const data = values.data ?? run?.info.dataset.name ?? 'fashion-mnist';
       extractor = await loadExtractor(values, data);
@@ -242,6 +256,7 @@ export const command: Command = {
         evaluated: { kind: run ? 'run' : 'images', path: values.run ?? values.images, ...generated },
         reference: { data, split, n: realCount, description: referenceDescription, statsFile: values['ref-stats'] ?? null },
         floor,
+        vae,
         referenceInceptionScore: realIs,
         settings: { ...settings, batchSize, seed, precisionRecallRule: 'distance <= k-NN radius', densityCoverageRule: 'distance < k-NN radius' },
         warnings: [...new Set(warnings)],

@@ -10,13 +10,16 @@ import { initBackend } from '../../env/backend.ts';
 import { interpolateLatents, latentValues } from '../../training/latent.ts';
 import { openRun, type OpenRun } from '../../training/open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { encodeImagePair } from '../vae-command.ts';
 import { sampleLabels } from './sample.ts';
 
-const help = `usage: ganvae interpolate --run runs/NAME --from SEED --to SEED [--steps 10] [--mode slerp|linear] [--class K] [--out strip.png]
+const help = `usage: ganvae interpolate --run runs/NAME (--from SEED --to SEED | --images I,J) [--steps 10] [--mode slerp|linear] [--class K] [--out strip.png]
 
 Decodes --steps latent codes from the code of seed --from to that of seed --to (inclusive) into one
 PNG strip (default <run>/samples/interpolate-FROM-TO.png). slerp follows the great circle, which
-keeps Gaussian codes at a typical length; linear mixes them.`;
+keeps Gaussian codes at a typical length; linear mixes them.
+  --images I,J   VAE runs: start and end at the posterior means of test images I and J instead
+                 (conditional VAEs decode with image I's class unless --class is given)`;
 
 export const command: Command = {
   name: 'interpolate',
@@ -24,14 +27,14 @@ export const command: Command = {
   async run(argv) {
     const { values } = parseFlags(argv, {
       run: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' },
-      mode: { type: 'string' }, class: { type: 'string' }, out: { type: 'string' },
+      mode: { type: 'string' }, class: { type: 'string' }, out: { type: 'string' }, images: { type: 'string' },
     });
     if (values.help) {
       console.log(help);
       return 0;
     }
     if (!values.run) throw new CliError(`--run is required\n${help}`);
-    if (values.from === undefined || values.to === undefined) throw new CliError(`--from and --to (two seeds) are required\n${help}`);
+    if (!values.images && (values.from === undefined || values.to === undefined)) throw new CliError(`--from and --to (two seeds), or --images, are required\n${help}`);
     const from = numberFlag('from', values.from, 0, 0, 2 ** 32 - 1);
     const to = numberFlag('to', values.to, 0, 0, 2 ** 32 - 1);
     const steps = numberFlag('steps', values.steps, 10, 2, 1000);
@@ -47,14 +50,17 @@ export const command: Command = {
     }
     try {
       const { latentSize, prior = 'normal' } = run.trainable;
-      const labelValues = sampleLabels(run, steps, values.class ?? (run.trainable.numClasses ? '0' : undefined));
+      const encoded = values.images ? await encodeImagePair(run, values.run, values.images) : undefined;
+      const labelValues = sampleLabels(run, steps, values.class ?? (run.trainable.numClasses ? String(encoded?.label ?? 0) : undefined));
       const images = tf.tidy(() => {
-        const path = interpolateLatents(latentValues(latentSize, prior, new Rng(from)), latentValues(latentSize, prior, new Rng(to)), steps, mode);
+        const [a, b] = encoded?.codes ?? [latentValues(latentSize, prior, new Rng(from)), latentValues(latentSize, prior, new Rng(to))];
+        const path = interpolateLatents(a, b, steps, mode);
         return run.trainable.sample(path, labelValues && tf.tensor1d(labelValues, 'int32'));
       });
       const strip = imageGrid({ data: await images.data(), shape: images.shape }, { range: '[-1,1]', columns: steps });
       images.dispose();
-      const out = values.out ?? join(values.run, 'samples', `interpolate-${from}-${to}.png`);
+      const ends = values.images ? `image-${values.images.replace(',', '-')}` : `${from}-${to}`;
+      const out = values.out ?? join(values.run, 'samples', `interpolate-${ends}.png`);
       mkdirSync(dirname(out), { recursive: true });
       writePng(out, strip);
       console.log(`ganvae interpolate: ${steps} images (${mode}) in ${out}`);
