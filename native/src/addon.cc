@@ -1,5 +1,6 @@
 // The ganvae native addon: oneDNN kernels for tfjs's CPU backend, plus a description of the
 // library and CPU it runs on (for `ganvae doctor`).
+#include <malloc.h>
 #include <omp.h>
 
 #include "common.h"
@@ -62,6 +63,13 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 
 static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   using namespace ganvae;
+  // Every tfjs kernel returns a fresh typed array. By default glibc maps each one over 128 KiB
+  // anew (mmap) and the first write to each page faults, which cost more than the arithmetic of an
+  // element-wise op. Serving them from the heap and keeping freed memory there avoids the faults;
+  // the price is that RSS stays at its peak instead of shrinking between steps.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
   exports.Set("conv2d", Napi::Function::New(env, Conv2D));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));

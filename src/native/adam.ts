@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadAddon } from './addon.ts';
 import { NATIVE_BACKEND } from './register.ts';
-import { float32Values } from './tensors.ts';
+import { allocateFloat32, float32Values } from './tensors.ts';
 
 /** Adam's constants for one step, each as tfjs would round it to float32. */
 export interface AdamStepConstants {
@@ -28,7 +28,7 @@ export function nativeAdamStep(value: tf.Tensor, m: tf.Tensor, v: tf.Tensor, gra
   const arrays = [value, m, v, gradient].map((t) => float32Values(backend, t));
   if (arrays.some((a) => !a || a.length !== value.size)) return undefined;
   const [valueData, mData, vData, gData] = arrays as Float32Array[];
-  const out = [0, 1, 2].map(() => new Float32Array(value.size));
+  const out = [0, 1, 2].map(() => allocateFloat32(backend, value.size));
   addon.adamUpdate(valueData, mData, vData, gData, out[0], out[1], out[2], c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2,
     c.oneMinusAccBeta1, c.oneMinusAccBeta2, -c.learningRate, c.epsilon);
   return [tf.tensor(out[0], value.shape), tf.tensor(out[1], value.shape), tf.tensor(out[2], value.shape)];

@@ -1,5 +1,8 @@
 // Registers the `native` backend: tfjs's CPU backend with its kernels, oneDNN ones in place of the hot few.
-import { copyRegisteredKernels, registerBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  type BackendValues, copyRegisteredKernels, type DataId, type DataType, registerBackend, registerKernel, unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import { BufferPool } from './buffer-pool.ts';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.ts';
 import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';
@@ -23,7 +26,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   if (registered) return;
   registered = true;
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
-  registerBackend(NATIVE_BACKEND, () => quietCpuBackend(), 0);
+  registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
     batchMatMulKernel, fusedMatMulKernel, batchNormKernel, selectKernel, tileKernel].map((make) => make(addon));
@@ -33,9 +36,36 @@ export function registerNativeBackend(addon: NativeAddon): void {
   }
 }
 
-/** A CPU backend without tfjs's first-use banner (ganvae reports its backend choice itself). */
-export function quietCpuBackend(): MathBackendCPU {
-  const backend = new MathBackendCPU();
-  Reflect.set(backend, 'firstUse', false);
-  return backend;
+/** The CPU backend whose kernel outputs come from a BufferPool (see buffer-pool.ts for the rules). */
+export class NativeBackendCPU extends MathBackendCPU {
+  /** Free arrays are capped at 1 GiB: a step's working set, not a leak. */
+  readonly pool = new BufferPool(2 ** 30);
+
+  constructor() {
+    super();
+    // No tfjs first-use banner: ganvae reports its backend choice itself.
+    Reflect.set(this, 'firstUse', false);
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    this.pool.adopt(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    this.pool.adopt(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    this.pool.release(this.data.get(dataId)?.values);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const disposed = super.disposeData(dataId, force);
+    if (disposed && !this.data.has(dataId)) this.pool.recycle(values);
+    return disposed;
+  }
 }

@@ -9,6 +9,15 @@ export function float32Values(backend: MathBackendCPU, t: TensorInfo): Float32Ar
   return values instanceof Float32Array ? values : undefined;
 }
 
+/**
+ * An output buffer of `length` float32s for a kernel that overwrites every element: from the backend's
+ * pool when it has one (contents stale), else zero-filled.
+ */
+export function allocateFloat32(backend: MathBackendCPU, length: number): Float32Array {
+  const pool = (backend as { pool?: { take(length: number): Float32Array } }).pool;
+  return pool ? pool.take(length) : new Float32Array(length);
+}
+
 /** Wraps a freshly written output buffer as a tensor owned by `backend`. */
 export function outputTensor(backend: MathBackendCPU, shape: number[], values: Float32Array, dtype: DataType = 'float32'): TensorInfo {
   return backend.makeTensorInfo(shape, dtype, values);

@@ -7,6 +7,28 @@
 
 namespace ganvae {
 
+namespace {
+
+struct AdamConstants {
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, negLearningRate, epsilon;
+};
+
+void adamRange(const AdamConstants& c, const float* value, const float* m, const float* v, const float* g,
+               float* newValue, float* newM, float* newV, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    const float mi = m[i] * c.beta1 + gi * c.oneMinusBeta1;
+    const float vi = v[i] * c.beta2 + (gi * gi) * c.oneMinusBeta2;
+    const float mHat = mi / c.oneMinusAccBeta1;
+    const float vHat = vi / c.oneMinusAccBeta2;
+    newM[i] = mi;
+    newV[i] = vi;
+    newValue[i] = (mHat / (std::sqrt(vHat) + c.epsilon)) * c.negLearningRate + value[i];
+  }
+}
+
+}  // namespace
+
 // adamUpdate(value, m, v, gradient, newValue, newM, newV, beta1, oneMinusBeta1, beta2, oneMinusBeta2,
 //            oneMinusAccBeta1, oneMinusAccBeta2, negLearningRate, epsilon)
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
@@ -29,17 +51,11 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
     for (int i = 0; i < 8; ++i) h[i] = static_cast<float>(numberArg(info, 7 + i, names[i]));
     const float beta1 = h[0], oneMinusBeta1 = h[1], beta2 = h[2], oneMinusBeta2 = h[3];
     const float oneMinusAccBeta1 = h[4], oneMinusAccBeta2 = h[5], negLearningRate = h[6], epsilon = h[7];
-#pragma omp parallel for schedule(static) if (n >= (1 << 16))
-    for (int64_t i = 0; i < n; ++i) {
-      const float gi = g.data[i];
-      const float mi = m.data[i] * beta1 + gi * oneMinusBeta1;
-      const float vi = v.data[i] * beta2 + (gi * gi) * oneMinusBeta2;
-      const float mHat = mi / oneMinusAccBeta1;
-      const float vHat = vi / oneMinusAccBeta2;
-      newM.data[i] = mi;
-      newV.data[i] = vi;
-      newValue.data[i] = (mHat / (std::sqrt(vHat) + epsilon)) * negLearningRate + value.data[i];
-    }
+    const AdamConstants c{beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, negLearningRate, epsilon};
+    parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) {
+      adamRange(c, value.data + begin, m.data + begin, v.data + begin, g.data + begin, newValue.data + begin,
+                newM.data + begin, newV.data + begin, end - begin);
+    });
   });
 }
 

@@ -7,6 +7,17 @@
 
 namespace ganvae {
 
+namespace {
+
+// y = x * a[channel] + b[channel] over `rows` rows of `c` channels (in double, as tfjs computes).
+void normalizeRows(const float* x, float* y, int64_t rows, size_t c, const double* a, const double* b) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (size_t j = 0; j < c; ++j) y[r * c + j] = static_cast<float>(x[r * c + j] * a[j] + b[j]);
+  }
+}
+
+}  // namespace
+
 // batchNorm(x, mean, variance, offset | null, scale | null, y, epsilon)
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return guarded(info, "BatchNorm", [&] {
@@ -35,12 +46,9 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
         b[j] = static_cast<double>(off[offLen == 1 ? 0 : j]) - static_cast<double>(mean.data[j]) * a[j];
       }
       const int64_t rows = static_cast<int64_t>(x.length / c);
-#pragma omp parallel for schedule(static) if (x.length >= (1u << 16))
-      for (int64_t r = 0; r < rows; ++r) {
-        const float* px = x.data + r * c;
-        float* py = y.data + r * c;
-        for (size_t j = 0; j < c; ++j) py[j] = static_cast<float>(px[j] * a[j] + b[j]);
-      }
+      parallelFor(rows, std::max<int64_t>(1, kParallelElements / static_cast<int64_t>(c)), [&](int64_t begin, int64_t end) {
+        normalizeRows(x.data + begin * c, y.data + begin * c, end - begin, c, a.data(), b.data());
+      });
       return;
     }
     size_t mi = 0, vi = 0, oi = 0, si = 0;

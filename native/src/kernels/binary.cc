@@ -1,8 +1,6 @@
 // Broadcasting element-wise binary ops (Add, Sub, Multiply, RealDiv, Maximum, Minimum,
 // SquaredDifference, Pow and comparisons) on float32. tfjs's CPU backend computes an index per
 // element on every broadcast; here dimensions are collapsed and the inner loop is a plain vector loop.
-#include <omp.h>
-
 #include <cmath>
 
 #include "../common.h"
@@ -17,8 +15,23 @@ enum class BinaryOp : int {
   kGreater = 8, kGreaterEqual = 9, kLess = 10, kLessEqual = 11, kEqual = 12, kNotEqual = 13,
 };
 
-// Runs `op` over the collapsed loop: the inner dimension is a tight loop specialised on whether each
-// operand moves (stride 1) or stays (stride 0); outer positions are split among threads.
+// The inner dimension: a tight loop specialised on whether each operand moves (stride 1) or stays (0).
+template <typename Out, typename Op>
+void innerLoop(const float* pa, const float* pb, Out* po, int64_t n, int64_t sa, int64_t sb, Op op) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; ++i) po[i] = op(pa[i], pb[i]);
+  } else if (sa == 0 && sb == 1) {
+    const float va = pa[0];
+    for (int64_t i = 0; i < n; ++i) po[i] = op(va, pb[i]);
+  } else if (sa == 1 && sb == 0) {
+    const float vb = pb[0];
+    for (int64_t i = 0; i < n; ++i) po[i] = op(pa[i], vb);
+  } else {
+    for (int64_t i = 0; i < n; ++i) po[i] = op(pa[i * sa], pb[i * sb]);
+  }
+}
+
+// Runs `op` over the collapsed loop; outer positions are split among threads.
 template <typename Out, typename Op>
 void run(const StridedLoop& loop, const float* a, const float* b, Out* out, Op op) {
   const size_t rank = loop.dims.size();
@@ -26,37 +39,26 @@ void run(const StridedLoop& loop, const float* a, const float* b, Out* out, Op o
   const int64_t sa = loop.strides[0][rank - 1], sb = loop.strides[1][rank - 1];
   int64_t outer = 1;
   for (size_t d = 0; d + 1 < rank; ++d) outer *= loop.dims[d];
-  const int64_t total = outer * inner;
-  auto body = [&](int64_t o) {
-    int64_t offA = 0, offB = 0, rest = o;
-    for (size_t j = rank - 1; j-- > 0;) {
-      int64_t coord = rest % loop.dims[j];
-      rest /= loop.dims[j];
-      offA += coord * loop.strides[0][j];
-      offB += coord * loop.strides[1][j];
-    }
-    const float* pa = a + offA;
-    const float* pb = b + offB;
-    Out* po = out + o * inner;
-    if (sa == 1 && sb == 1) {
-      for (int64_t i = 0; i < inner; ++i) po[i] = op(pa[i], pb[i]);
-    } else if (sa == 0 && sb == 1) {
-      const float va = pa[0];
-      for (int64_t i = 0; i < inner; ++i) po[i] = op(va, pb[i]);
-    } else if (sa == 1 && sb == 0) {
-      const float vb = pb[0];
-      for (int64_t i = 0; i < inner; ++i) po[i] = op(pa[i], vb);
-    } else {
-      for (int64_t i = 0; i < inner; ++i) po[i] = op(pa[i * sa], pb[i * sb]);
-    }
-  };
-  // Threads only pay off on large tensors; small ones run inline.
-  if (total >= (int64_t(1) << 16) && outer > 1) {
-#pragma omp parallel for schedule(static)
-    for (int64_t o = 0; o < outer; ++o) body(o);
-  } else {
-    for (int64_t o = 0; o < outer; ++o) body(o);
+  if (outer == 1) {
+    // One long inner loop: split it instead.
+    parallelFor(inner, kParallelElements, [&](int64_t begin, int64_t end) {
+      innerLoop(a + begin * sa, b + begin * sb, out + begin, end - begin, sa, sb, op);
+    });
+    return;
   }
+  const int64_t minOuter = std::max<int64_t>(1, kParallelElements / inner);
+  parallelFor(outer, minOuter, [&](int64_t begin, int64_t end) {
+    for (int64_t o = begin; o < end; ++o) {
+      int64_t offA = 0, offB = 0, rest = o;
+      for (size_t j = rank - 1; j-- > 0;) {
+        int64_t coord = rest % loop.dims[j];
+        rest /= loop.dims[j];
+        offA += coord * loop.strides[0][j];
+        offB += coord * loop.strides[1][j];
+      }
+      innerLoop(a + offA, b + offB, out + o * inner, inner, sa, sb, op);
+    }
+  });
 }
 
 // JavaScript's Math.pow, which tfjs uses: unlike C's pow, 1^NaN and (±1)^±Infinity are NaN.

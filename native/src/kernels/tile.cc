@@ -4,6 +4,15 @@
 
 namespace ganvae {
 
+namespace {
+
+// dst[0, n) = src repeated (src has `period` elements).
+void repeatRow(const float* src, int64_t period, float* dst, int64_t n) {
+  for (int64_t start = 0; start < n; start += period) std::copy(src, src + std::min(period, n - start), dst + start);
+}
+
+}  // namespace
+
 // tile(x, xShape, out, outShape): outShape[d] is a multiple of xShape[d]; out[i] = x[i mod xShape].
 Napi::Value Tile(const Napi::CallbackInfo& info) {
   return guarded(info, "Tile", [&] {
@@ -32,18 +41,17 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
     const int64_t inner = outShape[rank - 1];
     const int64_t xInner = xShape[rank - 1];
     const int64_t outer = static_cast<int64_t>(out.length) / inner;
-#pragma omp parallel for schedule(static) if (out.length >= (1u << 16))
-    for (int64_t o = 0; o < outer; ++o) {
-      int64_t rest = o, offset = 0;
-      for (size_t d = rank - 1; d-- > 0;) {
-        int64_t coord = rest % outShape[d];
-        rest /= outShape[d];
-        offset += (coord % xShape[d]) * xStrides[d];
+    parallelFor(outer, std::max<int64_t>(1, kParallelElements / inner), [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        int64_t rest = o, offset = 0;
+        for (size_t d = rank - 1; d-- > 0;) {
+          int64_t coord = rest % outShape[d];
+          rest /= outShape[d];
+          offset += (coord % xShape[d]) * xStrides[d];
+        }
+        repeatRow(x.data + offset, xInner, out.data + o * inner, inner);
       }
-      const float* src = x.data + offset;
-      float* dst = out.data + o * inner;
-      for (int64_t i = 0; i < inner; ++i) dst[i] = src[i % xInner];
-    }
+    });
   });
 }
 

@@ -15,13 +15,17 @@ enum class UnaryOp : int {
 };
 
 template <typename Op>
+void mapRange(const float* x, float* y, int64_t n, Op op) {
+  for (int64_t i = 0; i < n; ++i) y[i] = op(x[i]);
+}
+
+template <typename Op>
 void run(const float* x, float* y, int64_t n, Op op) {
-  if (n >= (int64_t(1) << 16)) {
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) y[i] = op(x[i]);
-  } else {
-    for (int64_t i = 0; i < n; ++i) y[i] = op(x[i]);
-  }
+  parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) { mapRange(x + begin, y + begin, end - begin, op); });
+}
+
+void selectRange(const uint8_t* c, const float* t, const float* e, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = c[i] ? t[i] : e[i];
 }
 
 float softplus(float x) {
@@ -83,7 +87,7 @@ Napi::Value Select(const Napi::CallbackInfo& info) {
     expectLength(env, e, n, "e");
     expectLength(env, out, n, "out");
     const uint8_t* c = condition.Data();
-    for (int64_t i = 0; i < n; ++i) out.data[i] = c[i] ? t.data[i] : e.data[i];
+    parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) { selectRange(c + begin, t.data + begin, e.data + begin, out.data + begin, end - begin); });
   });
 }
 

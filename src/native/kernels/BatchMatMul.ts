@@ -6,7 +6,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { activationCode } from '../geometry.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 type MatMulInputs = { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
 type MatMulArgs = { inputs: MatMulInputs; backend: MathBackendCPU; attrs: _FusedMatMulAttrs };
@@ -38,7 +38,7 @@ function nativeMatMul(addon: NativeAddon, { inputs, backend, attrs }: MatMulArgs
   if (!sameOuter && batchA !== 1 && batchB !== 1) return undefined;
   const outer = sameOuter ? outerA : broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
   if (bias && util.sizeFromShape(bias.shape) !== n) return undefined;
-  const out = new Float32Array(Math.max(batchA, batchB) * m * n);
+  const out = allocateFloat32(backend, Math.max(batchA, batchB) * m * n);
   addon.batchMatMul(aValues, bValues, biasValues, out, batchA, batchB, m, k, n,
     transposeA ? 1 : 0, transposeB ? 1 : 0, code, attrs.leakyreluAlpha ?? 0.2);
   return outputTensor(backend, [...outer, m, n], out);

@@ -2,7 +2,7 @@
 import { FusedBatchNorm, type FusedBatchNormAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** x [.., C] with mean, variance, offset?, scale? (usually [C]) → y of x's shape. */
 export function batchNormKernel(addon: NativeAddon): KernelConfig {
@@ -22,7 +22,7 @@ export function batchNormKernel(addon: NativeAddon): KernelConfig {
       const ov = offset ? float32Values(backend, offset) : null;
       const sv = scale ? float32Values(backend, scale) : null;
       if (!xv || !mv || !vv || ov === undefined || sv === undefined || xv.length === 0) return fallback(args);
-      const y = new Float32Array(xv.length);
+      const y = allocateFloat32(backend, xv.length);
       addon.batchNorm(xv, mv, vv, ov, sv, y, attrs.varianceEpsilon ?? 0.001);
       return outputTensor(backend, [...x.shape], y);
     },

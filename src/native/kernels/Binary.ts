@@ -5,7 +5,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** tfjs kernel name → the addon's op code (native/src/kernels/binary.cc, BinaryOp). */
 const BINARY_OPS: Array<[string, number]> = [
@@ -30,7 +30,7 @@ export function binaryKernels(addon: NativeAddon): KernelConfig[] {
         const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
         const size = util.sizeFromShape(outShape);
         const comparison = op >= FIRST_COMPARISON;
-        const out = comparison ? new Uint8Array(size) : new Float32Array(size);
+        const out = comparison ? new Uint8Array(size) : allocateFloat32(backend, size);
         addon.binary(aValues, a.shape, bValues, b.shape, out, outShape, op);
         return comparison ? backend.makeTensorInfo(outShape, 'bool', out) : outputTensor(backend, outShape, out as Float32Array);
       },

@@ -6,7 +6,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { activationCode, convGeometry, nativeConvSupported } from '../geometry.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 type ConvInputs = { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
 type ConvAttrs = Omit<FusedConv2DAttrs, 'dimRoundingMode'> & Pick<Conv2DAttrs, 'dimRoundingMode'>;
@@ -27,7 +27,7 @@ function nativeConv(addon: NativeAddon, { inputs, backend, attrs }: ConvArgs): T
     || !nativeConvSupported(info)) return undefined;
   // A bias broadcasts over the channel axis only when it holds one value per output channel.
   if (bias && util.sizeFromShape(bias.shape) !== info.outChannels) return undefined;
-  const y = new Float32Array(util.sizeFromShape(info.outShape));
+  const y = allocateFloat32(backend, util.sizeFromShape(info.outShape));
   addon.conv2d(xValues, filterValues, biasValues, y, ...convGeometry(info), code, attrs.leakyreluAlpha ?? 0.2);
   return outputTensor(backend, info.outShape, y);
 }

@@ -6,7 +6,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { convGeometry, nativeConvSupported } from '../geometry.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** x [b, h, w, in], dy [b, oh, ow, out] → dFilter of shape attrs.filterShape [fh, fw, in, out]. */
 export function conv2dBackpropFilterKernel(addon: NativeAddon): KernelConfig {
@@ -25,7 +25,7 @@ export function conv2dBackpropFilterKernel(addon: NativeAddon): KernelConfig {
       const dyValues = float32Values(backend, dy);
       if (!xValues || !dyValues || !nativeConvSupported(info)
         || !util.arraysEqual(dy.shape, info.outShape)) return fallback(args);
-      const dFilter = new Float32Array(util.sizeFromShape(attrs.filterShape));
+      const dFilter = allocateFloat32(backend, util.sizeFromShape(attrs.filterShape));
       addon.conv2dBackpropFilter(xValues, dyValues, dFilter, ...convGeometry(info));
       return outputTensor(backend, [...attrs.filterShape], dFilter);
     },

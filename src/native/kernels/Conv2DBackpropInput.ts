@@ -6,7 +6,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { convGeometry, nativeConvSupported } from '../geometry.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** dy [b, oh, ow, out], filter [fh, fw, in, out] → dx of shape attrs.inputShape [b, h, w, in]. */
 export function conv2dBackpropInputKernel(addon: NativeAddon): KernelConfig {
@@ -25,7 +25,7 @@ export function conv2dBackpropInputKernel(addon: NativeAddon): KernelConfig {
       const filterValues = float32Values(backend, filter);
       if (!dyValues || !filterValues || !nativeConvSupported(info)
         || !util.arraysEqual(dy.shape, info.outShape)) return fallback(args);
-      const dx = new Float32Array(util.sizeFromShape(attrs.inputShape));
+      const dx = allocateFloat32(backend, util.sizeFromShape(attrs.inputShape));
       addon.conv2dBackpropInput(dyValues, filterValues, dx, ...convGeometry(info));
       return outputTensor(backend, [...attrs.inputShape], dx);
     },

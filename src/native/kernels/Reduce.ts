@@ -2,7 +2,7 @@
 import { backend_util, type KernelConfig, Max, Mean, Min, Prod, Sum, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** tfjs kernel name → the addon's op code (native/src/kernels/reduce.cc, ReduceOp). */
 const REDUCE_OPS: Array<[string, number]> = [[Sum, 0], [Mean, 1], [Max, 2], [Min, 3], [Prod, 4]];
@@ -25,7 +25,7 @@ export function reduceKernels(addon: NativeAddon): KernelConfig[] {
         const axes = util.parseAxisParam(attrs.axis ?? attrs.reductionIndices ?? [], x.shape);
         const [outShape, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
         if (util.sizeFromShape(reduceShape) === 0 || axes.length === 0) return fallback(args);
-        const out = new Float32Array(util.sizeFromShape(outShape));
+        const out = allocateFloat32(backend, util.sizeFromShape(outShape));
         addon.reduce(values, x.shape, axes, out, op);
         return outputTensor(backend, attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape, out);
       },

@@ -2,7 +2,7 @@
 import { type KernelConfig, Select, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** condition (bool) [..], t [..], e [..] of one shape → out [..]; other cases fall back to tfjs. */
 export function selectKernel(addon: NativeAddon): KernelConfig {
@@ -19,7 +19,7 @@ export function selectKernel(addon: NativeAddon): KernelConfig {
       const eValues = float32Values(backend, e);
       if (!(conditionValues instanceof Uint8Array) || !tValues || !eValues
         || !util.arraysEqual(condition.shape, t.shape) || !util.arraysEqual(t.shape, e.shape)) return fallback(args);
-      const out = new Float32Array(tValues.length);
+      const out = allocateFloat32(backend, tValues.length);
       addon.select(conditionValues, tValues, eValues, out);
       return outputTensor(backend, [...t.shape], out);
     },

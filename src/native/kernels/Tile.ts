@@ -2,7 +2,7 @@
 import { type KernelConfig, type TensorInfo, Tile, type TileAttrs, util } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** x [d0, d1, ..] with reps [r0, r1, ..] → [d0·r0, d1·r1, ..]. */
 export function tileKernel(addon: NativeAddon): KernelConfig {
@@ -15,7 +15,7 @@ export function tileKernel(addon: NativeAddon): KernelConfig {
       const values = float32Values(backend, inputs.x);
       if (!values || attrs.reps.length !== inputs.x.shape.length) return fallback(args);
       const outShape = inputs.x.shape.map((d, i) => d * attrs.reps[i]);
-      const out = new Float32Array(util.sizeFromShape(outShape));
+      const out = allocateFloat32(backend, util.sizeFromShape(outShape));
       addon.tile(values, inputs.x.shape, out, outShape);
       return outputTensor(backend, outShape, out);
     },

@@ -5,7 +5,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { cpuKernel, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
 /** tfjs kernel name → the addon's op code (native/src/kernels/unary.cc, UnaryOp). */
 const UNARY_OPS: Array<[string, number]> = [
@@ -25,7 +25,7 @@ export function unaryKernels(addon: NativeAddon): KernelConfig[] {
           inputs: { x: TensorInfo }; backend: MathBackendCPU; attrs: { alpha?: number } };
         const values = float32Values(backend, inputs.x);
         if (!values) return fallback(args);
-        const y = new Float32Array(values.length);
+        const y = allocateFloat32(backend, values.length);
         // LeakyRelu's and Step's defaults where the attribute is absent.
         addon.unary(values, y, op, attrs?.alpha ?? (kernelName === LeakyRelu ? 0.2 : 0));
         return outputTensor(backend, [...inputs.x.shape], y);
