@@ -2,11 +2,21 @@
 import { type DataType, type KernelConfig, type KernelFunc, type TensorInfo, getKernel } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
-/** The float32 values behind `t`, or undefined when `t` is not float32 (the kernel then falls back). */
+/**
+ * The float32 values behind `t`, or undefined when `t` is not float32 (the kernel then falls back).
+ * tfjs's CPU Cast from bool or int32 keeps the source's Uint8Array/Int32Array under dtype float32;
+ * such values are converted once and stored back, so later kernels read them directly.
+ */
 export function float32Values(backend: MathBackendCPU, t: TensorInfo): Float32Array | undefined {
   if (t.dtype !== 'float32') return undefined;
-  const values = backend.data.get(t.dataId).values;
-  return values instanceof Float32Array ? values : undefined;
+  const entry = backend.data.get(t.dataId);
+  if (entry.values instanceof Float32Array) return entry.values;
+  if (entry.values instanceof Uint8Array || entry.values instanceof Int32Array) {
+    const converted = Float32Array.from(entry.values);
+    entry.values = converted;
+    return converted;
+  }
+  return undefined;
 }
 
 /**

@@ -160,6 +160,13 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     });
   });
 
+  it('float32 tensors cast from bool run natively and correctly', async () => {
+    await assertSameOnBothBackends('conv of a cast mask', () => {
+      const mask = tf.cast(tf.greater(tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1), 0), 'float32') as tf.Tensor4D;
+      return tf.conv2d(mask, tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D, 1, 'same');
+    });
+  });
+
   it('empty tensors fall back to tfjs and give empty results', async () => {
     const [y] = await runOn('native', () => tf.conv2d(tf.zeros([0, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 4]) as tf.Tensor4D, 1, 'same'));
     assert.equal(y.length, 0);
