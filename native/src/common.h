@@ -134,4 +134,8 @@ constexpr size_t kConvGeometryArgs = 18;
 // A forward-convolution descriptor for `g` (used directly, and as the hint of the backward passes).
 dnnl::convolution_forward::desc convForwardDesc(const ConvGeometry& g, dnnl::prop_kind kind, bool withBias);
 
+// y = act(conv(x, filter) + bias) for a validated geometry (bias may be null); cached by shape.
+void runConvForward(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* filter,
+                    const float* bias, float* y, int64_t activation, float alpha);
+
 }  // namespace ganvae

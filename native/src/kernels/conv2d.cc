@@ -17,6 +17,45 @@ PrimitiveCache<ConvForward> cache;
 
 }  // namespace
 
+void runConvForward(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* filter,
+                    const float* bias, float* y, int64_t activation, float alpha) {
+  const bool withBias = bias != nullptr;
+  std::string key = g.key() + makeKey({withBias ? 1 : 0, activation}) + std::to_string(alpha);
+  ConvForward* entry = cache.find(key);
+  if (!entry) {
+    auto attr = activationAttr(env, activation, alpha);
+    auto desc = convForwardDesc(g, dnnl::prop_kind::forward_training, withBias);
+    dnnl::convolution_forward::primitive_desc pd(desc, attr, cpuEngine());
+    auto made = std::make_unique<ConvForward>();
+    made->pd = pd;
+    made->primitive = dnnl::convolution_forward(pd);
+    if (pd.weights_desc() != g.userWeightsDesc()) {
+      made->weights = dnnl::memory(pd.weights_desc(), cpuEngine());
+      dnnl::memory userWeights(g.userWeightsDesc(), cpuEngine(), DNNL_MEMORY_NONE);
+      made->weightsReorder = dnnl::reorder(userWeights, made->weights);
+    }
+    entry = cache.insert(key, std::move(made));
+  }
+  auto& engine = cpuEngine();
+  auto& stream = cpuStream();
+  // oneDNN only reads src, weights and bias; its C API takes non-const pointers.
+  dnnl::memory src(g.srcDesc(), engine, const_cast<float*>(x));
+  dnnl::memory dst(g.dstDesc(), engine, y);
+  dnnl::memory userWeights(g.userWeightsDesc(), engine, const_cast<float*>(filter));
+  dnnl::memory weights = userWeights;
+  if (entry->weightsReorder) {
+    entry->weightsReorder.execute(stream, userWeights, entry->weights);
+    weights = entry->weights;
+  }
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  if (withBias) {
+    dnnl::memory::desc biasDesc({g.outC}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::x);
+    args[DNNL_ARG_BIAS] = dnnl::memory(biasDesc, engine, const_cast<float*>(bias));
+  }
+  entry->primitive.execute(stream, args);
+  stream.wait();
+}
+
 // conv2d(x, filter, bias | null, y, ...geometry(18), activation, alpha)
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return guarded(info, "Conv2D", [&] {
@@ -31,40 +70,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     expectLength(env, x, g.inputSize(), "x");
     expectLength(env, filter, g.filterSize(), "filter");
     expectLength(env, y, g.outputSize(), "y");
-    const bool withBias = bias.data != nullptr;
-    if (withBias) expectLength(env, bias, g.outC, "bias");
-
-    std::string key = g.key() + makeKey({withBias ? 1 : 0, activation}) + std::to_string(alpha);
-    ConvForward* entry = cache.find(key);
-    if (!entry) {
-      auto attr = activationAttr(env, activation, alpha);
-      auto desc = convForwardDesc(g, dnnl::prop_kind::forward_training, withBias);
-      dnnl::convolution_forward::primitive_desc pd(desc, attr, cpuEngine());
-      auto made = std::make_unique<ConvForward>();
-      made->pd = pd;
-      made->primitive = dnnl::convolution_forward(pd);
-      if (pd.weights_desc() != g.userWeightsDesc()) {
-        made->weights = dnnl::memory(pd.weights_desc(), cpuEngine());
-        dnnl::memory userWeights(g.userWeightsDesc(), cpuEngine(), DNNL_MEMORY_NONE);
-        made->weightsReorder = dnnl::reorder(userWeights, made->weights);
-      }
-      entry = cache.insert(key, std::move(made));
-    }
-    auto& engine = cpuEngine();
-    auto& stream = cpuStream();
-    dnnl::memory src(g.srcDesc(), engine, x.data);
-    dnnl::memory dst(g.dstDesc(), engine, y.data);
-    dnnl::memory userWeights(g.userWeightsDesc(), engine, filter.data);
-    dnnl::memory weights = userWeights;
-    if (entry->weightsReorder) {
-      entry->weightsReorder.execute(stream, userWeights, entry->weights);
-      weights = entry->weights;
-    }
-    std::unordered_map<int, dnnl::memory> args{
-        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
-    if (withBias) args[DNNL_ARG_BIAS] = dnnl::memory({{g.outC}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::x}, engine, bias.data);
-    entry->primitive.execute(stream, args);
-    stream.wait();
+    if (bias.data) expectLength(env, bias, g.outC, "bias");
+    runConvForward(env, g, x.data, filter.data, bias.data, y.data, activation, alpha);
   });
 }
 

@@ -1,5 +1,7 @@
 // Conv2DBackpropInput: dx = conv_transpose(dy, filter), the gradient of Conv2D with respect to its
 // input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution.
+#include <vector>
+
 #include "../common.h"
 
 namespace ganvae {
@@ -17,6 +19,28 @@ PrimitiveCache<ConvBackwardData> cache;
 
 }  // namespace
 
+// For stride 1 and no dilation, dx is a forward convolution of dy with the filter flipped in space
+// and its channels swapped, padded by (k - 1 - pad). oneDNN's forward kernels (brgconv) run about twice
+// as fast as its backward-data ones on the shapes of a DCGAN generator, so that path is taken.
+bool asForwardConvolution(const ConvGeometry& g) {
+  return g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 && g.padTop < g.filterH &&
+         g.padBottom < g.filterH && g.padLeft < g.filterW && g.padRight < g.filterW;
+}
+
+// filter [fh, fw, in, out] → flipped [fh, fw, out, in] with flipped[a][b][o][i] = filter[fh-1-a][fw-1-b][i][o].
+void flipAndSwap(const ConvGeometry& g, const float* filter, float* flipped) {
+  const int64_t fh = g.filterH, fw = g.filterW, in = g.inC, out = g.outC;
+  for (int64_t a = 0; a < fh; ++a) {
+    for (int64_t b = 0; b < fw; ++b) {
+      const float* src = filter + ((fh - 1 - a) * fw + (fw - 1 - b)) * in * out;
+      float* dst = flipped + (a * fw + b) * out * in;
+      for (int64_t i = 0; i < in; ++i) {
+        for (int64_t o = 0; o < out; ++o) dst[o * in + i] = src[i * out + o];
+      }
+    }
+  }
+}
+
 // conv2dBackpropInput(dy, filter, dx, ...geometry(18)); geometry describes the forward convolution.
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return guarded(info, "Conv2DBackpropInput", [&] {
@@ -29,6 +53,15 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     expectLength(env, filter, g.filterSize(), "filter");
     expectLength(env, dx, g.inputSize(), "dx");
 
+    if (asForwardConvolution(g)) {
+      ConvGeometry t{g.batch, g.outH, g.outW, g.outC, g.inH, g.inW, g.inC, g.filterH, g.filterW, 1, 1, 1, 1,
+                     g.filterH - 1 - g.padTop, g.filterW - 1 - g.padLeft, g.filterH - 1 - g.padBottom,
+                     g.filterW - 1 - g.padRight, g.channelsLast};
+      std::vector<float> flipped(static_cast<size_t>(g.filterSize()));
+      flipAndSwap(g, filter.data, flipped.data());
+      runConvForward(env, t, dy.data, flipped.data(), nullptr, dx.data, 0, 0.f);
+      return;
+    }
     std::string key = g.key();
     ConvBackwardData* entry = cache.find(key);
     if (!entry) {
