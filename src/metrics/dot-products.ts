@@ -48,8 +48,14 @@ export const float64Dots: DotProducts = (a, m, b, n, dim) => {
 };
 
 /** float32 products with tf.matMul on the active tfjs backend (call initBackend first). */
-export const tfjsDots: DotProducts = (a, m, b, n, dim) => tf.tidy(() => {
-  const left = tf.tensor2d(a instanceof Float32Array ? a : Float32Array.from(a), [m, dim]);
-  const right = tf.tensor2d(b instanceof Float32Array ? b : Float32Array.from(b), [n, dim]);
-  return tf.matMul(left, right, false, true).dataSync() as Float32Array;
-});
+export const tfjsDots: DotProducts = (a, m, b, n, dim) => {
+  const product = tf.tidy(() => {
+    const left = tf.tensor2d(a instanceof Float32Array ? a : Float32Array.from(a), [m, dim]);
+    const right = tf.tensor2d(b instanceof Float32Array ? b : Float32Array.from(b), [n, dim]);
+    return tf.matMul(left, right, false, true);
+  });
+  // Read outside tidy: tidy walks a returned typed array element by element (seconds for 10⁶ values).
+  const values = product.dataSync() as Float32Array;
+  product.dispose();
+  return values;
+};

@@ -83,7 +83,7 @@ test('ganvae eval scores a run folder and an image folder against a dataset, wit
   const extractorDir = join(root, 'extractor');
   const info = await trainClassifierExtractor(splits, {
     dataset: 'toy', out: extractorDir, epochs: 3, batchSize: 16, learningRate: 3e-3, seed: 5,
-    layers: { filters: [4, 8], featureUnits: 8 },
+    layers: { filters: [4, 8], strides: [2, 2], featureUnits: 8 },
   });
   assert.ok(info.testAccuracy >= 0.9, `toy accuracy ${info.testAccuracy}`);
   assert.deepEqual(info.spec.imageShape, [SIDE, SIDE, 1]);
