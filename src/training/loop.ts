@@ -139,6 +139,8 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
 
   try {
     while (step < totalSteps) {
+      // Steps run synchronously; this turn of the event loop lets signal handlers (SIGINT) run between them.
+      await new Promise((resolve) => setImmediate(resolve));
       if (o.shouldStop?.()) {
         reason = 'interrupted';
         break;

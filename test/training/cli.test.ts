@@ -1,0 +1,197 @@
+// `ganvae train | sample | interpolate` as a user runs them, in child processes: config precedence and
+// errors, SIGINT (checkpoint, exit 130, resume), SIGKILL at arbitrary moments never leaving a broken
+// checkpoint, and the sample/interpolate outputs.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decodeImage } from '../../src/data/imageCodec.ts';
+import { Rng } from '../../src/data/random.ts';
+import { initBackend } from '../../src/env/backend.ts';
+import { latestCheckpoint, readCheckpointState, restoreCheckpoint } from '../../src/training/checkpoint.ts';
+import { ganOptions, GanTrainable, resolveGanOptions } from '../../src/training/gan.ts';
+import type { DataShape } from '../../src/training/trainable.ts';
+import { tempFolder, tinyRunArgs, writeImageFolder } from './fixtures.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/ganvae.js');
+const temp = tempFolder();
+const images = join(temp.dir, 'images');
+before(async () => {
+  await initBackend();
+  writeImageFolder(images);
+});
+after(() => temp.remove());
+
+interface Child {
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `ganvae ...args` with the temp folder as working directory (so its data cache lands there). */
+function ganvae(args: string[]): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: temp.dir, env: { ...process.env, FORCE_COLOR: '0' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => {
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+  });
+  return { done, kill: (signal) => child.kill(signal) };
+}
+
+const run = (args: string[]) => ganvae(args).done;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` holds (or fails after `timeoutMs`). */
+async function until(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Restores the run's latest checkpoint into a fresh GAN, proving it whole; returns its step. */
+async function checkpointLoads(runDir: string): Promise<number> {
+  const dir = latestCheckpoint(runDir);
+  assert.ok(dir, `${runDir} has a complete checkpoint`);
+  const state = readCheckpointState(dir);
+  const data: DataShape = { shape: [8, 8, 1], numClasses: 3 };
+  const saved = Object.fromEntries(Object.keys(ganOptions.shape).map((key) => [key, state.config[key]]));
+  const gan = new GanTrainable(resolveGanOptions(ganOptions.parse(saved), data), data, new Rng(0));
+  try {
+    await restoreCheckpoint(dir, gan);
+  } finally {
+    gan.dispose();
+  }
+  return state.step;
+}
+
+describe('ganvae train: configuration', () => {
+  it('flags override the --config file; run.json records the resolved values', async () => {
+    const config = join(temp.dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ maxSteps: 1, seed: 5, loss: 'hinge' }));
+    const out = join(temp.dir, 'configured');
+    const { code, stdout } = await run(['train', 'gan', ...tinyRunArgs(images), '--config', config, '--max-steps', '2', '--out', out]);
+    assert.equal(code, 0);
+    assert.match(stdout, /max-steps at step 2\/2/);
+    const saved = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).config;
+    assert.deepEqual([saved.maxSteps, saved.seed, saved.loss, saved.dSteps], [2, 5, 'hinge', 1]);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['an unknown flag', ['--lossy', 'ns'], /Unknown option '--lossy'/],
+    ['a value outside an enum', ['--loss', 'wasserstein'], /loss \(--loss\): Invalid option: expected one of "minimax"\|"ns"/],
+    ['a non-number', ['--epochs', 'ten'], /--epochs must be a number, got "ten"/],
+    ['a preset that does not fit the images', ['--preset', 'dcgan28'], /dcgan28 is for 28x28 images, but the dataset's are 8x8/],
+    ['label smoothing with a Wasserstein loss', ['--loss', 'wgan', '--label-smoothing', '0.1'], /--label-smoothing applies to minimax, ns and lsgan/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`rejects ${what} with exit 2 and a message naming it`, async () => {
+      const { code, stderr } = await run(['train', 'gan', ...tinyRunArgs(images), ...args, '--out', join(temp.dir, 'never')]);
+      assert.equal(code, 2);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  it('rejects a --config file with an unknown key', async () => {
+    const config = join(temp.dir, 'bad.json');
+    writeFileSync(config, JSON.stringify({ epoch: 3 }));
+    const { code, stderr } = await run(['train', 'gan', '--config', config, '--out', join(temp.dir, 'never')]);
+    assert.equal(code, 2);
+    assert.match(stderr, /unknown option "epoch"/);
+  });
+});
+
+describe('ganvae train: stopping', () => {
+  it('SIGINT finishes the step, checkpoints, exits 130; --resume continues from there', async () => {
+    const out = join(temp.dir, 'interrupted');
+    const child = ganvae(['train', 'gan', ...tinyRunArgs(images, { epochs: 100000 }), '--out', out]);
+    await until(() => existsSync(join(out, 'metrics.jsonl')), 'the first logged step');
+    child.kill('SIGINT');
+    const { code, stderr } = await child.done;
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /interrupted at step \d+.*Checkpoint saved; continue with --resume/);
+    const step = await checkpointLoads(out);
+    assert.ok(step >= 1);
+    const resumed = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', String(step + 2)]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`resuming .* at step ${step}`));
+    assert.equal(await checkpointLoads(out), step + 2);
+  });
+
+  it('SIGKILL at any moment leaves a checkpoint that loads; resuming then finishes', async () => {
+    const out = join(temp.dir, 'killed');
+    const args = ['train', 'gan', ...tinyRunArgs(images, { epochs: 100000, checkpointEvery: 1 }), '--out', out];
+    // Kill at several delays after a checkpoint lands, so some kills hit the middle of the next write.
+    for (const delay of [0, 7, 23, 61]) {
+      const child = ganvae(delay === 0 ? args : ['train', 'gan', '--resume', '--out', out]);
+      const start = latestCheckpoint(out);
+      await until(() => latestCheckpoint(out) !== start, 'a new checkpoint');
+      await sleep(delay);
+      child.kill('SIGKILL');
+      const { signal } = await child.done;
+      assert.equal(signal, 'SIGKILL');
+      await checkpointLoads(out);
+    }
+    const last = await checkpointLoads(out);
+    const finish = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', String(last + 1)]);
+    assert.equal(finish.code, 0, finish.stderr);
+    assert.equal(await checkpointLoads(out), last + 1);
+    assert.deepEqual(readdirSync(join(out, 'checkpoints')).sort(), ['latest', `step-${String(last + 1).padStart(8, '0')}`], 'leftovers are cleaned up');
+  });
+});
+
+describe('ganvae sample / interpolate', () => {
+  const out = join(temp.dir, 'sampled');
+  before(async () => {
+    const { code, stderr } = await run(['train', 'gan', ...tinyRunArgs(images, { maxSteps: 2, conditional: 'cgan' }), '--out', out]);
+    assert.equal(code, 0, stderr);
+  });
+
+  it('writes a grid with one column per class, and one file per image with --out-dir', async () => {
+    const grid = join(temp.dir, 'grid.png');
+    const { code, stderr } = await run(['sample', '--run', out, '--n', '6', '--out', grid]);
+    assert.equal(code, 0, stderr);
+    const image = decodeImage(readFileSync(grid));
+    assert.deepEqual([image.width, image.height], [3 * 10 + 2, 2 * 10 + 2]);
+    const dir = join(temp.dir, 'singles');
+    assert.equal((await run(['sample', '--run', out, '--n', '4', '--class', 'class-1', '--out-dir', dir])).code, 0);
+    assert.deepEqual(readdirSync(dir).sort(), ['0000.png', '0001.png', '0002.png', '0003.png']);
+    assert.deepEqual([decodeImage(readFileSync(join(dir, '0000.png'))).width], [8]);
+  });
+
+  it('the same seed gives the same images', async () => {
+    const a = join(temp.dir, 'a.png');
+    const b = join(temp.dir, 'b.png');
+    await run(['sample', '--run', out, '--n', '3', '--seed', '4', '--out', a]);
+    await run(['sample', '--run', out, '--n', '3', '--seed', '4', '--out', b]);
+    assert.ok(readFileSync(a).equals(readFileSync(b)));
+  });
+
+  it('interpolate writes a strip of --steps images', async () => {
+    const strip = join(temp.dir, 'strip.png');
+    const { code, stdout } = await run(['interpolate', '--run', out, '--from', '1', '--to', '2', '--steps', '5', '--mode', 'linear', '--out', strip]);
+    assert.equal(code, 0);
+    assert.match(stdout, /5 images \(linear\)/);
+    const image = decodeImage(readFileSync(strip));
+    assert.deepEqual([image.width, image.height], [5 * 10 + 2, 12]);
+  });
+
+  it('explains bad input: a class that does not exist, a folder that is not a run, a newer run format', async () => {
+    const badClass = await run(['sample', '--run', out, '--class', '7']);
+    assert.equal(badClass.code, 2);
+    assert.match(badClass.stderr, /--class must be a class index 0..2 or a name \(class-0, class-1, class-2\)/);
+    const notRun = await run(['sample', '--run', images]);
+    assert.equal(notRun.code, 1);
+    assert.match(notRun.stderr, /is not a run folder: .*run.json is missing/);
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, formatVersion: 99 }));
+    const newer = await run(['interpolate', '--run', out, '--from', '1', '--to', '2']);
+    assert.equal(newer.code, 1);
+    assert.match(newer.stderr, /run format version 99, but this ganvae reads version 1/);
+  });
+});
