@@ -3,6 +3,7 @@ import {
   type BackendValues, copyRegisteredKernels, type DataId, type DataType, registerBackend, registerKernel, unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { BufferPool } from './buffer-pool.ts';
+import { registerFastGradients } from './gradients.ts';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.ts';
 import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';
@@ -27,6 +28,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registered = true;
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
   registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
+  registerFastGradients();
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
     batchMatMulKernel, fusedMatMulKernel, batchNormKernel, selectKernel, tileKernel].map((make) => make(addon));

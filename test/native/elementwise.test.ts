@@ -94,6 +94,17 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
     await assertSame('parameters repeating over a non-channel length', () => tf.batchNorm(normal([6, 4], 1), normal([3], 2), tf.abs(normal([3], 3))), 1e-6);
   });
 
+  it('the replacement Mean gradient gives tfjs\'s values exactly: dy / n broadcast', async () => {
+    const shape = [3, 4, 5, 6];
+    for (const axes of [[0], [1, 2], [0, 1, 2, 3], [3]]) {
+      const n = axes.reduce((p, a) => p * shape[a], 1);
+      for (const backend of ['cpu', 'native'] as const) {
+        const [grad] = await runOn(backend, () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.mean(x, axes), 3)))(normal(shape, 7)));
+        assert.ok(grad.every((g) => g === Math.fround(3 / n)), `${backend} mean grad over ${axes}`);
+      }
+    }
+  });
+
   it('gradients through batch norm, leaky relu and broadcasting agree', async () => {
     const [expected] = await runOn('cpu', () => gradOfBatchNormNet());
     const [actual] = await runOn('native', () => gradOfBatchNormNet());
