@@ -18,3 +18,18 @@ export { evaluateReconstruction, reconstruct, type ReconstructionErrors } from '
 export { vaeEvalSet, type VaeEvalSet, type VaeEvalSetOptions } from './metrics/vae-eval-set.ts';
 export { ssim, STANDARD_SSIM, type SsimOptions } from './metrics/vae-ssim.ts';
 export { binaryCrossEntropy, meanSquaredError, psnr } from './metrics/vae-pixel-errors.ts';
+// GANs and the shared training loop: builders and presets, losses, the GAN family, the loop, run folders.
+export { initBackend, type BackendChoice, type BackendName } from './env/backend.ts';
+export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './models/dcgan.ts';
+export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './models/presets.ts';
+export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './training/gan-losses.ts';
+export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './training/gan.ts';
+export { opSeed, type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { trainRun, type TrainOutcome, type TrainRequest } from './training/train-run.ts';
+export { trainLoop, writeSampleGrid, type LoopOptions, type LoopResult, type StopReason } from './training/loop.ts';
+export { latestCheckpoint, loadWeightsInto, restoreCheckpoint, writeCheckpoint, type CheckpointState } from './training/checkpoint.ts';
+export { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './training/run-folder.ts';
+export { openRun, type OpenRun } from './training/open-run.ts';
+export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
+export { runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
+export { FAMILIES, loadFamily } from './training/families.ts';
