@@ -10,12 +10,13 @@ import {
   classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, isCrossEntropyLoss, isWassersteinLoss,
   type GanLoss,
 } from './gan-losses.ts';
+import { createAdam } from './adam.ts';
 import { opSeed, type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
-
 
 /** `ganvae train gan` options; each is a --kebab-case flag. Unset optional ones take the preset's or the loss's value. */
 export const ganOptions = z.strictObject({
-  preset: z.enum(GAN_PRESETS).default('dcgan28').describe('architecture: dcgan28 (TF tutorial, W1), dcgan64 (Radford et al., W3), seed, dcgan (generic 28/32/64)'),
+  preset: z.enum(GAN_PRESETS).default('dcgan')
+    .describe('architecture: dcgan (Radford-style, any size: 28, 32, 64...), dcgan28 (TF tutorial, W1), dcgan64 (pytorch/examples, W3), seed'),
   loss: z.enum(GAN_LOSSES).default('ns').describe('minimax, ns (non-saturating), lsgan, hinge, wgan (weight clipping), wgan-gp'),
   latentSize: z.number().int().positive().optional().describe('size of z (presets: 100)'),
   width: z.number().int().positive().optional().describe('base channel count; layer widths are multiples of it (presets: 64)'),
@@ -104,7 +105,7 @@ export class GanTrainable implements Trainable {
       this.generatorEma = buildGenerator(arch.generator, new Rng(0));
       this.generatorEma.setWeights(this.generator.getWeights());
     }
-    const adam = () => tf.train.adam(options.learningRate, options.beta1, options.beta2);
+    const adam = () => createAdam(options.learningRate, options.beta1, options.beta2);
     this.gOptimizer = adam();
     this.dOptimizer = adam();
   }

@@ -1,0 +1,42 @@
+// The run configuration: flags derived from the zod schema, typed flag parsing, strict validation with
+// messages naming the flag, and the help text listing every option with its default.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { configFlags, configHelp, flagName, flagsToConfig, parseConfig, runConfigSchema } from '../../src/training/config.ts';
+import { ganOptions } from '../../src/training/gan.ts';
+
+const schema = runConfigSchema(ganOptions);
+
+describe('run configuration', () => {
+  it('has one --kebab-case flag per option, loop and family alike', () => {
+    const flags = Object.keys(configFlags(schema));
+    for (const flag of ['batch-size', 'max-minutes', 'max-steps', 'loss', 'label-smoothing', 'gp-weight', 'conditional']) assert.ok(flags.includes(flag), flag);
+    assert.equal(flagName('checkpointEvery'), 'checkpoint-every');
+  });
+
+  it('every option has a working default', () => {
+    const config = parseConfig(schema, {}, 'test');
+    assert.equal(config.data, 'fashion-mnist');
+    assert.equal(config.loss, 'ns');
+    assert.equal(config.preset, 'dcgan');
+    assert.equal(config.ema, true);
+  });
+
+  it('converts flag strings by the option\'s type and names the flag when one is wrong', () => {
+    assert.deepEqual(flagsToConfig(schema, { 'batch-size': '32', ema: 'false', loss: 'hinge' }), { batchSize: 32, ema: false, loss: 'hinge' });
+    assert.throws(() => flagsToConfig(schema, { 'batch-size': 'many' }), /--batch-size must be a number, got "many"/);
+    assert.throws(() => flagsToConfig(schema, { ema: 'yes' }), /--ema must be true or false, got "yes"/);
+  });
+
+  it('rejects unknown keys and out-of-range values, naming each', () => {
+    assert.throws(() => parseConfig(schema, { batchsize: 3 }, 'f.json'), /invalid configuration from f.json: unknown option "batchsize"/);
+    assert.throws(() => parseConfig(schema, { epochs: 0, loss: 'x' }, 'f.json'), /epochs \(--epochs\): .*>=1.*loss \(--loss\): Invalid option/);
+  });
+
+  it('help lists each flag with its values and default', () => {
+    const help = configHelp(schema);
+    assert.match(help, /--loss\s+minimax\|ns\|lsgan\|hinge\|wgan\|wgan-gp .*\(default: "ns"\)/);
+    assert.match(help, /--batch-size\s+number .*\(default: 64\)/);
+    assert.match(help, /--learning-rate\s+number .*\(default: none\)/);
+  });
+});
