@@ -73,6 +73,15 @@ describe('vae pixel metrics', () => {
     }
   });
 
+  it('SSIM of colour images is the mean of the per-channel SSIMs', () => {
+    const rng = new Rng(9);
+    const channels = [0, 1, 2].map(() => [Array.from({ length: 121 }, () => rng.next()), Array.from({ length: 121 }, () => rng.next())]);
+    const interleave = (which: 0 | 1) => Array.from({ length: 363 }, (_, i) => channels[i % 3][which][Math.floor(i / 3)]);
+    const got = tf.tidy(() => ssim(tf.tensor4d(interleave(0), [1, 11, 11, 3]), tf.tensor4d(interleave(1), [1, 11, 11, 3])).dataSync()[0]);
+    const expected = channels.reduce((sum, [a, b]) => sum + referenceSsim(a, b), 0) / 3;
+    assert.ok(Math.abs(got - expected) < 1e-4, `${got} vs ${expected}`);
+  });
+
   it('refuses images smaller than the window and mismatched shapes, naming them', () => {
     assert.throws(() => metric(ssim, new Array(100).fill(0), new Array(100).fill(0), 10, 10), /images 10x10 are smaller than the 11x11 window/);
     assert.throws(() => tf.tidy(() => ssim(tf.zeros([1, 12, 12, 1]), tf.zeros([1, 12, 11, 1]))), /shapes differ/);

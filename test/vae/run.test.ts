@@ -33,7 +33,7 @@ async function tinyRun(name: string, flags: Record<string, unknown>, resume = fa
 }
 
 /** Runs one of the VAE commands in-process; resolves to its exit code, or rejects with its CliError. */
-async function command(name: 'reconstruct' | 'traverse' | 'latent-map' | 'interpolate' | 'eval', args: string[]): Promise<number> {
+async function command(name: 'reconstruct' | 'traverse' | 'latent-map' | 'interpolate' | 'eval' | 'sample', args: string[]): Promise<number> {
   const { command: cmd } = await import(`../../src/cli/commands/${name}.ts`);
   return cmd.run(args);
 }
@@ -101,6 +101,17 @@ describe('vae run', () => {
     assert.equal(report.vae.iwae.images, 3);
     assert.match(report.vae.protocol.training, /dynamic binarisation/);
     await assert.rejects(command('eval', ['--run', run, '--vae-only', '--iwae-images', 'some']), /--iwae-images must be a number/);
+  });
+
+  it('a conditional VAE (Gaussian, learned σ) trains through the loop and samples by class', async () => {
+    const { result, runDir } = await tinyRun('conditional', tiny({ maxSteps: 2, conditional: true, likelihood: 'gaussian', gaussianScale: 'global' }));
+    assert.equal(result.step, 2);
+    const config = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).config;
+    assert.equal(config.binarize, 'none', 'Gaussian runs train on grey levels');
+    assert.equal(await command('sample', ['--run', runDir, '--n', '6', '--out', join(temp.dir, 's.png')]), 0);
+    assert.deepEqual(pngSize(join(temp.dir, 's.png')), [3 * 10 + 2, 2 * 10 + 2, 1], 'one column per class');
+    assert.equal(await command('sample', ['--run', runDir, '--n', '4', '--class', 'class-2', '--out', join(temp.dir, 's2.png')]), 0);
+    assert.equal(await command('traverse', ['--run', runDir, '--out', join(temp.dir, 't2.png')]), 0);
   });
 
   it('commands refuse what they cannot draw, with the reason', async () => {
