@@ -21,8 +21,8 @@ export const vaeOptions = z.strictObject({
   beta: z.number().min(0).default(1).describe('weight of the KL term (β-VAE; 1 = the ELBO)'),
   klWarmupSteps: z.number().int().min(0).default(0).describe('steps over which the KL weight rises linearly from 0 to β'),
   conditional: z.boolean().default(false).describe('condition encoder and decoder on the one-hot class label'),
-  binarize: z.enum(['dynamic', 'none']).optional()
-    .describe('dynamic: each batch re-binarised as Bernoulli(pixel) draws (default for bernoulli; none for gaussian)'),
+  binarize: z.enum(['dynamic', 'off']).optional()
+    .describe('dynamic (each batch re-drawn as Bernoulli(pixel)) or off (grey levels); unset: dynamic for bernoulli, off for gaussian'),
   learningRate: z.number().positive().default(1e-3).describe('Adam learning rate'),
 });
 export type VaeOptions = z.infer<typeof vaeOptions>;
@@ -51,9 +51,9 @@ export function resolveVaeOptions(options: VaeOptions, data: DataShape): VaeOpti
   };
 }
 
-/** The training-data binarisation `options` ask for: dynamic by default for Bernoulli, none for Gaussian. */
-export function binarization(options: VaeOptions): 'dynamic' | 'none' {
-  return options.binarize ?? (options.likelihood === 'bernoulli' ? 'dynamic' : 'none');
+/** The training-data binarisation `options` ask for: dynamic by default for Bernoulli, off (grey levels) for Gaussian. */
+export function binarization(options: VaeOptions): 'dynamic' | 'off' {
+  return options.binarize ?? (options.likelihood === 'bernoulli' ? 'dynamic' : 'off');
 }
 
 /** Maps loop images [batch, h, w, c] in [-1, 1] to [0, 1] (clipped: (x + 1) / 2 can round just outside). */

@@ -107,7 +107,7 @@ describe('vae run', () => {
     const { result, runDir } = await tinyRun('conditional', tiny({ maxSteps: 2, conditional: true, likelihood: 'gaussian', gaussianScale: 'global' }));
     assert.equal(result.step, 2);
     const config = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).config;
-    assert.equal(config.binarize, 'none', 'Gaussian runs train on grey levels');
+    assert.equal(config.binarize, 'off', 'Gaussian runs train on grey levels');
     assert.equal(await command('sample', ['--run', runDir, '--n', '6', '--out', join(temp.dir, 's.png')]), 0);
     assert.deepEqual(pngSize(join(temp.dir, 's.png')), [3 * 10 + 2, 2 * 10 + 2, 1], 'one column per class');
     assert.equal(await command('sample', ['--run', runDir, '--n', '4', '--class', 'class-2', '--out', join(temp.dir, 's2.png')]), 0);
