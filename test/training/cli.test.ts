@@ -1,11 +1,15 @@
-// `ganvae train | sample | interpolate` as a user runs them, in child processes: config precedence and
-// errors, SIGINT (checkpoint, exit 130, resume), SIGKILL at arbitrary moments never leaving a broken
-// checkpoint, and the sample/interpolate outputs.
+// `ganvae train | sample | interpolate` as a user runs them: config precedence and errors, the sample and
+// interpolate outputs (in process, through the command objects), and in child processes the exit codes,
+// SIGINT (checkpoint, exit 130, resume) and SIGKILL at arbitrary moments never leaving a broken checkpoint.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CliError } from '../../src/cli/command.ts';
+import { command as interpolateCommand } from '../../src/cli/commands/interpolate.ts';
+import { command as sampleCommand } from '../../src/cli/commands/sample.ts';
+import { command as trainCommand } from '../../src/cli/commands/train.ts';
 import { decodeImage } from '../../src/data/imageCodec.ts';
 import { Rng } from '../../src/data/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
@@ -42,6 +46,20 @@ function ganvae(args: string[]): Child {
 }
 
 const run = (args: string[]) => ganvae(args).done;
+
+/** Runs a command object in this process (quietly); resolves to its exit code, or the CliError's code and message. */
+async function inProcess(cmd: { run(argv: string[]): Promise<number> }, args: string[]): Promise<{ code: number; message: string }> {
+  const [log, error] = [console.log, console.error];
+  console.log = console.error = () => {};
+  try {
+    return { code: await cmd.run(args), message: '' };
+  } catch (err) {
+    if (err instanceof CliError) return { code: err.exitCode, message: err.message };
+    throw err;
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` holds (or fails after `timeoutMs`). */
@@ -81,8 +99,14 @@ describe('ganvae train: configuration', () => {
     assert.deepEqual([saved.maxSteps, saved.seed, saved.loss, saved.dSteps], [2, 5, 'hinge', 1]);
   });
 
+  it('exits 2 with the message and no stack trace on bad usage', async () => {
+    const { code, stderr } = await run(['train', 'gan', '--lossy', 'ns']);
+    assert.equal(code, 2);
+    assert.match(stderr, /ganvae train: Unknown option '--lossy'/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
   const bad: [string, string[], RegExp][] = [
-    ['an unknown flag', ['--lossy', 'ns'], /Unknown option '--lossy'/],
     ['a value outside an enum', ['--loss', 'wasserstein'], /loss \(--loss\): Invalid option: expected one of "minimax"\|"ns"/],
     ['a non-number', ['--epochs', 'ten'], /--epochs must be a number, got "ten"/],
     ['a preset that does not fit the images', ['--preset', 'dcgan28'], /dcgan28 is for 28x28 images, but the dataset's are 8x8/],
@@ -90,19 +114,18 @@ describe('ganvae train: configuration', () => {
   ];
   for (const [what, args, message] of bad) {
     it(`rejects ${what} with exit 2 and a message naming it`, async () => {
-      const { code, stderr } = await run(['train', 'gan', ...tinyRunArgs(images), ...args, '--out', join(temp.dir, 'never')]);
+      const { code, message: text } = await inProcess(trainCommand, ['gan', ...tinyRunArgs(images), ...args, '--out', join(temp.dir, 'never')]);
       assert.equal(code, 2);
-      assert.match(stderr, message);
-      assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+      assert.match(text, message);
     });
   }
 
   it('rejects a --config file with an unknown key', async () => {
     const config = join(temp.dir, 'bad.json');
     writeFileSync(config, JSON.stringify({ epoch: 3 }));
-    const { code, stderr } = await run(['train', 'gan', '--config', config, '--out', join(temp.dir, 'never')]);
+    const { code, message } = await inProcess(trainCommand, ['gan', '--config', config, '--out', join(temp.dir, 'never')]);
     assert.equal(code, 2);
-    assert.match(stderr, /unknown option "epoch"/);
+    assert.match(message, /unknown option "epoch"/);
   });
 });
 
@@ -148,18 +171,19 @@ describe('ganvae train: stopping', () => {
 describe('ganvae sample / interpolate', () => {
   const out = join(temp.dir, 'sampled');
   before(async () => {
-    const { code, stderr } = await run(['train', 'gan', ...tinyRunArgs(images, { maxSteps: 2, conditional: 'cgan' }), '--out', out]);
-    assert.equal(code, 0, stderr);
+    const { code, message } = await inProcess(trainCommand, ['gan', ...tinyRunArgs(images, { maxSteps: 2, conditional: 'cgan' }), '--out', out]);
+    assert.equal(code, 0, message);
   });
 
-  it('writes a grid with one column per class, and one file per image with --out-dir', async () => {
+  it('writes a grid with one column per class (as a user runs it), and one file per image with --out-dir', async () => {
     const grid = join(temp.dir, 'grid.png');
-    const { code, stderr } = await run(['sample', '--run', out, '--n', '6', '--out', grid]);
+    const { code, stdout, stderr } = await run(['sample', '--run', out, '--n', '6', '--out', grid]);
     assert.equal(code, 0, stderr);
+    assert.match(stdout, /6 images in/);
     const image = decodeImage(readFileSync(grid));
     assert.deepEqual([image.width, image.height], [3 * 10 + 2, 2 * 10 + 2]);
     const dir = join(temp.dir, 'singles');
-    assert.equal((await run(['sample', '--run', out, '--n', '4', '--class', 'class-1', '--out-dir', dir])).code, 0);
+    assert.equal((await inProcess(sampleCommand, ['--run', out, '--n', '4', '--class', 'class-1', '--out-dir', dir])).code, 0);
     assert.deepEqual(readdirSync(dir).sort(), ['0000.png', '0001.png', '0002.png', '0003.png']);
     assert.deepEqual([decodeImage(readFileSync(join(dir, '0000.png'))).width], [8]);
   });
@@ -167,31 +191,30 @@ describe('ganvae sample / interpolate', () => {
   it('the same seed gives the same images', async () => {
     const a = join(temp.dir, 'a.png');
     const b = join(temp.dir, 'b.png');
-    await run(['sample', '--run', out, '--n', '3', '--seed', '4', '--out', a]);
-    await run(['sample', '--run', out, '--n', '3', '--seed', '4', '--out', b]);
+    await inProcess(sampleCommand, ['--run', out, '--n', '3', '--seed', '4', '--out', a]);
+    await inProcess(sampleCommand, ['--run', out, '--n', '3', '--seed', '4', '--out', b]);
     assert.ok(readFileSync(a).equals(readFileSync(b)));
   });
 
   it('interpolate writes a strip of --steps images', async () => {
     const strip = join(temp.dir, 'strip.png');
-    const { code, stdout } = await run(['interpolate', '--run', out, '--from', '1', '--to', '2', '--steps', '5', '--mode', 'linear', '--out', strip]);
+    const { code } = await inProcess(interpolateCommand, ['--run', out, '--from', '1', '--to', '2', '--steps', '5', '--mode', 'linear', '--out', strip]);
     assert.equal(code, 0);
-    assert.match(stdout, /5 images \(linear\)/);
     const image = decodeImage(readFileSync(strip));
     assert.deepEqual([image.width, image.height], [5 * 10 + 2, 12]);
   });
 
   it('explains bad input: a class that does not exist, a folder that is not a run, a newer run format', async () => {
-    const badClass = await run(['sample', '--run', out, '--class', '7']);
+    const badClass = await inProcess(sampleCommand, ['--run', out, '--class', '7']);
     assert.equal(badClass.code, 2);
-    assert.match(badClass.stderr, /--class must be a class index 0..2 or a name \(class-0, class-1, class-2\)/);
-    const notRun = await run(['sample', '--run', images]);
+    assert.match(badClass.message, /--class must be a class index 0..2 or a name \(class-0, class-1, class-2\)/);
+    const notRun = await inProcess(sampleCommand, ['--run', images]);
     assert.equal(notRun.code, 1);
-    assert.match(notRun.stderr, /is not a run folder: .*run.json is missing/);
+    assert.match(notRun.message, /is not a run folder: .*run.json is missing/);
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, formatVersion: 99 }));
-    const newer = await run(['interpolate', '--run', out, '--from', '1', '--to', '2']);
+    const newer = await inProcess(interpolateCommand, ['--run', out, '--from', '1', '--to', '2']);
     assert.equal(newer.code, 1);
-    assert.match(newer.stderr, /run format version 99, but this ganvae reads version 1/);
+    assert.match(newer.message, /run format version 99, but this ganvae reads version 1/);
   });
 });
