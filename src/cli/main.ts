@@ -41,7 +41,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ganvae ${name}: ${err.message}`);
       return err.exitCode;
     }
-    throw err;
+    // Anything else (a backend that cannot start, a file that vanished) is still reported in one
+    // line; GANVAE_DEBUG=1 adds the stack for bug reports.
+    console.error(`ganvae ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.GANVAE_DEBUG && err instanceof Error) console.error(err.stack);
+    return 1;
   }
 }
 

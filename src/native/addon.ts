@@ -41,9 +41,9 @@ export interface NativeAddon {
   setThreads(threads: number): void;
 }
 
-/** Path of the built addon inside the package. */
-export const addonPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
-  '../../native/build/Release/ganvae_native.node');
+/** Path of the built addon: GANVAE_NATIVE_ADDON (a build of your own) or the package's build folder. */
+export const addonPath = process.env.GANVAE_NATIVE_ADDON
+  ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/Release/ganvae_native.node');
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
