@@ -37,6 +37,7 @@ export const command: Command = {
     if (!values.images && (values.from === undefined || values.to === undefined)) throw new CliError(`--from and --to (two seeds), or --images, are required\n${help}`);
     const from = numberFlag('from', values.from, 0, 0, 2 ** 32 - 1);
     const to = numberFlag('to', values.to, 0, 0, 2 ** 32 - 1);
+    if (!Number.isInteger(from) || !Number.isInteger(to)) throw new CliError(`--from and --to must be integer seeds, got ${values.from} and ${values.to}`);
     const steps = numberFlag('steps', values.steps, 10, 2, 1000);
     if (!Number.isInteger(steps)) throw new CliError(`--steps must be an integer, got "${values.steps}"`);
     const mode = values.mode ?? 'slerp';

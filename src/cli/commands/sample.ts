@@ -51,6 +51,7 @@ export const command: Command = {
     if (values.out && values['out-dir']) throw new CliError('give --out (one grid) or --out-dir (one file per image), not both');
     const n = numberFlag('n', values.n, 64, 1, 10000);
     const seed = numberFlag('seed', values.seed, 0, 0, 2 ** 32 - 1);
+    if (!Number.isInteger(n) || !Number.isInteger(seed)) throw new CliError(`--n and --seed must be integers, got ${values.n ?? n} and ${values.seed ?? seed}`);
     const truncation = numberFlag('truncation', values.truncation, 0, 0);
     await initBackend();
     let run: OpenRun;
@@ -76,7 +77,7 @@ export const command: Command = {
         }
         console.log(`ganvae sample: ${n} images in ${values['out-dir']}`);
       } else {
-        const columns = numberFlag('columns', values.columns, labelValues && values.class === undefined ? run.trainable.numClasses : Math.ceil(Math.sqrt(n)), 1);
+        const columns = Math.round(numberFlag('columns', values.columns, labelValues && values.class === undefined ? run.trainable.numClasses : Math.ceil(Math.sqrt(n)), 1));
         const out = values.out ?? join(values.run, 'samples', 'sample.png');
         mkdirSync(dirname(out), { recursive: true });
         writePng(out, imageGrid({ data, shape: [n, h, w, c] }, { range: '[-1,1]', columns }));
