@@ -110,7 +110,10 @@ export class GanTrainable implements Trainable {
     this.dOptimizer = adam();
   }
 
-  /** n_critic discriminator steps, then one generator step and the EMA update. */
+  /**
+   * n_critic discriminator steps (each with fresh fakes; they share the batch's real images, where
+   * Gulrajani et al. draw a real batch per critic step), then one generator step and the EMA update.
+   */
   trainStep(batch: Batch, rng: Rng): StepLosses {
     let dLosses: StepLosses = {};
     for (let i = 0; i < (this.options.dSteps ?? 1); i++) {
