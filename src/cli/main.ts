@@ -13,6 +13,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   reconstruct: () => import('./commands/reconstruct.ts'),
   traverse: () => import('./commands/traverse.ts'),
   'latent-map': () => import('./commands/latent-map.ts'),
+  demo: () => import('./commands/demo.ts'),
+  report: () => import('./commands/report.ts'),
 };
 
 function usage(): string {

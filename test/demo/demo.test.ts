@@ -1,0 +1,64 @@
+// End to end, in process: `ganvae demo` on mnist-10k (1000 test images keep the VAE's whole-test-set
+// ELBO quick) with 3 steps per training, a quick extractor and tiny evaluations; checks every output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { command as demoCommand } from '../../src/cli/commands/demo.ts';
+import { CliError } from '../../src/cli/command.ts';
+
+/** Runs `fn` with console.log and stderr writes captured; returns its result and the text. */
+async function captured<T>(fn: () => Promise<T>): Promise<{ result: T; text: string }> {
+  const chunks: string[] = [];
+  const [log, write] = [console.log, process.stderr.write.bind(process.stderr)];
+  console.log = (...args: unknown[]) => { chunks.push(`${args.join(' ')}\n`); };
+  process.stderr.write = ((chunk: string | Uint8Array) => { chunks.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  try {
+    return { result: await fn(), text: chunks.join('') };
+  } finally {
+    console.log = log;
+    process.stderr.write = write;
+  }
+}
+
+test('ganvae demo trains both models, evaluates them and writes a self-contained report', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ganvae-demo-'));
+  try {
+    const { result, text } = await captured(() => demoCommand.run([
+      '--data', 'mnist-10k', '--out', out, '--minutes', '2', '--max-steps', '3', '--eval-n', '100',
+      '--iwae-k', '4', '--iwae-images', '3', '--extractor-images', '200',
+    ]));
+    assert.equal(result, 0, text);
+    for (const run of ['gan', 'vae']) {
+      assert.ok(existsSync(join(out, run, 'model')), `${run}/model`);
+      const rows = readFileSync(join(out, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(rows.at(-1).step, 3);
+      const metrics = JSON.parse(readFileSync(join(out, run, 'eval', 'metrics.json'), 'utf8'));
+      assert.equal(metrics.extractor, 'mnist-10k-quick classifier v1');
+      assert.equal(metrics.evaluated.n, 100);
+      assert.ok(Number.isFinite(metrics.evaluated.metrics.fid) && Number.isFinite(metrics.floor.metrics.fid));
+    }
+    const vae = JSON.parse(readFileSync(join(out, 'vae', 'eval', 'metrics.json'), 'utf8')).vae;
+    assert.equal(vae.iwae.k, 4);
+    assert.equal(vae.iwae.images, 3);
+    assert.ok(existsSync(join(out, 'vae', 'samples', 'reconstruct.png')));
+    assert.ok(existsSync(join(out, 'extractor', 'model.json')));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.ok((html.match(/<svg/g) ?? []).length >= 3);
+    assert.match(html, /data:image\/png;base64,/);
+    assert.match(html, /Reconstructions/);
+    assert.match(html, /test ELBO/);
+    for (const [, ref] of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) assert.ok(ref.startsWith('data:'), ref);
+    assert.match(text, /\[1\/4\] training a DCGAN/);
+    assert.ok(text.includes(`Report: ${join(out, 'report.html')}`));
+    // A second demo into the same folder is refused rather than mixing runs.
+    await assert.rejects(demoCommand.run(['--out', out]), (err: unknown) => err instanceof CliError && err.message.includes('already holds a demo'));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('ganvae demo names a bad flag', async () => {
+  await assert.rejects(demoCommand.run(['--minutes', 'soon']), (err: unknown) => err instanceof CliError && err.exitCode === 2 && /--minutes/.test(err.message));
+});
