@@ -17,7 +17,7 @@ export const HELP = `usage: npm run bench -- [options]
   --warmup N                 untimed iterations before timing (default 2; none on cpu)
   --cpu-steps N              timed iterations on tfjs's pure-JS cpu backend, no warm-up (default 1)
   --cpu-timeout N            seconds before a cpu measurement is cut; its speed is then reported as an upper bound
-                             (default 900)
+                             (default 600)
   --threads 1,2              thread counts tried for native and PyTorch; the best is reported (default 1 and all cores)
   --fma-units N              vector FMA units per core for the peak (default 2; 1 on Xeon Bronze/Silver/Gold 5xxx)
   --python PATH              Python with Debian's python3-torch (default /usr/bin/python3)
@@ -71,7 +71,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
       options: {
         workloads: { type: 'string', default: WORKLOAD_IDS.join(',') }, systems: { type: 'string', default: SYSTEMS.join(',') },
         seconds: { type: 'string', default: '20' }, warmup: { type: 'string', default: '2' }, 'cpu-steps': { type: 'string', default: '1' },
-        'cpu-timeout': { type: 'string', default: '900' },
+        'cpu-timeout': { type: 'string', default: '600' },
         threads: { type: 'string', default: [...new Set([1, os.availableParallelism()])].join(',') },
         'fma-units': { type: 'string', default: '2' }, python: { type: 'string', default: '/usr/bin/python3' },
         timeout: { type: 'string', default: '3600' }, batch: { type: 'string' }, out: { type: 'string', default: DEFAULT_OUT },

@@ -1,5 +1,6 @@
 // Per-kernel time profile of one ganvae training iteration (tf.profile): which tfjs kernels take what share
 // of the step, i.e. what to move to C++ next. Run: node --import tsx bench/profile.ts --workloads W1,W3
+// (--backend cpu for tfjs's pure-JS kernels, --batch N to replace the workloads' batch size, --warmup N).
 import * as tf from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,8 +32,8 @@ export function aggregateKernels(kernels: { name: string; kernelTimeMs: number; 
 }
 
 /** Profiles one iteration of `id` after `warmup` unprofiled ones; prints kernel shares and returns them. */
-async function profileWorkload(id: WorkloadId, warmup: number): Promise<{ wallMs: number; byKernel: KernelShare[]; byShape: KernelShare[] }> {
-  const w = workload(id);
+async function profileWorkload(id: WorkloadId, warmup: number, batchSize?: number): Promise<{ wallMs: number; byKernel: KernelShare[]; byShape: KernelShare[] }> {
+  const w = workload(id, batchSize);
   const rng = new Rng(1);
   const trainable = createTrainable(w, rng);
   const batch = randomBatch(w);
@@ -59,7 +60,8 @@ function shareRows(shares: KernelShare[], totalMs: number, limit: number): strin
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { workloads: { type: 'string', default: 'W1,W3' }, backend: { type: 'string', default: 'native' }, warmup: { type: 'string', default: '2' } },
+    options: { workloads: { type: 'string', default: 'W1,W3' }, backend: { type: 'string', default: 'native' }, warmup: { type: 'string', default: '2' },
+      batch: { type: 'string' } },
   });
   const ids = values.workloads.split(',') as WorkloadId[];
   for (const id of ids) {
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   // The profiler would otherwise read every kernel output back to check it for NaNs.
   tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
   for (const id of ids) {
-    const { wallMs, byKernel, byShape } = await profileWorkload(id, Number(values.warmup));
+    const { wallMs, byKernel, byShape } = await profileWorkload(id, Number(values.warmup), values.batch === undefined ? undefined : Number(values.batch));
     const kernelMs = byKernel.reduce((sum, s) => sum + s.ms, 0);
     console.log(`\n${id} ${workload(id).title} on ${values.backend}: one iteration ${wallMs.toFixed(0)} ms unprofiled; ` +
       `kernels ${kernelMs.toFixed(0)} ms under the profiler (the rest of the profiled step is tfjs bookkeeping)`);

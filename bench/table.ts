@@ -1,6 +1,6 @@
 // Plain-text tables for the benchmark's console output: columns padded, numeric columns right-aligned.
 
-const NUMERIC = /^[-+]?[\d.,]+\s*(%|x|×|MiB|s)?$|^-$/;
+const NUMERIC = /^<?[-+]?[\d.,]+\s*(%|x|×|MiB|s)?$|^-$/;
 
 /** `headers` and `rows` (cells as strings) → an aligned table with a rule under the header. */
 export function formatTable(headers: string[], rows: string[][]): string {

@@ -89,7 +89,12 @@ def build_generator(spec):
         width = units
     base, channels = spec["baseSize"], spec["filters"][0]
     layers += [nn.Linear(width, base * base * channels, bias=not bn)]
-    layers += ([batch_norm(base * base * channels, 1)] if bn else []) + [act(), Reshape(channels, base, base)]
+    if spec["normalizeAfterReshape"]:
+        # Per channel after the reshape, as PyTorch's DCGAN normalises its first ConvT's output.
+        layers += [Reshape(channels, base, base)] + ([batch_norm(channels, 2)] if bn else []) + [act()]
+    else:
+        # Per feature of the projection, as the TF tutorial's BatchNormalization after Dense.
+        layers += ([batch_norm(base * base * channels, 1)] if bn else []) + [act(), Reshape(channels, base, base)]
     strides = spec["strides"]
     for i, stride in enumerate(strides):
         last = i == len(strides) - 1
@@ -110,12 +115,12 @@ def build_discriminator(spec):
     side = h
     for i, filters in enumerate(spec["filters"]):
         norm = spec["batchNorm"] and i > 0
-        layers.append(conv_same(channels, filters, spec["kernelSize"], 2, side, bias=not norm))
+        layers.append(conv_same(channels, filters, spec["kernelSize"], 2, side, bias=spec["bias"] and not norm))
         layers += ([batch_norm(filters, 2)] if norm else []) + [nn.LeakyReLU(spec["leakyAlpha"])]
         if spec["dropout"] > 0:
             layers.append(nn.Dropout(spec["dropout"]))
         channels, side = filters, math.ceil(side / 2)
-    layers += [nn.Flatten(), nn.Linear(side * side * channels, 1)]
+    layers += [nn.Flatten(), nn.Linear(side * side * channels, 1, bias=spec["bias"])]
     model = nn.Sequential(*layers)
     init_weights(model, spec["init"])
     return model

@@ -12,7 +12,11 @@ import time
 # Before torch loads OpenBLAS: one BLAS thread, so that it does not compete with PyTorch's OpenMP threads.
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
-import torch  # noqa: E402
+try:
+    import torch  # noqa: E402
+except ImportError:
+    raise SystemExit("PyTorch is not installed for {}: run `bash scripts/setup.sh --bench` (Debian's python3-torch), "
+                     "or pass the Python that has it with --python".format(sys.executable))
 
 from blas import check_blas  # noqa: E402
 from layers import layer_records  # noqa: E402
@@ -90,10 +94,11 @@ def measure(step, warmup, seconds, min_steps):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True, help="the workload as JSON (bench/workloads.ts)")
-    parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--seconds", type=float, required=True, help="timed duration after warm-up")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=20, help="timed duration after warm-up")
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
     parser.add_argument("--min-steps", type=int, default=1)
+    parser.add_argument("--layers-only", action="store_true", help="print the layers and parameter counts, do not train")
     args = parser.parse_args()
     config = json.loads(args.config)
 
@@ -106,6 +111,9 @@ def main():
     real = torch.rand(config["batch"], c, h, w) * 2 - 1
     build = gan_workload if config["family"] == "gan" else vae_workload
     step, layers, params = build(config, real)
+    if args.layers_only:
+        print(json.dumps({"layers": layers, "params": params}))
+        return
     steps, seconds = measure(step, args.warmup, args.seconds, args.min_steps)
     print(json.dumps({
         "steps": steps, "seconds": seconds, "warmupSteps": args.warmup, "threads": torch.get_num_threads(),
