@@ -86,8 +86,9 @@ export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae
   const evaluation = await evaluateVae(vaeRun.vae, vaeRun.test, {
     binarize: vaeRun.binarized, training, k, iwaeImages: images, seed,
     onProgress: (done, total, seconds) => {
-      const eta = done < total ? `, ~${Math.round((seconds / done) * (total - done))} s left` : '\n';
-      process.stderr.write(`\rIWAE k=${k}: ${done}/${total} images in ${seconds.toFixed(0)} s${eta}   `);
+      // Spaces before the end overwrite a longer previous line; the last update ends the line.
+      const eta = done < total ? `, ~${Math.round((seconds / done) * (total - done))} s left   ` : '   \n';
+      process.stderr.write(`\rIWAE k=${k}: ${done}/${total} images in ${seconds.toFixed(0)} s${eta}`);
     },
   });
   console.log(`${formatVaeEvaluation(evaluation)}\n(VAE evaluation took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
