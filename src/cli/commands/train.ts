@@ -56,9 +56,11 @@ export const command: Command = {
     const backend = await initBackend();
 
     let stopRequested = false;
+    // Runs between steps (a step is synchronous). Removing itself gives the next Ctrl-C node's default
+    // action, which ends the process at once, mid-step or mid-checkpoint (checkpoints survive that).
     const onSigint = () => {
-      if (stopRequested) process.exit(130);
       stopRequested = true;
+      process.off('SIGINT', onSigint);
       process.stderr.write('\nganvae train: stopping after this step and writing a checkpoint (Ctrl-C again quits at once)\n');
     };
     process.on('SIGINT', onSigint);
