@@ -50,7 +50,7 @@ export function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, dim
     if (value > 0) sum += Math.sqrt(value);
     else mostNegative = Math.min(mostNegative, value);
   }
-  return { trace: sum, maxImaginary: Math.sqrt(-mostNegative), singular: zeros >= 2 };
+  return { trace: sum, maxImaginary: mostNegative < 0 ? Math.sqrt(-mostNegative) : 0, singular: zeros >= 2 };
 }
 
 /**

@@ -13,7 +13,7 @@ export interface ClassifierSpec {
   filters: number[];
   /** Stride of each convolution (2 halves the side, rounding up). */
   strides: number[];
-  /** Width of the ReLU feature layer (the embedding FID uses). */
+  /** Width of the feature layer; its pre-ReLU values are the embedding of FID, KID and PR. */
   featureUnits: number;
 }
 
@@ -29,8 +29,8 @@ export const FEATURE_OUTPUT = 'features';
 export const LOGITS_OUTPUT = 'logits';
 
 /**
- * Builds the classifier: images [batch, h, w, c] in [0, 1] → [features [batch, featureUnits],
- * logits [batch, numClasses]]. Weights are initialised from `rng` (Glorot-uniform, zero biases).
+ * Builds the classifier: images [batch, h, w, c] in [0, 1] → [features [batch, featureUnits]
+ * (pre-ReLU), logits [batch, numClasses]]. Weights are initialised from `rng` (Glorot-uniform, zero biases).
  */
 export function buildClassifier(spec: ClassifierSpec, rng: Rng): tfl.LayersModel {
   if (spec.strides.length !== spec.filters.length) {
@@ -46,13 +46,16 @@ export function buildClassifier(spec: ClassifierSpec, rng: Rng): tfl.LayersModel
     }).apply(x) as tfl.SymbolicTensor;
   });
   x = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
+  // The embedding is the feature layer before its ReLU: units a ReLU leaves dead would give FID's
+  // covariance exactly-zero rows, a singular Σ1Σ2 on every evaluation.
   const features = tfl.layers.dense({
-    units: spec.featureUnits, activation: 'relu', name: FEATURE_OUTPUT,
+    units: spec.featureUnits, name: FEATURE_OUTPUT,
     kernelInitializer: tfl.initializers.glorotUniform({ seed: opSeed(rng) }),
   }).apply(x) as tfl.SymbolicTensor;
+  const activated = tfl.layers.activation({ activation: 'relu', name: `${FEATURE_OUTPUT}_relu` }).apply(features) as tfl.SymbolicTensor;
   const logits = tfl.layers.dense({
     units: spec.numClasses, name: LOGITS_OUTPUT,
     kernelInitializer: tfl.initializers.glorotUniform({ seed: opSeed(rng) }),
-  }).apply(features) as tfl.SymbolicTensor;
+  }).apply(activated) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: [features, logits], name: 'classifier' });
 }
