@@ -9,7 +9,7 @@ import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 const help = `usage: ganvae train classifier [--data fashion-mnist] [--out DIR] [options]
 
-Trains the feature extractor of \`ganvae eval\`: a small CNN classifier (3 strided convolutions,
+Trains the feature extractor of \`ganvae eval\`: a small CNN classifier (4 convolutions, strides 1-2-2-2;
 a 128-unit feature layer, logits) on the train split, scores it on the test split, and writes
 model.json, weights.bin and extractor.json (accuracy, settings, time) into --out.
 
