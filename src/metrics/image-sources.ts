@@ -50,7 +50,7 @@ export function datasetSource(dataset: Dataset, description: string, count: numb
 }
 
 /** float images in [-1, 1] → uint8 0..255, rounded as PNG grids are (so eval scores what a saved sample shows). */
-export function unitRangeToBytes(images: Float32Array | Int32Array | Uint8Array): Uint8Array {
+export function unitRangeToBytes(images: Float32Array): Uint8Array {
   const out = new Uint8Array(images.length);
   for (let i = 0; i < images.length; i++) {
     const unit = (images[i] + 1) / 2;

@@ -11,6 +11,7 @@ import { extractFeatures } from '../../metrics/extract-features.ts';
 import { builtInExtractorDir, type FeatureExtractor, loadClassifierExtractor } from '../../metrics/extractor.ts';
 import { datasetSource, type ImageSource, trainableSource } from '../../metrics/image-sources.ts';
 import { loadInceptionExtractor } from '../../metrics/inception.ts';
+import { inceptionScore } from '../../metrics/inception-score.ts';
 import { loadStats, saveStats } from '../../metrics/stats-file.ts';
 import { openRun, type OpenRun } from '../../training/open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
@@ -213,7 +214,6 @@ export const command: Command = {
         } else {
           const real = await extractFeatures(extractor, datasetSource(referenceSplit, `${data} ${split}`, realCount), batchSize, progressLine(`features of ${data} ${split}`));
           reference = prepareReference(real, settings);
-          const { inceptionScore } = await import('../../metrics/inception-score.ts');
           realIs = inceptionScore(real.logits, { splits: settings.isSplits, seed: settings.seed });
         }
       } catch (err) {
