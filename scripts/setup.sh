@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libdnnl-dev dataset-fashion-mnist chromium)
+# Chromium joins this list with the browser tests that need it.
+packages=(libdnnl-dev dataset-fashion-mnist)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch libopenblas0-pthread); fi
 
 missing=()
