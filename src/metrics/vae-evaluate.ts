@@ -10,8 +10,9 @@ import { evaluateReconstruction, type ReconstructionErrors } from './vae-reconst
 
 /**
  * Default IWAE setting: the reference k = 5000 on a seeded 50-image subset, 250k decoder passes, about
- * 4-5 minutes on a shared 2-core machine (~900 vae28 decoder passes/s). `iwaeImages: 1000` takes ~1.5 h
- * there and `'all'` (the reference protocol, 10,000 images) ~15 h. The subset's standard error is reported.
+ * 3 minutes on a busy 2-core machine (vae28: ~3.1 s per image, ~1,600 decoder passes/s). `iwaeImages:
+ * 1000` took 52 minutes there and `'all'` (the reference protocol) would take ~9 h. The subset's standard
+ * error is reported with the estimate.
  */
 export const DEFAULT_IWAE_K = 5000;
 export const DEFAULT_IWAE_IMAGES = 50;
