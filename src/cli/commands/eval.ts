@@ -13,7 +13,8 @@ import { datasetSource, type ImageSource, trainableSource } from '../../metrics/
 import { loadInceptionExtractor } from '../../metrics/inception.ts';
 import { inceptionScore } from '../../metrics/inception-score.ts';
 import { loadStats, saveStats } from '../../metrics/stats-file.ts';
-import { openRun, type OpenRun } from '../../training/open-run.ts';
+import { type OpenRun } from '../../training/open-run.ts';
+import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { VAE_EVAL_FLAGS, VAE_EVAL_HELP, vaeEvaluation } from '../vae-command.ts';
 
@@ -131,11 +132,7 @@ export const command: Command = {
     let extractor: FeatureExtractor | undefined;
     try {
       if (values.run) {
-        try {
-          run = await openRun(values.run);
-        } catch (err) {
-          throw new CliError((err as Error).message);
-        }
+        run = await openRunForCli(values.run, 2);
       }
       // VAE runs: likelihood metrics first (src/cli/vae-command.ts); --vae-only stops after them.
       const vae = run?.info.kind === 'vae' ? await vaeEvaluation(run, values.run!, values) : null;

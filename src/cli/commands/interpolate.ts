@@ -8,7 +8,7 @@ import { writePng } from '../../data/imageCodec.ts';
 import { Rng } from '../../data/random.ts';
 import { initBackend } from '../../env/backend.ts';
 import { interpolateLatents, latentValues } from '../../training/latent.ts';
-import { openRun, type OpenRun } from '../../training/open-run.ts';
+import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { encodeImagePair } from '../vae-command.ts';
 import { sampleLabels } from './sample.ts';
@@ -43,12 +43,7 @@ export const command: Command = {
     const mode = values.mode ?? 'slerp';
     if (mode !== 'slerp' && mode !== 'linear') throw new CliError(`--mode must be slerp or linear, got "${mode}"`);
     await initBackend();
-    let run: OpenRun;
-    try {
-      run = await openRun(values.run);
-    } catch (err) {
-      throw new CliError((err as Error).message, 1);
-    }
+    const run = await openRunForCli(values.run);
     try {
       const { latentSize, prior = 'normal' } = run.trainable;
       const encoded = values.images ? await encodeImagePair(run, values.run, values.images) : undefined;

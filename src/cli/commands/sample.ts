@@ -8,7 +8,8 @@ import { writePng } from '../../data/imageCodec.ts';
 import { Rng } from '../../data/random.ts';
 import { initBackend } from '../../env/backend.ts';
 import { latentNoise } from '../../training/latent.ts';
-import { openRun, type OpenRun } from '../../training/open-run.ts';
+import { type OpenRun } from '../../training/open-run.ts';
+import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 const help = `usage: ganvae sample --run runs/NAME [--n 64] [--class K] [--seed 0] [--truncation T] [--out grid.png | --out-dir DIR]
@@ -54,12 +55,7 @@ export const command: Command = {
     if (!Number.isInteger(n) || !Number.isInteger(seed)) throw new CliError(`--n and --seed must be integers, got ${values.n ?? n} and ${values.seed ?? seed}`);
     const truncation = numberFlag('truncation', values.truncation, 0, 0);
     await initBackend();
-    let run: OpenRun;
-    try {
-      run = await openRun(values.run);
-    } catch (err) {
-      throw new CliError((err as Error).message, 1);
-    }
+    const run = await openRunForCli(values.run);
     try {
       const labelValues = sampleLabels(run, n, values.class);
       const images = tf.tidy(() => {
