@@ -179,7 +179,8 @@ export class GanTrainable implements Trainable {
       const n = batch.images.shape[0];
       reseedDropout(this.discriminator, rng);
       const fakeLabels = this.numClasses ? this.fakeLabels(n, rng) : undefined;
-      const fake = this.generator.apply(this.generatorInputs(this.noise(n, rng), fakeLabels!), { training: true }) as tf.Tensor4D;
+      // Its own scope: G's intermediate activations are garbage once the fakes exist (D's step keeps only these).
+      const fake = tf.tidy(() => this.generator.apply(this.generatorInputs(this.noise(n, rng), fakeLabels!), { training: true }) as tf.Tensor4D);
       const gpSeed = opSeed(rng);
       const parts: StepLosses = {};
       const variables = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
