@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { CliError } from '../../src/cli/command.ts';
 import { command as interpolateCommand } from '../../src/cli/commands/interpolate.ts';
 import { command as sampleCommand } from '../../src/cli/commands/sample.ts';
@@ -196,12 +197,33 @@ describe('ganvae sample / interpolate', () => {
     assert.ok(readFileSync(a).equals(readFileSync(b)));
   });
 
-  it('interpolate writes a strip of --steps images', async () => {
+  it('interpolate writes a strip of --steps images and the same images as an animated GIF', async () => {
     const strip = join(temp.dir, 'strip.png');
     const { code } = await inProcess(interpolateCommand, ['--run', out, '--from', '1', '--to', '2', '--steps', '5', '--mode', 'linear', '--out', strip]);
     assert.equal(code, 0);
     const image = decodeImage(readFileSync(strip));
     assert.deepEqual([image.width, image.height], [5 * 10 + 2, 12]);
+    // Defaults: ping-pong (5 frames there, 3 back), 100 ms, magnified to 128 pixels.
+    const pingpong = await sharp(join(temp.dir, 'strip.gif'), { animated: true }).metadata();
+    assert.deepEqual([pingpong.pages, pingpong.delay, pingpong.loop, pingpong.width, pingpong.pageHeight], [8, new Array(8).fill(100), 0, 128, 128]);
+    const gif = join(temp.dir, 'forward.gif');
+    const forward = await inProcess(interpolateCommand, ['--run', out, '--from', '1', '--to', '2', '--steps', '5', '--mode', 'linear', '--out', strip,
+      '--gif', gif, '--gif-loop', 'forward', '--gif-delay-ms', '40', '--gif-scale', '1']);
+    assert.equal(forward.code, 0, forward.message);
+    const { data, info } = await sharp(gif, { animated: true }).raw().toBuffer({ resolveWithObject: true });
+    assert.deepEqual([info.pages, info.width, info.pageHeight], [5, 8, 8]);
+    assert.deepEqual((await sharp(gif, { animated: true }).metadata()).delay, new Array(5).fill(40));
+    // Grey frames are stored exactly: frame i is the strip's i-th image (after its 2-pixel padding).
+    for (let f = 0; f < 5; f++) {
+      for (let y = 0; y < 8; y++) {
+        for (let x = 0; x < 8; x++) {
+          assert.equal(data[((f * 8 + y) * 8 + x) * info.channels], image.pixels[(2 + y) * image.width + 2 + f * 10 + x], `frame ${f} (${x}, ${y})`);
+        }
+      }
+    }
+    const badLoop = await inProcess(interpolateCommand, ['--run', out, '--from', '1', '--to', '2', '--gif-loop', 'backwards']);
+    assert.equal(badLoop.code, 2);
+    assert.match(badLoop.message, /--gif-loop must be pingpong or forward, got "backwards"/);
   });
 
   it('explains bad input: a class that does not exist, a folder that is not a run, a newer run format', async () => {

@@ -1,10 +1,11 @@
-// `ganvae interpolate --run runs/NAME --from 1 --to 2`: a strip of images along the path between the latent
-// codes of two seeds (spherical by default), to see how smoothly a model's latent space maps to images.
+// `ganvae interpolate --run runs/NAME --from 1 --to 2`: a PNG strip and an animated GIF of the images along the
+// path between the latent codes of two seeds (spherical by default), to see how smoothly a model's latent space maps to images.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { imageGrid } from '../../data/imageGrid.ts';
-import { writePng } from '../../data/imageCodec.ts';
+import { encodeGif } from '../../data/gif.ts';
+import { writeFileAtomic, writePng } from '../../data/imageCodec.ts';
 import { Rng } from '../../data/random.ts';
 import { initBackend } from '../../env/backend.ts';
 import { interpolateLatents, latentValues } from '../../training/latent.ts';
@@ -14,20 +15,26 @@ import { encodeImagePair } from '../vae-command.ts';
 import { sampleLabels } from './sample.ts';
 
 const help = `usage: ganvae interpolate --run runs/NAME (--from SEED --to SEED | --images I,J) [--steps 10] [--mode slerp|linear] [--class K] [--out strip.png]
+       [--gif anim.gif] [--gif-delay-ms 100] [--gif-loop pingpong|forward] [--gif-scale S]
 
 Decodes --steps latent codes from the code of seed --from to that of seed --to (inclusive) into one
-PNG strip (default <run>/samples/interpolate-FROM-TO.png). slerp follows the great circle, which
-keeps Gaussian codes at a typical length; linear mixes them.
+PNG strip (default <run>/samples/interpolate-FROM-TO.png) and an animated GIF of the same images
+(default: the strip's path ending in .gif). slerp follows the great circle, which keeps Gaussian
+codes at a typical length; linear mixes them.
+  --gif-delay-ms   time each frame shows (default 100)
+  --gif-loop       pingpong plays there and back (default, no jump at the loop), forward restarts
+  --gif-scale      integer pixel magnification of the GIF (default: frames about 128 pixels wide)
   --images I,J   VAE runs: start and end at the posterior means of test images I and J instead
                  (conditional VAEs decode with image I's class unless --class is given)`;
 
 export const command: Command = {
   name: 'interpolate',
-  summary: 'a strip of images between two latent codes',
+  summary: 'a PNG strip and an animated GIF between two latent codes',
   async run(argv) {
     const { values } = parseFlags(argv, {
       run: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, steps: { type: 'string' },
       mode: { type: 'string' }, class: { type: 'string' }, out: { type: 'string' }, images: { type: 'string' },
+      gif: { type: 'string' }, 'gif-delay-ms': { type: 'string' }, 'gif-loop': { type: 'string' }, 'gif-scale': { type: 'string' },
     });
     if (values.help) {
       console.log(help);
@@ -42,6 +49,11 @@ export const command: Command = {
     if (!Number.isInteger(steps)) throw new CliError(`--steps must be an integer, got "${values.steps}"`);
     const mode = values.mode ?? 'slerp';
     if (mode !== 'slerp' && mode !== 'linear') throw new CliError(`--mode must be slerp or linear, got "${mode}"`);
+    const delayMs = numberFlag('gif-delay-ms', values['gif-delay-ms'], 100, 20, 655350);
+    const loop = values['gif-loop'] ?? 'pingpong';
+    if (loop !== 'pingpong' && loop !== 'forward') throw new CliError(`--gif-loop must be pingpong or forward, got "${loop}"`);
+    const scaleFlag = values['gif-scale'] === undefined ? undefined : numberFlag('gif-scale', values['gif-scale'], 1, 1, 64);
+    if (scaleFlag !== undefined && !Number.isInteger(scaleFlag)) throw new CliError(`--gif-scale must be an integer, got "${values['gif-scale']}"`);
     await initBackend();
     const run = await openRunForCli(values.run);
     try {
@@ -53,13 +65,22 @@ export const command: Command = {
         const path = interpolateLatents(a, b, steps, mode);
         return run.trainable.sample(path, labelValues && tf.tensor1d(labelValues, 'int32'));
       });
-      const strip = imageGrid({ data: await images.data(), shape: images.shape }, { range: '[-1,1]', columns: steps });
+      const data = await images.data();
+      const [, h, w, c] = images.shape;
       images.dispose();
+      const strip = imageGrid({ data, shape: [steps, h, w, c] }, { range: '[-1,1]', columns: steps });
+      const frames = Array.from({ length: steps }, (_, i) =>
+        imageGrid({ data: data.subarray(i * h * w * c, (i + 1) * h * w * c), shape: [1, h, w, c] }, { range: '[-1,1]', padding: 0 }));
+      // Ping-pong adds the way back without repeating either end, so the loop never jumps.
+      const played = loop === 'pingpong' ? [...frames, ...frames.slice(1, -1).reverse()] : frames;
       const ends = values.images ? `image-${values.images.replace(',', '-')}` : `${from}-${to}`;
       const out = values.out ?? join(values.run, 'samples', `interpolate-${ends}.png`);
-      mkdirSync(dirname(out), { recursive: true });
+      const gifOut = values.gif ?? `${out.replace(/\.png$/i, '')}.gif`;
+      const scale = scaleFlag ?? Math.max(1, Math.round(128 / Math.max(h, w)));
+      for (const path of [out, gifOut]) mkdirSync(dirname(path), { recursive: true });
       writePng(out, strip);
-      console.log(`ganvae interpolate: ${steps} images (${mode}) in ${out}`);
+      writeFileAtomic(gifOut, encodeGif(played, { delayMs, scale }));
+      console.log(`ganvae interpolate: ${steps} images (${mode}) in ${out}, animated in ${gifOut}`);
       return 0;
     } finally {
       run.trainable.dispose();
