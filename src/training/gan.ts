@@ -5,7 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { Rng } from '../data/random.ts';
 import { buildDiscriminator, buildGenerator, reseedDropout } from '../models/dcgan.ts';
-import { GAN_PRESETS, ganPreset, type GanArchitecture } from '../models/presets.ts';
+import { GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from '../models/presets.ts';
 import {
   classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, isCrossEntropyLoss, isWassersteinLoss,
   type GanLoss,
@@ -19,7 +19,7 @@ export const ganOptions = z.strictObject({
     .describe('architecture: dcgan (Radford-style, any size: 28, 32, 64...), dcgan28 (TF tutorial, W1), dcgan64 (pytorch/examples, W3), seed'),
   loss: z.enum(GAN_LOSSES).default('ns').describe('minimax, ns (non-saturating), lsgan, hinge, wgan (weight clipping), wgan-gp'),
   latentSize: z.number().int().positive().optional().describe('size of z (presets: 100)'),
-  width: z.number().int().positive().optional().describe('base channel count; layer widths are multiples of it (presets: 64)'),
+  width: z.number().int().positive().optional().describe('base channel count; layer widths are multiples of it (dcgan: 32, the others 64)'),
   batchNorm: z.boolean().optional().describe('batch norm in G and D (default: the preset\'s; always off in D for wgan-gp)'),
   dropout: z.number().min(0).max(0.9).optional().describe('discriminator dropout rate (dcgan28: 0.3, others 0)'),
   learningRate: z.number().positive().optional().describe('Adam learning rate for G and D (preset\'s; wgan-gp 1e-4, wgan 5e-5)'),
@@ -55,7 +55,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   return {
     ...options,
     latentSize: arch.generator.latentSize,
-    width: options.width ?? 64,
+    width: options.width ?? presetWidth(options.preset),
     dropout: arch.discriminator.dropout,
     learningRate: options.learningRate ?? lossAdam.learningRate,
     beta1: options.beta1 ?? lossAdam.beta1,

@@ -49,6 +49,14 @@ describe('presets', () => {
     });
   }
 
+  it('dcgan (the default) is 32 wide unless --width says otherwise; the reference presets are 64 wide', () => {
+    assert.deepEqual(ganPreset('dcgan', [28, 28, 1]).generator.filters, [64, 32]);
+    assert.deepEqual(ganPreset('dcgan', [28, 28, 1]).discriminator.filters, [32, 64]);
+    assert.deepEqual(ganPreset('dcgan', [28, 28, 1], { width: 64 }).discriminator.filters, [64, 128]);
+    assert.deepEqual(ganPreset('dcgan28', [28, 28, 1]).generator.filters, [256, 128, 64]);
+    assert.deepEqual(ganPreset('seed', [28, 28, 1]).discriminator.filters, [32, 64, 128]);
+  });
+
   it('dcgan28 has the TF tutorial\'s parameter counts (G 2,330,944 of which 2,305,472 trainable; D 212,865)', () => {
     const arch = ganPreset('dcgan28', [28, 28, 1]);
     const g = buildGenerator(arch.generator, new Rng(0));

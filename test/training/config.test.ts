@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFlags, configHelp, flagName, flagsToConfig, parseConfig, runConfigSchema } from '../../src/training/config.ts';
-import { ganOptions } from '../../src/training/gan.ts';
+import { ganOptions, resolveGanOptions } from '../../src/training/gan.ts';
 
 const schema = runConfigSchema(ganOptions);
 
@@ -20,6 +20,11 @@ describe('run configuration', () => {
     assert.equal(config.loss, 'ns');
     assert.equal(config.preset, 'dcgan');
     assert.equal(config.ema, true);
+    // A run with no flags stops within 10 minutes (9 of training, then the final checkpoint and export).
+    assert.equal(config.maxMinutes, 9);
+    // run.json records the width the preset chose.
+    assert.equal(resolveGanOptions(ganOptions.parse({}), { shape: [28, 28, 1], numClasses: 10 }).width, 32);
+    assert.equal(resolveGanOptions(ganOptions.parse({ preset: 'dcgan28' }), { shape: [28, 28, 1], numClasses: 10 }).width, 64);
   });
 
   it('converts flag strings by the option\'s type and names the flag when one is wrong', () => {
