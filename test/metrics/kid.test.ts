@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { featureMatrix } from '../../src/metrics/features.ts';
 import { kernelInceptionDistance, unbiasedMmd2 } from '../../src/metrics/kid.ts';
-import { NumpyRandomState } from '../../src/metrics/numpy-random.ts';
-import { assertClose, reference, rows } from './reference.ts';
+import { assertClose, gaussianRows, reference, rows } from './reference.ts';
 
 test('unbiased MMD² by hand: two 1-d pairs', () => {
   // d = 1, k(a, b) = (ab + 1)³. x = {0, 1}, y = {1, 2}.
@@ -18,14 +16,6 @@ test('KID matches torch-fidelity\'s kid_features_to_metric (RandomState(2020) su
   assertClose(result.mean, mean, 1e-12, 'KID mean');
   assertClose(result.std, std, 1e-12, 'KID std');
 });
-
-/** `n` seeded `dim`-d Gaussian rows with the given mean (Box–Muller on numpy's generator). */
-function gaussianRows(n: number, dim: number, mean: number, seed: number) {
-  const rng = new NumpyRandomState(seed);
-  const uniform = () => (rng.nextUint32() + 1) / (2 ** 32 + 1);
-  const data = Float64Array.from({ length: n * dim }, () => mean + Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
-  return featureMatrix(data, dim);
-}
 
 test('KID is near zero between two samples of one distribution and clearly positive after a shift', () => {
   const options = { subsets: 10, subsetSize: 200 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { precisionRecallDensityCoverage, squaredKnnRadii } from '../../src/metrics/precision-recall.ts';
-import { assertClose, reference, rows } from './reference.ts';
+import { assertClose, gaussianRows, reference, rows } from './reference.ts';
 
 test('k-NN radii exclude the point itself: points on a line', () => {
   // 0, 1, 3, 6: neighbours of 0 are at 1, 3, 6.
@@ -41,4 +41,18 @@ test('a set against itself has precision = recall = coverage = 1', () => {
   assert.equal(result.precision, 1);
   assert.equal(result.recall, 1);
   assert.equal(result.coverage, 1);
+});
+
+test('two samples of one Gaussian: density ≈ 1 and coverage ≈ its closed form (prdc README example, scaled down)', () => {
+  // For identically distributed real and fake sets (N reals, M fakes), exchangeability gives
+  // E[density] = 1 and E[coverage] = 1 − Π_{i<k} (N−1−i)/(N−1+M−i): the chance that a real
+  // point's k nearest among the other reals and all fakes are not all reals. N = M = 2000, k = 5:
+  // 0.9689 (an off-by-one radius would give 0.9377 or 0.9844). The README example of prdc
+  // (10,000 vs 10,000 in 1000-d) is measured by reference/prdc-readme-example.ts.
+  const [n, dim, k] = [2000, 16, 5];
+  let allReal = 1;
+  for (let i = 0; i < k; i++) allReal *= (n - 1 - i) / (2 * n - 1 - i);
+  const result = precisionRecallDensityCoverage(gaussianRows(n, dim, 0, 1), gaussianRows(n, dim, 0, 2), { precisionRecallK: k, densityCoverageK: k });
+  assert.ok(Math.abs(result.coverage - (1 - allReal)) < 0.01, `coverage ${result.coverage} vs expected ${1 - allReal}`);
+  assert.ok(Math.abs(result.density - 1) < 0.05, `density ${result.density}`);
 });

@@ -1,8 +1,13 @@
 # Writes reference-values.json for test/metrics/*.test.ts: the reference implementations'
-# formulas (pytorch-fid, torch-fidelity, NVlabs precision/recall, clovaai prdc) on seeded data,
-# in numpy/scipy float64. Rerun with `python3 test/metrics/reference/make-reference.py`.
+# formulas (pytorch-fid, torch-fidelity, NVlabs precision/recall, clovaai prdc) on seeded data and on
+# real extractor features (extractor-features.bin, from dump-features.ts), in numpy/scipy float64.
+# Needs Debian's numpy and scipy (`apt-get install python3-scipy`); rerun with
+#   /usr/bin/python3 test/metrics/reference/make-reference.py
+# `make-reference.py --measure PREFIX` instead prints FID and KID (torch-fidelity's 100 subsets of
+# 1000) of the train set against the test set of a larger dump (dump-features.ts --n 10000 --out PREFIX).
 import json
 import os
+import sys
 
 import numpy as np
 from scipy import linalg
@@ -78,37 +83,78 @@ def prdc(real, fake, k_pr=3, k_dc=5):
     }
 
 
-rng = np.random.RandomState(7)
-out = {}
+def load_features(prefix):
+    """dump-features.ts output: the header and float32 sets [set, n, dim] widened to float64."""
+    with open(prefix + '.json') as f:
+        header = json.load(f)
+    data = np.fromfile(prefix + '.bin', dtype='<f4').astype(np.float64)
+    return header, data.reshape(len(header['sets']), header['n'], header['dim'])
 
-x = rng.randn(60, 5) * [1.0, 2.0, 0.5, 1.5, 1.0] + rng.randn(5)
-y = x @ rng.randn(5, 5) * 0.7 + rng.randn(5)
-mx, sx = stats(x)
-my, sy = stats(y)
-out['fid'] = {'x': x.tolist(), 'y': y.tolist(), 'fid': frechet_distance(mx, sx, my, sy),
-              'traceSqrtProduct': float(np.trace(linalg.sqrtm(sx @ sy).real))}
 
-# Fewer samples than dimensions: both covariances have rank 3 in 8-d, so Σ1Σ2 is singular.
-xs, ys = rng.randn(4, 8), rng.randn(4, 8) + 0.5
-(m1, s1), (m2, s2) = stats(xs), stats(ys)
-out['fidSingular'] = {'x': xs.tolist(), 'y': ys.tolist(), 'fidWithOffset': frechet_distance(m1, s1, m2, s2, offset=True)}
+def fid_of(a, b):
+    return frechet_distance(*stats(a), *stats(b))
 
-f1, f2 = rng.randn(50, 4), rng.randn(40, 4) * 1.3 + 0.2
-mean, std = kid(f1, f2, subsets=7, subset_size=20)
-out['kid'] = {'x': f1.tolist(), 'y': f2.tolist(), 'subsets': 7, 'subsetSize': 20, 'mean': mean, 'std': std}
 
-logits = rng.randn(53, 6) * 3
-mean, std = inception_score(logits)
-out['inceptionScore'] = {'logits': logits.tolist(), 'mean': mean, 'std': std}
+def extractor_features_reference(prefix, kid_subsets, kid_subset_size):
+    """FID and KID of the train and digit sets (first) against the test set (second), as `ganvae eval` orders them."""
+    header, (test, train, digits) = load_features(prefix)
+    out = {'extractor': header['extractor'], 'sets': header['sets'], 'kidSubsets': kid_subsets, 'kidSubsetSize': kid_subset_size}
+    for name, first in (('trainVsTest', train), ('digitsVsTest', digits)):
+        mean, std = kid(first, test, kid_subsets, kid_subset_size)
+        out[name] = {'fid': fid_of(first, test), 'kidMean': mean, 'kidStd': std}
+    return out
 
-real, fake = rng.randn(40, 3), rng.randn(35, 3) * 0.6 + 0.9
-out['prdc'] = {'real': real.tolist(), 'fake': fake.tolist(), **prdc(real, fake)}
 
-out['numpyRandom'] = {
-    'seed2020FirstUint32': [int(v) for v in np.random.RandomState(2020).randint(0, 2**32, size=3, dtype=np.uint64)],
-    'seed2020Permutation10': np.random.RandomState(2020).permutation(10).tolist(),
-    'seed0Choice70000': np.random.RandomState(0).choice(70000, 5, replace=False).tolist(),
-}
+def measure(prefix):
+    header, (test, train, _) = load_features(prefix)
+    mean, std = kid(train, test, subsets=100, subset_size=1000)
+    print(f"{header['extractor']}, n = {header['n']}: FID {fid_of(train, test):.6f}, "
+          f"KID {mean:.9f} ± {std:.9f} (×1000: {mean * 1000:.4f} ± {std * 1000:.4f})")
 
-with open(os.path.join(os.path.dirname(__file__), 'reference-values.json'), 'w') as f:
-    json.dump(out, f)
+
+def main():
+    rng = np.random.RandomState(7)
+    out = {}
+
+    x = rng.randn(60, 5) * [1.0, 2.0, 0.5, 1.5, 1.0] + rng.randn(5)
+    y = x @ rng.randn(5, 5) * 0.7 + rng.randn(5)
+    mx, sx = stats(x)
+    my, sy = stats(y)
+    out['fid'] = {'x': x.tolist(), 'y': y.tolist(), 'fid': frechet_distance(mx, sx, my, sy),
+                  'traceSqrtProduct': float(np.trace(linalg.sqrtm(sx @ sy).real))}
+
+    # Fewer samples than dimensions: both covariances have rank 3 in 8-d, so Σ1Σ2 is singular.
+    xs, ys = rng.randn(4, 8), rng.randn(4, 8) + 0.5
+    (m1, s1), (m2, s2) = stats(xs), stats(ys)
+    out['fidSingular'] = {'x': xs.tolist(), 'y': ys.tolist(), 'fidWithOffset': frechet_distance(m1, s1, m2, s2, offset=True)}
+
+    f1, f2 = rng.randn(50, 4), rng.randn(40, 4) * 1.3 + 0.2
+    mean, std = kid(f1, f2, subsets=7, subset_size=20)
+    out['kid'] = {'x': f1.tolist(), 'y': f2.tolist(), 'subsets': 7, 'subsetSize': 20, 'mean': mean, 'std': std}
+
+    logits = rng.randn(53, 6) * 3
+    mean, std = inception_score(logits)
+    out['inceptionScore'] = {'logits': logits.tolist(), 'mean': mean, 'std': std}
+
+    real, fake = rng.randn(40, 3), rng.randn(35, 3) * 0.6 + 0.9
+    out['prdc'] = {'real': real.tolist(), 'fake': fake.tolist(), **prdc(real, fake)}
+
+    out['numpyRandom'] = {
+        'seed2020FirstUint32': [int(v) for v in np.random.RandomState(2020).randint(0, 2**32, size=3, dtype=np.uint64)],
+        'seed2020Permutation10': np.random.RandomState(2020).permutation(10).tolist(),
+        'seed0Choice70000': np.random.RandomState(0).choice(70000, 5, replace=False).tolist(),
+    }
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    # 500 features per set: 20 subsets of 250 keep the test's float64 KID quick.
+    out['extractorFeatures'] = extractor_features_reference(os.path.join(here, 'extractor-features'), 20, 250)
+
+    with open(os.path.join(here, 'reference-values.json'), 'w') as f:
+        json.dump(out, f)
+
+
+if __name__ == '__main__':
+    if len(sys.argv) == 3 and sys.argv[1] == '--measure':
+        measure(sys.argv[2])
+    else:
+        main()
