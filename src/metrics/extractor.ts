@@ -40,7 +40,14 @@ export interface ClassifierExtractorInfo {
   /** Top-1 accuracy on the dataset's held-out test split. */
   testAccuracy: number;
   testCount: number;
-  training: { seed: number; epochs: number; batchSize: number; learningRate: number; seconds: number; backend: string; steps: number };
+  training: {
+    seed: number; epochs: number; batchSize: number; learningRate: number;
+    /** Random-shift augmentation in pixels (absent before v2: none). */
+    shift?: number;
+    /** The command line that trained it, when `ganvae train classifier` did (absent before v2). */
+    command?: string;
+    seconds: number; backend: string; steps: number;
+  };
   weightBytes: number;
   createdAt: string;
 }
