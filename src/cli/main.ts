@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   'latent-map': () => import('./commands/latent-map.ts'),
   demo: () => import('./commands/demo.ts'),
   report: () => import('./commands/report.ts'),
+  serve: () => import('./commands/serve.ts'),
 };
 
 function usage(): string {

@@ -1,0 +1,50 @@
+// What the browser explorer needs to know about a run, read from its folder by `ganvae serve`:
+// the model parts to load (as URLs under /run/), how their outputs map to pixels, and the metrics.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { latestCheckpoint } from '../training/checkpoint.ts';
+import { readRunInfo, runPaths } from '../training/run-folder.ts';
+import { RUN_ROUTE, TEST_LATENTS_ROUTE, type ExplorerManifest } from './explorer-api.ts';
+
+function numberOption(config: Record<string, unknown>, key: string, runJson: string): number {
+  const value = config[key];
+  if (typeof value !== 'number') throw new Error(`${runJson}: config.${key} is missing; retrain the run with this ganvae`);
+  return value;
+}
+
+/** Reads the run folder `runDir` into the page's manifest; errors say why the folder cannot be explored. */
+export function explorerManifest(runDir: string): ExplorerManifest {
+  const info = readRunInfo(runDir);
+  const paths = runPaths(runDir);
+  if (info.kind === 'classifier') throw new Error(`${runDir} is a classifier run; the explorer shows GAN and VAE runs`);
+  const checkpoint = latestCheckpoint(runDir);
+  const weightsDir = existsSync(paths.model) ? paths.model : checkpoint ? join(checkpoint, 'models') : null;
+  if (!weightsDir) throw new Error(`${runDir} has neither model/ nor a checkpoint yet; wait for its first checkpoint`);
+  const url = (part: string) => {
+    const file = join(weightsDir, part, 'model.json');
+    if (!existsSync(file)) throw new Error(`${file} is missing: the run's ${part} was not saved`);
+    return RUN_ROUTE + relative(resolve(runDir), resolve(file)).split('\\').join('/');
+  };
+  const config = info.config;
+  const classes = info.dataset.classes.length;
+  const evalPath = join(runDir, 'eval', 'metrics.json');
+  const metrics = existsSync(evalPath) ? JSON.parse(readFileSync(evalPath, 'utf8')) : null;
+  const common = { name: basename(resolve(runDir)), dataset: info.dataset, config, trainedOn: info.backend, weightsFrom: relative(resolve(runDir), resolve(weightsDir)), metrics };
+  if (info.kind === 'gan') {
+    const ema = existsSync(join(weightsDir, 'generator-ema', 'model.json'));
+    return {
+      ...common, kind: 'gan', latentSize: numberOption(config, 'latentSize', paths.runJson), prior: config.prior === 'uniform' ? 'uniform' : 'normal',
+      numClasses: config.conditional && config.conditional !== 'none' ? classes : 0,
+      models: { generator: url(ema ? 'generator-ema' : 'generator') }, output: 'tanh', binarized: false, testLatents: null,
+    };
+  }
+  const likelihood = config.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli';
+  return {
+    ...common, kind: 'vae', latentSize: numberOption(config, 'latentDim', paths.runJson), prior: 'normal',
+    numClasses: config.conditional === true ? classes : 0,
+    models: { encoder: url('encoder'), decoder: url('decoder') },
+    output: likelihood === 'gaussian' ? 'gaussian-mean' : 'bernoulli-logits',
+    binarized: (config.binarize ?? (likelihood === 'bernoulli' ? 'dynamic' : 'off')) === 'dynamic',
+    testLatents: TEST_LATENTS_ROUTE,
+  };
+}

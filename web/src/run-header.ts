@@ -1,0 +1,80 @@
+// The page header: which run, model and dataset the page shows, the backend running it, and the run's
+// metrics from eval/metrics.json (the headline numbers; the report has the rest).
+import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
+
+/** Headline metrics to show, by path in eval/metrics.json, with their labels. */
+const METRICS: [string, string][] = [
+  ['evaluated.metrics.fid', 'FID ↓'],
+  ['evaluated.metrics.kid.mean', 'KID ↓'],
+  ['evaluated.metrics.inceptionScore.mean', 'Inception score ↑'],
+  ['evaluated.metrics.precision', 'precision ↑'],
+  ['evaluated.metrics.recall', 'recall ↑'],
+  ['evaluated.metrics.density', 'density'],
+  ['evaluated.metrics.coverage', 'coverage ↑'],
+  ['floor.metrics.fid', 'real-data floor FID'],
+  ['vae.elbo.elbo', 'test ELBO (nats) ↑'],
+  ['vae.iwae.nll', 'test NLL, IWAE (nats) ↓'],
+  ['vae.reconstruction.mse', 'reconstruction MSE ↓'],
+  ['vae.reconstruction.psnr', 'reconstruction PSNR (dB) ↑'],
+  ['vae.reconstruction.ssim', 'reconstruction SSIM ↑'],
+];
+
+function at(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+}
+
+/** [label, formatted value] of each headline metric present in `metrics`. */
+export function metricRows(metrics: unknown): [string, string][] {
+  return METRICS.flatMap(([path, label]) => {
+    const v = at(metrics, path);
+    return typeof v === 'number' ? [[label, Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4)] as [string, string]] : [];
+  });
+}
+
+function describeModel(m: ExplorerManifest): string {
+  const c = m.config;
+  if (m.kind === 'gan') {
+    const conditional = c.conditional && c.conditional !== 'none' ? `, ${c.conditional}` : '';
+    return `GAN (${c.preset}, ${c.loss} loss${conditional}${c.ema ? ', EMA generator' : ''})`;
+  }
+  return `VAE (${c.preset}, ${c.likelihood} decoder${c.conditional ? ', conditional' : ''}${m.binarized ? ', trained on binarised images' : ''})`;
+}
+
+/** Fills the header elements. */
+export function renderHeader(m: ExplorerManifest, backend: string): void {
+  document.title = `ganvae explorer: ${m.name}`;
+  document.getElementById('run-name')!.textContent = m.name;
+  const [h, w, c] = m.dataset.shape;
+  const rows: [string, string][] = [
+    ['model', describeModel(m)],
+    ['dataset', `${m.dataset.name}, ${h}×${w}×${c}, ${m.dataset.classes.length} classes`],
+    ['latent', `${m.latentSize} dimensions, ${m.prior} prior${m.numClasses ? `, conditioned on ${m.numClasses} classes` : ''}`],
+    ['weights', `${m.weightsFrom} (trained on ${m.trainedOn})`],
+    ['running on', `tfjs ${backend} backend in this browser`],
+  ];
+  const info = document.getElementById('run-info')!;
+  info.replaceChildren(...rows.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    if (k === 'running on') dd.id = 'backend';
+    return [dt, dd];
+  }));
+  const metrics = document.getElementById('metrics')!;
+  const found = metricRows(m.metrics);
+  if (!found.length) {
+    metrics.textContent = m.metrics ? 'eval/metrics.json has no headline metrics.' : `No metrics yet: run \`ganvae eval --run runs/${m.name}\`.`;
+    return;
+  }
+  const table = document.createElement('table');
+  table.id = 'metrics-table';
+  for (const [label, value] of found) {
+    const row = table.insertRow();
+    row.insertCell().textContent = label;
+    const cell = row.insertCell();
+    cell.textContent = value;
+    cell.className = 'number';
+  }
+  metrics.replaceChildren(table);
+}

@@ -1,0 +1,26 @@
+// Latent codes and labels for the sample grid, drawn exactly as `ganvae sample --seed S --n N [--class K]`
+// draws them (same seeded generator, same label cycling), so the page and the CLI show the same images.
+import { Rng } from '../../src/data/random.ts';
+import { latentValues } from '../../src/training/latent.ts';
+import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
+
+/** n codes [n, latentSize] flat, and their labels [n] for conditional runs. */
+export interface CodeBatch {
+  n: number;
+  codes: Float32Array;
+  labels?: Int32Array;
+}
+
+/** `classChoice` −1 cycles through the classes (one per column), else every image gets that class. */
+export function sampleCodes(manifest: ExplorerManifest, seed: number, n: number, classChoice: number): CodeBatch {
+  const codes = latentValues(n * manifest.latentSize, manifest.prior, new Rng(seed));
+  if (!manifest.numClasses) return { n, codes };
+  const labels = Int32Array.from({ length: n }, (_, i) => (classChoice < 0 ? i % manifest.numClasses : classChoice));
+  return { n, codes, labels };
+}
+
+/** Code i of a batch as its own array [latentSize]. */
+export function codeAt(batch: CodeBatch, i: number): Float32Array {
+  const size = batch.codes.length / batch.n;
+  return batch.codes.slice(i * size, (i + 1) * size);
+}
