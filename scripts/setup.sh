@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Chromium joins this list with the browser tests that need it.
-packages=(libdnnl-dev dataset-fashion-mnist)
+# chromium: the browser tests drive Debian's Chromium (playwright-core never downloads a browser).
+packages=(libdnnl-dev dataset-fashion-mnist chromium)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch libopenblas0-pthread); fi
 
 missing=()
@@ -32,5 +32,16 @@ if [[ ! -f $addon ]] || [[ -n $(find native/src native/binding.gyp -newer "$addo
   echo "setup: building the native addon (oneDNN)"
   npm run --silent build:native >/tmp/ganvae-native-build.log 2>&1 || {
     echo "setup: the native build failed (log: /tmp/ganvae-native-build.log); ganvae will run on the slow pure-JS backend" >&2
+  }
+fi
+
+# The browser explorer (ganvae serve): rebuilt only when a file bundled into it (web/dist/sources.txt,
+# written by the build), a new file in web/, or the lock file is newer than the built page.
+page=web/dist/index.html
+if [[ ! -f $page || ! -f web/dist/sources.txt ]] ||
+  [[ -n $(find web/index.html web/src web/vite.config.ts package-lock.json $(cat web/dist/sources.txt) -newer "$page" -print -quit 2>/dev/null) ]]; then
+  echo "setup: building the browser explorer (web/dist)"
+  npm run --silent build:web >/tmp/ganvae-web-build.log 2>&1 || {
+    echo "setup: the explorer build failed (log: /tmp/ganvae-web-build.log); \`ganvae serve\` will not start until it builds" >&2
   }
 fi
