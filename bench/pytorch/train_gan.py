@@ -1,0 +1,174 @@
+"""The PyTorch twin of a ganvae GAN run, trained for the same number of steps, then sampled for `ganvae eval`.
+
+Same networks (bench/pytorch/models.py, built from the run's resolved specs), initialisation (N(0, 0.02) kernels,
+BN scale N(1, 0.02), or Glorot), batch norm (Keras momentum 0.99, epsilon 1e-3), non-saturating loss, one D step
+then one G step (steps.py), Adam with tfjs's epsilon 1e-7, batch size, Fashion-MNIST's train split scaled to
+[-1, 1] and shuffled each epoch (last partial batch dropped), and the EMA generator (every weight and BN
+statistic, decay min(d, (1 + t) / (10 + t))) that samples in inference mode, as ganvae's do.
+
+  node --import tsx bench/pytorch/gan-spec.ts runs/gan > runs/gan-spec.json
+  /usr/bin/python3 bench/pytorch/train_gan.py runs/gan-spec.json --out runs/gan-pytorch      # 10,000 PNGs in samples/
+  node bin/ganvae.js eval --images runs/gan-pytorch/samples --data fashion-mnist --out runs/gan-pytorch/eval
+"""
+import argparse
+import copy
+import gzip
+import json
+import os
+import struct
+import sys
+import time
+import zlib
+
+# Before torch loads OpenBLAS: one BLAS thread, so that it does not compete with PyTorch's OpenMP threads.
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from models import build_discriminator, build_generator  # noqa: E402
+from steps import adam, gan_iteration  # noqa: E402
+
+FASHION_MNIST_TRAIN = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+# What steps.gan_iteration implements; a run with other options is refused rather than silently changed.
+MIRRORED = {"loss": "ns", "dSteps": 1, "labelSmoothing": 0, "featureMatching": False, "prior": "normal", "conditional": "none"}
+
+
+# ---- helpers: data and PNG files ----
+
+def load_idx_images(path):
+    """An IDX image file (gzipped) -> uint8 array [n, h, w]."""
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic, n, h, w = struct.unpack(">IIII", data[:16])
+    if magic != 2051:
+        raise SystemExit("{} is not an IDX image file (magic {})".format(path, magic))
+    return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, h, w)
+
+
+def to_bytes(images):
+    """Float images in [-1, 1] -> uint8, rounded half up as ganvae's grids and eval round ((x + 1) / 2 * 255)."""
+    return np.clip(np.floor((images + 1) / 2 * 255 + 0.5), 0, 255).astype(np.uint8)
+
+
+def png_bytes(pixels):
+    """uint8 [h, w] (grey) or [h, w, 3] (RGB) -> an 8-bit PNG file's bytes."""
+    h, w = pixels.shape[:2]
+    color_type = 0 if pixels.ndim == 2 else 2
+    raw = b"".join(b"\x00" + pixels[y].tobytes() for y in range(h))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
+def grid(images, columns, pad=2, pad_value=128):
+    """uint8 [n, h, w] -> one grid image with padding, as ganvae's imageGrid."""
+    n, h, w = images.shape
+    rows = -(-n // columns)
+    out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), pad_value, dtype=np.uint8)
+    for i in range(n):
+        top, left = pad + (i // columns) * (h + pad), pad + (i % columns) * (w + pad)
+        out[top:top + h, left:left + w] = images[i]
+    return out
+
+
+# ---- the EMA generator ----
+
+def ema_update(ema, model, decay):
+    """ema <- decay * ema + (1 - decay) * model for every parameter and BN running statistic."""
+    with torch.no_grad():
+        ema_state, state = ema.state_dict(), model.state_dict()
+        for name, value in ema_state.items():
+            if value.dtype.is_floating_point:
+                value.mul_(decay).add_(state[name], alpha=1 - decay)
+
+
+# ---- training and sampling ----
+
+def train(spec, threads, log_every):
+    """Trains for spec['steps'] steps; returns (generator, EMA generator or None, summary dict)."""
+    options = spec["options"]
+    for name, value in MIRRORED.items():
+        if options.get(name) != value:
+            raise SystemExit("train_gan.py mirrors {} = {!r} only; the run has {!r}".format(name, value, options.get(name)))
+    if spec["data"] != "fashion-mnist":
+        raise SystemExit("train_gan.py reads Fashion-MNIST only ({}); the run trained on {}".format(FASHION_MNIST_TRAIN, spec["data"]))
+    torch.set_num_threads(threads)
+    torch.manual_seed(spec["seed"])
+    images = torch.from_numpy(load_idx_images(FASHION_MNIST_TRAIN).astype(np.float32) * (2 / 255) - 1).unsqueeze(1)
+    arch = spec["gan"]
+    generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
+    settings = {"learningRate": options["learningRate"], "beta1": options["beta1"], "beta2": options["beta2"]}
+    opt_g, opt_d = adam(generator.parameters(), settings), adam(discriminator.parameters(), settings)
+    ema = copy.deepcopy(generator) if options["ema"] else None
+    batch, steps, latent = spec["batchSize"], spec["steps"], arch["generator"]["latentSize"]
+    per_epoch = images.shape[0] // batch
+    shuffle = torch.Generator().manual_seed(spec["seed"])
+    started = time.perf_counter()
+    window = []
+    for step in range(steps):
+        if step % per_epoch == 0:
+            order = torch.randperm(images.shape[0], generator=shuffle)
+        index = step % per_epoch
+        real = images[order[index * batch:(index + 1) * batch]]
+        window.append(gan_iteration(generator, discriminator, opt_g, opt_d, real, latent))
+        if ema is not None:
+            t = step + 1
+            ema_update(ema, generator, min(options["emaDecay"], (1 + t) / (10 + t)))
+        if (step + 1) % log_every == 0 or step + 1 == steps:
+            elapsed = time.perf_counter() - started
+            d_loss, g_loss = np.mean(window, axis=0)
+            print("step {}/{}  dLoss {:.4f}  gLoss {:.4f}  {:.0f} img/s  {:.0f} s".format(
+                step + 1, steps, d_loss, g_loss, (step + 1) * batch / elapsed, elapsed), file=sys.stderr, flush=True)
+            window = []
+    seconds = time.perf_counter() - started
+    summary = {"steps": steps, "batchSize": batch, "trainSec": seconds, "imagesPerSec": steps * batch / seconds,
+               "finalLosses": {"dLoss": float(d_loss), "gLoss": float(g_loss)}, "threads": torch.get_num_threads(),
+               "torch": torch.__version__}
+    return generator, ema, summary
+
+
+def sample(generator, n, latent, seed, chunk=500):
+    """n images from N(0, I) noise, the generator in inference mode (BN running statistics) -> uint8 [n, h, w(, c)]."""
+    generator.eval()
+    noise = torch.Generator().manual_seed(seed)
+    out = []
+    with torch.no_grad():
+        for start in range(0, n, chunk):
+            z = torch.randn(min(chunk, n - start), latent, generator=noise)
+            out.append(to_bytes(generator(z).permute(0, 2, 3, 1).numpy()))
+    images = np.concatenate(out)
+    return images[..., 0] if images.shape[-1] == 1 else images
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec", help="JSON from bench/pytorch/gan-spec.ts")
+    parser.add_argument("--out", required=True, help="folder for samples/NNNNN.png, grid.png and summary.json")
+    parser.add_argument("--samples", type=int, default=10000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--log-every", type=int, default=100)
+    args = parser.parse_args()
+    with open(args.spec) as f:
+        spec = json.load(f)
+    generator, ema, summary = train(spec, args.threads, args.log_every)
+    latent = spec["gan"]["generator"]["latentSize"]
+    images = sample(ema if ema is not None else generator, args.samples, latent, spec["seed"] + 1)
+    folder = os.path.join(args.out, "samples")
+    os.makedirs(folder, exist_ok=True)
+    for i, image in enumerate(images):
+        with open(os.path.join(folder, "{:05d}.png".format(i)), "wb") as f:
+            f.write(png_bytes(image))
+    with open(os.path.join(args.out, "grid.png"), "wb") as f:
+        f.write(png_bytes(grid(images[:64], 8)))
+    summary.update({"samples": args.samples, "sampledFrom": "generator-ema" if ema is not None else "generator",
+                    "ganvae": spec["ganvae"], "run": spec["run"]})
+    with open(os.path.join(args.out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
