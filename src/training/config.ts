@@ -24,11 +24,27 @@ export type TrainingOptions = z.infer<typeof trainingOptions>;
 /** Options a resumed run may change; everything else is fixed by the checkpoint. */
 export const RESUMABLE_KEYS = ['epochs', 'maxSteps', 'maxMinutes', 'logEvery', 'checkpointEvery', 'sampleEvery', 'sampleCount', 'dataDir'] as const;
 
-/** The whole run configuration schema for a model family's options. */
+/** Loop defaults a model family replaces (the VAE trains with batches of 128); files and flags still override them. */
+const familyLoopDefaults = z.registry<Partial<TrainingOptions>>();
+
+/** Registers `defaults` as the loop's defaults for `familyOptions`' family and returns `familyOptions`. */
+export function withLoopDefaults<S extends z.ZodObject>(familyOptions: S, defaults: Partial<TrainingOptions>): S {
+  // Checked here, at module load, so a wrong default fails every run of the family, not one flagless run.
+  trainingOptions.partial().parse(defaults);
+  familyLoopDefaults.add(familyOptions, defaults);
+  return familyOptions;
+}
+
+/** The whole run configuration schema for a model family's options, with the family's loop defaults. */
 export function runConfigSchema<Shape extends z.ZodRawShape>(familyOptions: z.ZodObject<Shape>) {
   const clash = Object.keys(familyOptions.shape).filter((key) => key in trainingOptions.shape);
   if (clash.length) throw new Error(`model family options ${clash.join(', ')} clash with the training loop's options`);
-  return z.strictObject({ ...trainingOptions.shape, ...familyOptions.shape });
+  const defaults: Record<string, unknown> = familyLoopDefaults.get(familyOptions) ?? {};
+  // Only the defaults change, so the shape keeps trainingOptions' field types.
+  const loop = Object.fromEntries(Object.entries(trainingOptions.shape).map(([key, field]) => [key, key in defaults
+    ? (field as unknown as { unwrap(): z.ZodType }).unwrap().default(defaults[key]).describe(field.description ?? '')
+    : field])) as typeof trainingOptions.shape;
+  return z.strictObject({ ...loop, ...familyOptions.shape });
 }
 
 type Field = { kind: 'number' | 'string' | 'boolean'; values?: string[]; description: string; fallback: string };

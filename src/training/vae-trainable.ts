@@ -9,10 +9,14 @@ import { VAE_PRESETS, vaePreset } from '../models/vae-presets.ts';
 import { klWeightAt, vaeLoss } from './vae-objective.ts';
 import type { Rng } from '../data/random.ts';
 import { createAdam } from './adam.ts';
+import { withLoopDefaults } from './config.ts';
 import { opSeed, type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
 
+/** Loop defaults of a VAE run (the benchmark's W2 batch); --batch-size or a --config file override them. */
+export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;
+
 /** `ganvae train vae` options; each is a --kebab-case flag. */
-export const vaeOptions = z.strictObject({
+export const vaeOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(VAE_PRESETS).default('vae28').describe('architecture: vae28 (benchmark W2) or seed (design document)'),
   latentDim: z.number().int().positive().optional().describe('size of z (presets: vae28 16, seed 128)'),
   likelihood: z.enum(['bernoulli', 'gaussian']).default('bernoulli').describe('decoder distribution p(x|z)'),
@@ -24,7 +28,7 @@ export const vaeOptions = z.strictObject({
   binarize: z.enum(['dynamic', 'off']).optional()
     .describe('dynamic (each batch re-drawn as Bernoulli(pixel)) or off (grey levels); unset: dynamic for bernoulli, off for gaussian'),
   learningRate: z.number().positive().default(1e-3).describe('Adam learning rate'),
-});
+}), VAE_LOOP_DEFAULTS);
 export type VaeOptions = z.infer<typeof vaeOptions>;
 
 /** The architecture `options` describe for images of `data`; errors name the option that does not fit. */
