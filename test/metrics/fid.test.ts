@@ -11,6 +11,20 @@ function diagonalStats(mu: number[], variances: number[]): GaussianStats {
   return { mu: Float64Array.from(mu), sigma, dim, n: 1000 };
 }
 
+test('the three-point example (0,0,0), (.5,.5,.5), (1,1,1) has mean 0.5 and covariance 0.25 everywhere', () => {
+  const { mu, sigma } = gaussianStats(rows([[0, 0, 0], [0.5, 0.5, 0.5], [1, 1, 1]]));
+  assert.deepEqual(Array.from(mu), [0.5, 0.5, 0.5]);
+  assert.deepEqual(Array.from(sigma), new Array(9).fill(0.25));
+});
+
+for (const dim of [1, 8, 128]) {
+  test(`FID of N(0, I) vs N(1, I) from statistics is d = ${dim}`, () => {
+    const zeros = new Array(dim).fill(0);
+    const { fid } = frechetDistance(diagonalStats(zeros, zeros.map(() => 1)), diagonalStats(zeros.map(() => 1), zeros.map(() => 1)));
+    assertClose(fid, dim, 1e-12);
+  });
+}
+
 test('FID of diagonal Gaussians matches the closed form Σ(μ1−μ2)² + Σ(√a − √b)²', () => {
   const a = diagonalStats([0, 1, -2], [1, 4, 0.25]);
   const b = diagonalStats([1, 1, 0], [9, 1, 0.25]);
