@@ -12,6 +12,7 @@
         "src/kernels/tile.cc",
         "src/kernels/adam.cc",
         "src/kernels/batch_norm.cc",
+        "src/kernels/batch_norm_training.cc",
         "src/kernels/conv2d.cc",
         "src/kernels/conv2d_backprop_input.cc",
         "src/kernels/conv2d_backprop_filter.cc",

@@ -18,6 +18,8 @@ Napi::Value Select(const Napi::CallbackInfo& info);
 Napi::Value Tile(const Napi::CallbackInfo& info);
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info);
 Napi::Value BatchNorm(const Napi::CallbackInfo& info);
+Napi::Value BatchNormTraining(const Napi::CallbackInfo& info);
+Napi::Value BatchNormTrainingGrad(const Napi::CallbackInfo& info);
 
 namespace {
 
@@ -81,6 +83,8 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
+  exports.Set("batchNormTraining", Napi::Function::New(env, BatchNormTraining));
+  exports.Set("batchNormTrainingGrad", Napi::Function::New(env, BatchNormTrainingGrad));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;

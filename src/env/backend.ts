@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // and the cpu backend that `native` extends.
 import '@tensorflow/tfjs';
 import { loadAddon } from '../native/addon.ts';
+import { installLeanGradients } from './lean-gradients.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register.ts';
 
 /** Backends ganvae knows, fastest first. */
@@ -54,6 +55,7 @@ async function tryCpu(): Promise<string | null> {
  */
 export async function initBackend(prefer: BackendName | undefined = envBackend()): Promise<BackendChoice> {
   if (choice && (!prefer || prefer === choice.name)) return choice;
+  installLeanGradients();
   const order: BackendName[] = prefer ? [prefer] : [...BACKENDS];
   const skipped: string[] = [];
   for (const name of order) {

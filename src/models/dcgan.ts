@@ -3,6 +3,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../data/random.ts';
 import { opSeed } from '../training/trainable.ts';
+import { batchNormalization } from './batch-norm.ts';
 
 /** How class labels enter the networks: not at all, cGAN (G and D), or AC-GAN (G, plus an auxiliary head on D). */
 export type Conditioning = 'none' | 'cgan' | 'acgan';
@@ -127,7 +128,7 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
     x = tfl.layers.concatenate().apply([noise, embedded]) as tfl.SymbolicTensor;
   }
   const normAct = (t: tfl.SymbolicTensor): tfl.SymbolicTensor => {
-    if (spec.batchNorm) t = tfl.layers.batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(t) as tfl.SymbolicTensor;
+    if (spec.batchNorm) t = batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(t) as tfl.SymbolicTensor;
     return activation(spec.activation, spec.leakyAlpha).apply(t) as tfl.SymbolicTensor;
   };
   for (const units of spec.denseUnits) {
@@ -185,7 +186,7 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     x = tfl.layers.conv2d({
       filters, kernelSize: spec.kernelSize, strides: 2, padding: 'same', useBias: spec.bias && !norm, kernelInitializer: kernelInit(spec.init, rng),
     }).apply(x) as tfl.SymbolicTensor;
-    if (norm) x = tfl.layers.batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
+    if (norm) x = batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
     x = tfl.layers.leakyReLU({ alpha: spec.leakyAlpha }).apply(x) as tfl.SymbolicTensor;
     // Dropout's seed is replaced before every training step (see reseedDropout) so masks differ per step.
     if (spec.dropout > 0) x = tfl.layers.dropout({ rate: spec.dropout, seed: opSeed(rng) }).apply(x) as tfl.SymbolicTensor;

@@ -35,6 +35,13 @@ export interface NativeAddon {
   /** y = offset + (x - mean) * scale / sqrt(variance + epsilon), parameters repeating over x. */
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
     scale: Float32Array | null, y: Float32Array, epsilon: number): void;
+  /** Training-mode batch norm over x [rows, C]: writes y, the batch mean and the (biased) batch variance [C]. */
+  batchNormTraining(x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number,
+    y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  /** Its gradient through the batch statistics: writes dx [rows, C], dGamma and dBeta [C]. */
+  batchNormTrainingGrad(x: Float32Array, dy: Float32Array, gamma: Float32Array, mean: Float32Array,
+    variance: Float32Array, epsilon: number, dMean: Float32Array | null, dVariance: Float32Array | null,
+    dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
   /** oneDNN version, the ISA it dispatches to, and its thread count. */
   info(): { onednn: string; isa: string; threads: number; runtime: string };
   /** Sets oneDNN's (OpenMP's) thread count. */

@@ -1,6 +1,7 @@
 // Registers the `native` backend: tfjs's CPU backend with its kernels, oneDNN ones in place of the hot few.
 import {
-  type BackendValues, copyRegisteredKernels, type DataId, type DataType, registerBackend, registerKernel, unregisterKernel,
+  type BackendValues, copyRegisteredKernels, type DataId, type DataType, getKernel, registerBackend, registerGradient, registerKernel,
+  unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { BufferPool } from './buffer-pool.ts';
 import { registerFastGradients } from './gradients.ts';
@@ -11,6 +12,8 @@ import { conv2dBackpropInputKernel } from './kernels/Conv2DBackpropInput.ts';
 import { conv2dBackpropFilterKernel } from './kernels/Conv2DBackpropFilter.ts';
 import { batchMatMulKernel, fusedMatMulKernel } from './kernels/BatchMatMul.ts';
 import { batchNormKernel } from './kernels/BatchNorm.ts';
+import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './kernels/BatchNormTraining.ts';
+import { batchNormTrainingGrad } from './batch-norm-training.ts';
 import { binaryKernels } from './kernels/Binary.ts';
 import { reduceKernels } from './kernels/Reduce.ts';
 import { selectKernel } from './kernels/Select.ts';
@@ -29,11 +32,14 @@ export function registerNativeBackend(addon: NativeAddon): void {
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
   registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
   registerFastGradients();
+  registerGradient(batchNormTrainingGrad);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
-    batchMatMulKernel, fusedMatMulKernel, batchNormKernel, selectKernel, tileKernel].map((make) => make(addon));
+    batchMatMulKernel, fusedMatMulKernel, batchNormKernel, batchNormTrainingKernel, batchNormTrainingGradKernel,
+    selectKernel, tileKernel].map((make) => make(addon));
   for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
-    unregisterKernel(kernel.kernelName, NATIVE_BACKEND);
+    // ganvae's own kernels (GanvaeBatchNormTraining, ...) have no cpu version to replace.
+    if (getKernel(kernel.kernelName, NATIVE_BACKEND)) unregisterKernel(kernel.kernelName, NATIVE_BACKEND);
     registerKernel(kernel);
   }
 }
