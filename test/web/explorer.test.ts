@@ -68,10 +68,10 @@ async function redrawn(page: Page, id: string, action: () => Promise<void>): Pro
 }
 
 /** Opens the served page and waits until the explorer is ready (or reports an error). */
-async function openExplorer(served: Served): Promise<{ page: Page; problems: string[] }> {
+async function openExplorer(served: Served, query = ''): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
   const problems = watchPage(page);
-  await page.goto(served.url);
+  await page.goto(served.url + query);
   await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 90_000 });
   assert.equal(await page.getAttribute('body', 'data-state'), 'ready', `the page reports: ${await page.textContent('#status')}\nserver output:\n${served.output()}`);
   return { page, problems };
@@ -85,9 +85,10 @@ describe('ganvae serve: the browser explorer', () => {
   it('GAN: samples match `ganvae sample`, a slider changes the image, interpolation and class choice render', async () => {
     const served = await serve(ganRun);
     try {
-      const { page, problems } = await openExplorer(served);
+      // The GAN runs on tfjs's CPU backend (the fallback where WebGL is missing), the VAE below on the default choice.
+      const { page, problems } = await openExplorer(served, '?backend=cpu');
       assert.match(await page.textContent('#run-name') ?? '', /^gan$/);
-      assert.match(await page.textContent('#backend') ?? '', /tfjs (webgl|cpu) backend/);
+      assert.match(await page.textContent('#backend') ?? '', /tfjs cpu backend/);
       assert.match(await page.textContent('#metrics') ?? '', /No metrics yet/);
       const grid = await canvasPixels(page, 'sample-grid');
       assert.ok(variance(grid.grey) > 0, 'the sample grid is blank');
@@ -133,6 +134,7 @@ describe('ganvae serve: the browser explorer', () => {
     const served = await serve(vaeRun);
     try {
       const { page, problems } = await openExplorer(served);
+      assert.match(await page.textContent('#backend') ?? '', /tfjs (webgl|cpu) backend/);
       const metrics = JSON.parse(readFileSync(join(vaeRun, 'eval', 'metrics.json'), 'utf8'));
       const table = await page.textContent('#metrics-table') ?? '';
       assert.match(table, /test ELBO/);

@@ -10,7 +10,9 @@ import { explorerManifest } from '../../web/explorer-manifest.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 /** Where `npm run build:web` writes the page; GANVAE_WEB_DIST points elsewhere (packaging, tests). */
-export const WEB_DIST = process.env.GANVAE_WEB_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
+function webDist(): string {
+  return process.env.GANVAE_WEB_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
+}
 
 const help = `usage: ganvae serve RUN [--port 8080] [--host 127.0.0.1] [--open no]
 
@@ -56,11 +58,12 @@ export const command: Command = {
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new CliError(`the explorer page is not built (${join(WEB_DIST, 'index.html')} is missing); run \`npm run setup\` (or \`npm run build:web\`)`, 1);
+    const webDir = webDist();
+    if (!existsSync(join(webDir, 'index.html'))) {
+      throw new CliError(`the explorer page is not built (${join(webDir, 'index.html')} is missing); run \`npm run setup\` (or \`npm run build:web\`)`, 1);
     }
     const server = createExplorerServer({
-      runDir, webDir: WEB_DIST, manifest, // Loaded on first use: it pulls in tfjs and the dataset, which a GAN run never needs.
+      runDir, webDir, manifest, // Loaded on first use: it pulls in tfjs and the dataset, which a GAN run never needs.
       testLatents: manifest.kind === 'vae' ? async () => (await import('../../web/test-latents.ts')).encodeTestLatents(runDir) : undefined,
     });
     const address = await listen(server, port, host);
