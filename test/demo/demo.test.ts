@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { command as demoCommand } from '../../src/cli/commands/demo.ts';
+import { command as demoCommand, evalImagesFor, FINISH_SECONDS, planDemo } from '../../src/cli/commands/demo.ts';
 import { CliError } from '../../src/cli/command.ts';
 import { builtInExtractorDir } from '../../src/metrics/extractor.ts';
 
@@ -53,7 +53,9 @@ test('ganvae demo trains both models, evaluates them and writes a self-contained
     assert.match(html, /Reconstructions/);
     assert.match(html, /test ELBO/);
     for (const [, ref] of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) assert.ok(ref.startsWith('data:'), ref);
+    assert.match(text, /plan for the 2\.0 min left \(N = 100 images per metric set\)/);
     assert.match(text, /\[1\/4\] training a DCGAN/);
+    assert.match(text, /within the 2 min budget/);
     assert.ok(text.includes(`Report: ${join(out, 'report.html')}`));
     // A second demo into the same folder is refused rather than mixing runs.
     await assert.rejects(demoCommand.run(['--out', out]), (err: unknown) => err instanceof CliError && err.message.includes('already holds a demo'));
@@ -64,4 +66,24 @@ test('ganvae demo trains both models, evaluates them and writes a self-contained
 
 test('ganvae demo names a bad flag', async () => {
   await assert.rejects(demoCommand.run(['--minutes', 'soon']), (err: unknown) => err instanceof CliError && err.exitCode === 2 && /--minutes/.test(err.message));
+});
+
+test('the demo sizes N to its budget: 200 images per minute, 500..10000', () => {
+  for (const [minutes, n] of [[10, 2000], [5, 1000], [1, 500], [0.05, 500], [30, 6000], [120, 10000]]) assert.equal(evalImagesFor(minutes), n, `${minutes} min`);
+});
+
+test('the demo plan fills the budget: evaluations estimated, the rest trains 60/40', () => {
+  for (const minutes of [5, 10, 20]) {
+    const seconds = minutes * 60;
+    const plan = planDemo(seconds, evalImagesFor(minutes), 10000, 10000);
+    const total = plan.ganTraining + plan.ganEval + plan.vaeTraining + plan.vaeEval + plan.finish;
+    assert.ok(Math.abs(total - seconds) < 1e-9, `${minutes} min: phases sum to ${total} s`);
+    assert.ok(Math.abs(plan.ganTraining / (plan.ganTraining + plan.vaeTraining) - 0.6) < 1e-9);
+    assert.equal(plan.finish, FINISH_SECONDS);
+    // The VAE's evaluation adds its likelihood terms to the same sample metrics as the GAN's.
+    assert.ok(plan.vaeEval > plan.ganEval && plan.ganEval > 0);
+  }
+  // Evaluations take a larger share of a short budget, and N grows with a longer one.
+  const share = (minutes: number) => { const p = planDemo(minutes * 60, evalImagesFor(minutes), 10000, 10000); return (p.ganEval + p.vaeEval) / (minutes * 60); };
+  assert.ok(share(5) > share(10) && share(10) > share(20), `${share(5)} ${share(10)} ${share(20)}`);
 });
