@@ -33,3 +33,7 @@ export { openRun, type OpenRun } from './training/open-run.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
 export { runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
 export { FAMILIES, loadFamily } from './training/families.ts';
+// The browser explorer's server (`ganvae serve`): the read-only HTTP server and the run manifest the page reads.
+export { createExplorerServer, type ExplorerServerOptions } from './web/explorer-server.ts';
+export { explorerManifest } from './web/explorer-manifest.ts';
+export { MANIFEST_ROUTE, RUN_ROUTE, TEST_LATENTS_ROUTE, type ExplorerManifest, type TestLatents } from './web/explorer-api.ts';

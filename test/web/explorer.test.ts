@@ -101,7 +101,7 @@ describe('ganvae serve: the browser explorer', () => {
       assert.ok(maxDifference(grid.grey, png.pixels) <= TOLERANCE, `page and CLI grids differ by ${maxDifference(grid.grey, png.pixels)} grey levels`);
       await page.screenshot({ path: join(ARTIFACTS, 'gan-loaded.png'), fullPage: true });
 
-      assert.match(await page.textContent('#slider-note') ?? '', /The 10 of 100 dimensions that change the first sample most/);
+      assert.match(await page.textContent('#slider-note') ?? '', /The 10 of 100 dimensions that change the starting sample most/);
       const sliders = page.locator('#sliders input[type=range]');
       assert.equal(await sliders.count(), 10);
       const beforeSlide = await canvasPixels(page, 'slider-image');
@@ -138,7 +138,7 @@ describe('ganvae serve: the browser explorer', () => {
       const metrics = JSON.parse(readFileSync(join(vaeRun, 'eval', 'metrics.json'), 'utf8'));
       const table = await page.textContent('#metrics-table') ?? '';
       assert.match(table, /test ELBO/);
-      assert.ok(table.includes(metrics.vae.elbo.elbo.toFixed(1)) || table.includes(metrics.vae.elbo.elbo.toPrecision(4)), `ELBO ${metrics.vae.elbo.elbo} not in "${table}"`);
+      assert.ok(table.includes(metrics.vae.elbo.elbo.toFixed(1)) || table.includes(String(Number(metrics.vae.elbo.elbo.toPrecision(4)))), `ELBO ${metrics.vae.elbo.elbo} not in "${table}"`);
       assert.equal(await page.locator('#sliders input[type=range]').count(), 2, 'a 2-D latent gets a slider per dimension');
       assert.equal(await page.isVisible('#latent-map'), true);
       assert.ok(variance((await canvasPixels(page, 'latent-map')).grey) > 0, 'the latent map is blank');

@@ -173,7 +173,7 @@ class Explorer {
         note = `The ${RANKED_SLIDERS} of ${size} dimensions whose μ(x) varies most over ${this.scatter.count} test images.`;
       } else {
         dims = topIndices(await influence(this.model, this.current.code, this.current.label), RANKED_SLIDERS);
-        note = `The ${RANKED_SLIDERS} of ${size} dimensions that change the first sample most when moved by ±1.`;
+        note = `The ${RANKED_SLIDERS} of ${size} dimensions that change the starting sample most when moved by ±1.`;
       }
     }
     element('slider-note').textContent = note;

@@ -27,7 +27,7 @@ function at(value: unknown, path: string): unknown {
 export function metricRows(metrics: unknown): [string, string][] {
   return METRICS.flatMap(([path, label]) => {
     const v = at(metrics, path);
-    return typeof v === 'number' ? [[label, Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4)] as [string, string]] : [];
+    return typeof v === 'number' ? [[label, Math.abs(v) >= 100 ? v.toFixed(1) : String(Number(v.toPrecision(4)))] as [string, string]] : [];
   });
 }
 
