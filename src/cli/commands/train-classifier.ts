@@ -9,7 +9,7 @@ import { trainClassifierExtractor } from '../../metrics/extractor-training.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 /** The settings of the v2 extractors (fashion-mnist-v2; mnist-10k-v2 adds --epochs and --shift, see its extractor.json). */
-const DEFAULTS = { epochs: 10, batchSize: 128, learningRate: 2e-3, shift: 1 };
+const DEFAULTS = { epochs: 5, batchSize: 128, learningRate: 2e-3, shift: 0 };
 
 const help = `usage: ganvae train classifier [--data fashion-mnist] [--out DIR] [options]
 
