@@ -3,6 +3,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
 import { MANIFEST_ROUTE, RUN_ROUTE, TEST_LATENTS_ROUTE, type ExplorerManifest, type TestLatents } from './explorer-api.ts';
 import { contentType, resolveInside } from './static-files.ts';
 
@@ -40,7 +41,8 @@ function sendFile(res: ServerResponse, file: string): void {
     res.end();
     return;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  // pipeline closes the file when the client goes away mid-download.
+  pipeline(createReadStream(file), res, () => undefined);
 }
 
 /** Why a request is refused before routing (405, 413, 400), or null when it may be routed. */

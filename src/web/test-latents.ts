@@ -11,9 +11,9 @@ export const SCATTER_IMAGES = 1000;
 
 /** Encodes up to SCATTER_IMAGES test images of the VAE run `runDir`; a missing dataset gives `available: false`. */
 export async function encodeTestLatents(runDir: string): Promise<TestLatents> {
-  await initBackend();
   let vaeRun;
   try {
+    await initBackend();
     vaeRun = await openVaeRun(runDir);
   } catch (err) {
     return { available: false, reason: (err as Error).message };

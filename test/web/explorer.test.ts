@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Browser, Page } from 'playwright-core';
 import { decodeImage } from '../../src/data/imageCodec.ts';
+import { Rng } from '../../src/data/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { reconstruct } from '../../src/metrics/vae-reconstruction.ts';
+import { latentValues } from '../../src/training/latent.ts';
 import { openRun } from '../../src/training/open-run.ts';
 import { VaeTrainable } from '../../src/training/vae-trainable.ts';
 import { tempFolder, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
@@ -104,6 +106,15 @@ describe('ganvae serve: the browser explorer', () => {
       assert.match(await page.textContent('#slider-note') ?? '', /The 10 of 100 dimensions that change the starting sample most/);
       const sliders = page.locator('#sliders input[type=range]');
       assert.equal(await sliders.count(), 10);
+      // Clicking the middle of the second row's second image (3 columns of 8 + 2 px cells) explores sample 4.
+      const box = (await page.locator('#sample-grid').boundingBox())!;
+      const scale = box.width / grid.width;
+      await redrawn(page, 'interpolation', () => page.click('#sample-grid', { position: { x: (2 + 10 + 4) * scale, y: (2 + 10 + 4) * scale } }));
+      const codes = latentValues(6 * 100, 'normal', new Rng(0));
+      for (const slider of await sliders.all()) {
+        const dim = Number(await slider.getAttribute('data-dim'));
+        assert.ok(Math.abs(Number(await slider.inputValue()) - codes[4 * 100 + dim]) <= 0.0051, `slider z[${dim}] shows sample 4's code`);
+      }
       const beforeSlide = await canvasPixels(page, 'slider-image');
       await redrawn(page, 'slider-image', () => sliders.first().fill('2.9'));
       const afterSlide = await canvasPixels(page, 'slider-image');
@@ -166,6 +177,17 @@ describe('ganvae serve: the browser explorer', () => {
       }
       assert.match(await page.getAttribute('#latent-scatter', 'data-marker') ?? '', /^-?\d+\.\d{4},-?\d+\.\d{4}$/);
       await page.screenshot({ path: join(ARTIFACTS, 'vae-uploaded.png'), fullPage: true });
+
+      // Dropping a file on the drop zone does the same.
+      const dropped = join(images, 'class-1', '001.png');
+      const dataTransfer = await page.evaluateHandle((bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+        return transfer;
+      }, Array.from(readFileSync(dropped)));
+      await redrawn(page, 'reconstruction', () => page.dispatchEvent('#drop-zone', 'drop', { dataTransfer }));
+      assert.deepEqual((await canvasPixels(page, 'input-image')).grey, Array.from(decodeImage(readFileSync(dropped)).pixels));
+      await page.screenshot({ path: join(ARTIFACTS, 'vae-dropped.png'), fullPage: true });
       assert.deepEqual(problems, []);
     } finally {
       assert.equal(await served.stop(), 0);
