@@ -1,8 +1,9 @@
 // Writes real extractor features for make-reference.py's cross-check of FID and KID:
 // `node --import tsx test/metrics/reference/dump-features.ts [--n 500] [--out PREFIX] [--extractor DIR]`.
 // Three sets through the Fashion-MNIST extractor: the first n test images, n seeded train images
-// (the train subset `ganvae eval`'s floor draws with --seed 0) and n seeded mnist-10k digits (a far set).
-// PREFIX.bin holds them as float32 little-endian [set, n, dim]; PREFIX.json names them.
+// (the train subset `ganvae eval`'s floor draws with --seed 0) and n (at most 9000) seeded mnist-10k
+// digits (a far set). PREFIX.bin holds them one after another as float32 little-endian [count, dim];
+// PREFIX.json names them and their counts.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../../../src/data/sources.ts';
@@ -26,16 +27,17 @@ const digits = await loadDataset('mnist-10k');
 const sources = [
   datasetSource(fashion.test, `fashion-mnist test, first ${n}`, n),
   datasetSource(fashion.train, `fashion-mnist train, ${n} drawn with seed 0`, n, 0),
-  datasetSource(digits.train, `mnist-10k train, ${n} drawn with seed 0`, n, 0),
+  datasetSource(digits.train, `mnist-10k train, ${Math.min(n, digits.train.count)} drawn with seed 0`, Math.min(n, digits.train.count), 0),
 ];
-const sets = [];
-const data = new Float32Array(sources.length * n * extractor.featureDim);
-for (const [i, source] of sources.entries()) {
+const data = new Float32Array(sources.reduce((sum, source) => sum + source.count, 0) * extractor.featureDim);
+let offset = 0;
+for (const source of sources) {
   const { features } = await extractFeatures(extractor, source, 500);
-  data.set(features.data, i * n * extractor.featureDim);
-  sets.push(source.description);
+  data.set(features.data, offset);
+  offset += features.data.length;
 }
 extractor.dispose();
+const sets = sources.map((source) => ({ description: source.description, n: source.count }));
 writeFileSync(`${values.out}.bin`, new Uint8Array(data.buffer));
-writeFileSync(`${values.out}.json`, `${JSON.stringify({ extractor: extractor.id, n, dim: extractor.featureDim, sets }, null, 2)}\n`);
-console.log(`wrote ${values.out}.bin: ${sources.length} sets × ${n} × ${extractor.featureDim} float32 features (${extractor.id})`);
+writeFileSync(`${values.out}.json`, `${JSON.stringify({ extractor: extractor.id, dim: extractor.featureDim, sets }, null, 2)}\n`);
+console.log(`wrote ${values.out}.bin: ${sets.map((s) => s.n).join(' + ')} × ${extractor.featureDim} float32 features (${extractor.id})`);

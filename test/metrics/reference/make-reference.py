@@ -84,11 +84,12 @@ def prdc(real, fake, k_pr=3, k_dc=5):
 
 
 def load_features(prefix):
-    """dump-features.ts output: the header and float32 sets [set, n, dim] widened to float64."""
+    """dump-features.ts output: the header and its float32 sets [n, dim], one after another, widened to float64."""
     with open(prefix + '.json') as f:
         header = json.load(f)
-    data = np.fromfile(prefix + '.bin', dtype='<f4').astype(np.float64)
-    return header, data.reshape(len(header['sets']), header['n'], header['dim'])
+    data = np.fromfile(prefix + '.bin', dtype='<f4').astype(np.float64).reshape(-1, header['dim'])
+    ends = np.cumsum([s['n'] for s in header['sets']])
+    return header, np.split(data, ends[:-1])
 
 
 def fid_of(a, b):
@@ -98,7 +99,8 @@ def fid_of(a, b):
 def extractor_features_reference(prefix, kid_subsets, kid_subset_size):
     """FID and KID of the train and digit sets (first) against the test set (second), as `ganvae eval` orders them."""
     header, (test, train, digits) = load_features(prefix)
-    out = {'extractor': header['extractor'], 'sets': header['sets'], 'kidSubsets': kid_subsets, 'kidSubsetSize': kid_subset_size}
+    out = {'extractor': header['extractor'], 'sets': [s['description'] for s in header['sets']],
+           'kidSubsets': kid_subsets, 'kidSubsetSize': kid_subset_size}
     for name, first in (('trainVsTest', train), ('digitsVsTest', digits)):
         mean, std = kid(first, test, kid_subsets, kid_subset_size)
         out[name] = {'fid': fid_of(first, test), 'kidMean': mean, 'kidStd': std}
@@ -108,7 +110,7 @@ def extractor_features_reference(prefix, kid_subsets, kid_subset_size):
 def measure(prefix):
     header, (test, train, _) = load_features(prefix)
     mean, std = kid(train, test, subsets=100, subset_size=1000)
-    print(f"{header['extractor']}, n = {header['n']}: FID {fid_of(train, test):.6f}, "
+    print(f"{header['extractor']}, n = {len(train)} vs {len(test)}: FID {fid_of(train, test):.6f}, "
           f"KID {mean:.9f} ± {std:.9f} (×1000: {mean * 1000:.4f} ± {std * 1000:.4f})")
 
 
