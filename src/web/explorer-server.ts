@@ -12,8 +12,8 @@ export interface ExplorerServerOptions {
   runDir: string;
   /** The built page (web/dist): index.html and assets/. */
   webDir: string;
-  /** The page's manifest of the run. */
-  manifest: ExplorerManifest;
+  /** Reads the page's manifest of the run (on each request of it). */
+  manifest: () => ExplorerManifest;
   /** Computes the VAE scatter on first request (cached); absent for GANs. */
   testLatents?: () => Promise<TestLatents>;
 }
@@ -69,7 +69,7 @@ export function createExplorerServer(options: ExplorerServerOptions): Server {
     // Only origin-form targets ("/path?query"); absolute-form and "*" have no file here.
     const path = url.startsWith('/') ? url.split(/[?#]/, 1)[0] : '';
     let file: string | null = null;
-    if (path === MANIFEST_ROUTE) return sendJson(res, options.manifest);
+    if (path === MANIFEST_ROUTE) return sendJson(res, options.manifest());
     if (path === TEST_LATENTS_ROUTE && options.testLatents) {
       latents ??= options.testLatents();
       return sendJson(res, await latents);

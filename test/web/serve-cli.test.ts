@@ -46,12 +46,17 @@ async function serveError(args: string[], env: Record<string, string> = {}): Pro
 }
 
 describe('ganvae serve: the command', () => {
-  it('binds 127.0.0.1 by default, prints the URL, serves, and exits 0 on Ctrl-C', async () => {
+  it('binds 127.0.0.1 by default, prints the URL, serves a fresh manifest per load, and exits 0 on Ctrl-C', async () => {
     const served = await serve(runDir, [], { GANVAE_WEB_DIST: webDir });
     assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const manifest = await (await fetch(`${served.url}api/explorer.json`)).json();
     assert.equal(manifest.kind, 'gan');
     assert.equal(manifest.models.generator, '/run/model/generator/model.json');
+    assert.equal(manifest.metrics, null);
+    // Metrics written while the server runs (`ganvae eval`) show on the next page load.
+    mkdirSync(join(runDir, 'eval'));
+    writeFileSync(join(runDir, 'eval', 'metrics.json'), '{"evaluated":{"metrics":{"fid":12.5}}}');
+    assert.deepEqual((await (await fetch(`${served.url}api/explorer.json`)).json()).metrics, { evaluated: { metrics: { fid: 12.5 } } });
     assert.equal(await served.stop(), 0);
     assert.match(served.output(), /stopping/);
   });

@@ -16,7 +16,7 @@ const temp = tempFolder('ganvae-serve-test-');
 const runDir = join(temp.dir, 'run');
 const webDir = join(temp.dir, 'dist');
 const manifest = { name: 'run', kind: 'gan', latentSize: 3 } as ExplorerManifest;
-const server = createExplorerServer({ runDir, webDir, manifest });
+const server = createExplorerServer({ runDir, webDir, manifest: () => manifest });
 let port = 0;
 
 before(async () => {

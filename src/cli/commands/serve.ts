@@ -63,7 +63,11 @@ export const command: Command = {
       throw new CliError(`the explorer page is not built (${join(webDir, 'index.html')} is missing); run \`npm run setup\` (or \`npm run build:web\`)`, 1);
     }
     const server = createExplorerServer({
-      runDir, webDir, manifest, // Loaded on first use: it pulls in tfjs and the dataset, which a GAN run never needs.
+      runDir,
+      webDir,
+      // Read again on every page load, so new metrics or checkpoints show after `ganvae eval` or more training.
+      manifest: () => explorerManifest(runDir),
+      // Loaded on first use: it pulls in tfjs and the dataset, which a GAN run never needs.
       testLatents: manifest.kind === 'vae' ? async () => (await import('../../web/test-latents.ts')).encodeTestLatents(runDir) : undefined,
     });
     const address = await listen(server, port, host);
