@@ -12,13 +12,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ganvae.js');
 
-/** Launches headless Chromium; fails (never skips) with the fix when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium (with `extraArgs`); fails (never skips) with the fix when it is not installed. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: the browser tests drive Debian's Chromium; run \`npm run setup\` (it installs the chromium package)`);
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new', ...extraArgs] });
 }
 
 /** What went wrong on a page: console errors, uncaught exceptions, failed or 4xx/5xx requests. */

@@ -19,6 +19,7 @@ import { ARTIFACTS, launchChromium, serve, trainTinyRun, watchPage, type Served 
 const temp = tempFolder('ganvae-web-test-');
 const images = join(temp.dir, 'images');
 let browser: Browser;
+let noWebgl: Browser;
 let ganRun: string;
 let vaeRun: string;
 
@@ -35,9 +36,11 @@ before(async () => {
   const { command: evalCommand } = await import('../../src/cli/commands/eval.ts');
   assert.equal(await evalCommand.run(['--run', vaeRun, '--vae-only', '--iwae-k', '4', '--iwae-images', 'all']), 0);
   browser = await launchChromium();
+  noWebgl = await launchChromium(['--disable-webgl']);
 });
 after(async () => {
   await browser?.close();
+  await noWebgl?.close();
   temp.remove();
 });
 
@@ -70,10 +73,10 @@ async function redrawn(page: Page, id: string, action: () => Promise<void>): Pro
 }
 
 /** Opens the served page and waits until the explorer is ready (or reports an error). */
-async function openExplorer(served: Served, query = ''): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+async function openExplorer(served: Served, using = browser): Promise<{ page: Page; problems: string[] }> {
+  const page = await using.newPage({ viewport: { width: 1100, height: 1400 } });
   const problems = watchPage(page);
-  await page.goto(served.url + query);
+  await page.goto(served.url);
   await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 90_000 });
   assert.equal(await page.getAttribute('body', 'data-state'), 'ready', `the page reports: ${await page.textContent('#status')}\nserver output:\n${served.output()}`);
   return { page, problems };
@@ -87,8 +90,8 @@ describe('ganvae serve: the browser explorer', () => {
   it('GAN: samples match `ganvae sample`, a slider changes the image, interpolation and class choice render', async () => {
     const served = await serve(ganRun);
     try {
-      // The GAN runs on tfjs's CPU backend (the fallback where WebGL is missing), the VAE below on the default choice.
-      const { page, problems } = await openExplorer(served, '?backend=cpu');
+      // A browser without WebGL: the page falls back to tfjs's CPU backend (the VAE below gets WebGL where Chromium has it).
+      const { page, problems } = await openExplorer(served, noWebgl);
       assert.match(await page.textContent('#run-name') ?? '', /^gan$/);
       assert.match(await page.textContent('#backend') ?? '', /tfjs cpu backend/);
       assert.match(await page.textContent('#metrics') ?? '', /No metrics yet/);
