@@ -150,9 +150,12 @@ def main():
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--log-every", type=int, default=100)
+    parser.add_argument("--seed", type=int, help="seed of init, noise and shuffling (default: the run's); another gives a second sample of the spread")
     args = parser.parse_args()
     with open(args.spec) as f:
         spec = json.load(f)
+    if args.seed is not None:
+        spec["seed"] = args.seed
     generator, ema, summary = train(spec, args.threads, args.log_every)
     latent = spec["gan"]["generator"]["latentSize"]
     images = sample(ema if ema is not None else generator, args.samples, latent, spec["seed"] + 1)
@@ -164,7 +167,7 @@ def main():
     with open(os.path.join(args.out, "grid.png"), "wb") as f:
         f.write(png_bytes(grid(images[:64], 8)))
     summary.update({"samples": args.samples, "sampledFrom": "generator-ema" if ema is not None else "generator",
-                    "ganvae": spec["ganvae"], "run": spec["run"]})
+                    "seed": spec["seed"], "ganvae": spec["ganvae"], "run": spec["run"]})
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     print(json.dumps(summary))
