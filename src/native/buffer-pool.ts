@@ -8,10 +8,14 @@
 
 /** Arrays shorter than this come from V8's heap cheaply and are not pooled. */
 const MIN_POOLED_LENGTH = 4096;
+/** A free buffer serves requests down to 1/MAX_SLACK of its capacity. */
+const MAX_SLACK = 1.5;
 
 /** A pool of Float32Arrays keyed by length, holding at most `maxBytes` of free arrays. */
 export class BufferPool {
-  private readonly free = new Map<number, Float32Array[]>();
+  /** Free buffers by capacity (in float32s), and those capacities in ascending order. */
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private readonly capacities: number[] = [];
   /** Arrays this pool made, by their ArrayBuffer (to recognise views into them). */
   private readonly owners = new WeakMap<ArrayBufferLike, Float32Array>();
   /** Owned arrays currently backing exactly one tensor. */
@@ -20,17 +24,43 @@ export class BufferPool {
 
   constructor(private readonly maxBytes: number) {}
 
-  /** A Float32Array of `length` whose contents are stale: the caller must overwrite every element. */
+  /**
+   * A Float32Array of `length` whose contents are stale: the caller must overwrite every element. It may be a
+   * view on the front of a larger free buffer (best fit, at most MAX_SLACK times longer): reusing buffers across
+   * sizes keeps the pool near a step's real peak instead of the sum of every size's own peak.
+   */
   take(length: number): Float32Array {
     if (length < MIN_POOLED_LENGTH) return new Float32Array(length);
-    const reused = this.free.get(length)?.pop();
-    if (reused) {
-      this.freeBytes -= reused.byteLength;
-      return reused;
+    const capacity = this.bestFit(length);
+    if (capacity !== undefined) {
+      const buffer = this.free.get(capacity)!.pop()!;
+      if (this.free.get(capacity)!.length === 0) this.removeCapacity(capacity);
+      this.freeBytes -= buffer.byteLength;
+      const view = new Float32Array(buffer, 0, length);
+      this.owners.set(buffer, view);
+      return view;
     }
     const array = new Float32Array(length);
     this.owners.set(array.buffer, array);
     return array;
+  }
+
+  /** The smallest free capacity in [length, length·MAX_SLACK], if any. */
+  private bestFit(length: number): number | undefined {
+    const sizes = this.capacities;
+    let lo = 0;
+    let hi = sizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sizes[mid] < length) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sizes.length && sizes[lo] <= length * MAX_SLACK ? sizes[lo] : undefined;
+  }
+
+  private removeCapacity(capacity: number): void {
+    this.free.delete(capacity);
+    this.capacities.splice(this.capacities.indexOf(capacity), 1);
   }
 
   /** Called when a tensor starts using `values`: a second user or a view makes its owner unpoolable. */
@@ -59,14 +89,20 @@ export class BufferPool {
   recycle(values: unknown): void {
     if (!(values instanceof Float32Array) || !this.live.has(values)) return;
     this.live.delete(values);
-    if (this.freeBytes + values.byteLength > this.maxBytes) {
+    if (this.freeBytes + values.buffer.byteLength > this.maxBytes) {
       this.owners.delete(values.buffer);
       return;
     }
-    const list = this.free.get(values.length);
-    if (list) list.push(values);
-    else this.free.set(values.length, [values]);
-    this.freeBytes += values.byteLength;
+    const capacity = values.buffer.byteLength / Float32Array.BYTES_PER_ELEMENT;
+    const list = this.free.get(capacity);
+    if (list) {
+      list.push(values.buffer as ArrayBuffer);
+    } else {
+      this.free.set(capacity, [values.buffer as ArrayBuffer]);
+      const at = this.capacities.findIndex((c) => c > capacity);
+      this.capacities.splice(at === -1 ? this.capacities.length : at, 0, capacity);
+    }
+    this.freeBytes += values.buffer.byteLength;
   }
 
   /** Bytes held in free arrays. */

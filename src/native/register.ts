@@ -66,7 +66,13 @@ export class NativeBackendCPU extends MathBackendCPU {
   }
 
   override readSync(dataId: DataId): BackendValues {
-    this.pool.release(this.data.get(dataId)?.values);
+    const entry = this.data.get(dataId);
+    this.pool.release(entry?.values);
+    // A pooled view on the front of a larger buffer leaves as an exact copy: callers (tfjs's io among them)
+    // may use values.buffer whole.
+    if (entry?.values instanceof Float32Array && entry.values.byteLength !== entry.values.buffer.byteLength) {
+      entry.values = entry.values.slice();
+    }
     return super.readSync(dataId);
   }
 

@@ -51,7 +51,7 @@ describe('lean backward pass', () => {
     const second = tf.grad(tf.grad((t: tf.Tensor) => tf.sum(tf.pow(t, 3)) as tf.Scalar))(x);
     assert.deepEqual([...second.dataSync()].map((v) => +v.toFixed(5)), [1.8, -7.2, 12]);
     // A gradient function that returns its dy unchanged: that tensor must survive for the next op.
-    const passThrough = tf.customGrad((t: tf.Tensor) => ({ value: tf.mul(t, 1), gradFunc: (g: tf.Tensor) => g }));
+    const passThrough = tf.customGrad((...inputs) => ({ value: tf.mul(inputs[0] as tf.Tensor, 1), gradFunc: (g: tf.Tensor) => g }));
     const passthrough = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(passThrough(passThrough(t) as tf.Tensor) as tf.Tensor, 2)))(x);
     assert.deepEqual([...passthrough.dataSync()], [2, 2, 2]);
     tf.dispose([x, dy, grads[0], second, passthrough]);
