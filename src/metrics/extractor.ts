@@ -16,7 +16,7 @@ export interface ExtractedBatch {
 
 /** Anything that embeds images for the metrics. */
 export interface FeatureExtractor {
-  /** Names every number computed with it, e.g. "fashion-mnist classifier v1". */
+  /** Names every number computed with it, e.g. "fashion-mnist classifier v2". */
   readonly id: string;
   readonly featureDim: number;
   readonly numClasses: number;
@@ -55,8 +55,8 @@ export interface ClassifierExtractorInfo {
 /** The committed extractors live in the package's models/extractors/<dataset>-v<version>/. */
 export const EXTRACTORS_DIR = fileURLToPath(new URL('../../models/extractors/', import.meta.url));
 
-/** Folder of the built-in classifier extractor for `dataset` (e.g. fashion-mnist → …/fashion-mnist-v1). */
-export function builtInExtractorDir(dataset: string, version = 1): string {
+/** Folder of the built-in classifier extractor for `dataset` (e.g. fashion-mnist → …/fashion-mnist-v2). */
+export function builtInExtractorDir(dataset: string, version = 2): string {
   return join(EXTRACTORS_DIR, `${dataset}-v${version}`);
 }
 

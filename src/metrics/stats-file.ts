@@ -11,7 +11,7 @@ const FORMAT_VERSION = 1;
 export interface StatsHeader {
   format: typeof FORMAT;
   formatVersion: number;
-  /** Extractor id, e.g. "fashion-mnist classifier v1". */
+  /** Extractor id, e.g. "fashion-mnist classifier v2". */
   extractor: string;
   dim: number;
   n: number;
