@@ -61,18 +61,27 @@ export const VAE_EVAL_HELP = `VAE runs also get test-set ELBO (reconstruction + 
 reconstruction MSE/PSNR/BCE/SSIM, in nats per image, printed first and stored under "vae":
   --iwae-k K           importance samples per image                             [${DEFAULT_IWAE_K}]
   --iwae-images N|all  test images for the IWAE bound (seeded subset)           [${DEFAULT_IWAE_IMAGES}]
+  --elbo-images N|all  test images for the ELBO and reconstruction errors (the same seeded subsets) [all]
   --vae-only           VAE likelihood metrics only: skip FID and the other sample metrics`;
-export const VAE_EVAL_FLAGS = { 'iwae-k': { type: 'string' }, 'iwae-images': { type: 'string' }, 'vae-only': { type: 'boolean' } } as const;
+export const VAE_EVAL_FLAGS = {
+  'iwae-k': { type: 'string' }, 'iwae-images': { type: 'string' }, 'elbo-images': { type: 'string' }, 'vae-only': { type: 'boolean' },
+} as const;
 
 /**
  * Runs the VAE evaluation of `ganvae eval` on the opened VAE `run` (from `runDir`) with the --iwae-* flags,
  * prints it, and returns it for metrics.json. IWAE progress goes to stderr.
  */
-export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae-k'?: string; 'iwae-images'?: string; seed?: string }): Promise<VaeEvaluation> {
+export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae-k'?: string; 'iwae-images'?: string; 'elbo-images'?: string; seed?: string }): Promise<VaeEvaluation> {
   const k = numberFlag('iwae-k', flags['iwae-k'], DEFAULT_IWAE_K, 1, 1e7);
-  const images = flags['iwae-images'] === 'all' ? 'all' : numberFlag('iwae-images', flags['iwae-images'], DEFAULT_IWAE_IMAGES, 1);
+  const imageCount = (flag: 'iwae-images' | 'elbo-images', fallback: number | 'all'): number | 'all' => {
+    const value = flags[flag] === undefined ? fallback : flags[flag] === 'all' ? 'all' : numberFlag(flag, flags[flag], 0, 1);
+    if (value !== 'all' && !Number.isInteger(value)) throw new CliError(`--${flag} must be an integer or all, got "${flags[flag]}"`);
+    return value;
+  };
+  const images = imageCount('iwae-images', DEFAULT_IWAE_IMAGES);
+  const elboImages = imageCount('elbo-images', 'all');
   const seed = numberFlag('seed', flags.seed, 0, 0, 2 ** 32 - 1);
-  if (!Number.isInteger(k) || (images !== 'all' && !Number.isInteger(images))) throw new CliError('--iwae-k and --iwae-images must be integers (or --iwae-images all)');
+  if (!Number.isInteger(k)) throw new CliError(`--iwae-k must be an integer, got "${flags['iwae-k']}"`);
   let vaeRun: VaeRun;
   try {
     vaeRun = await withTestSplit(run, runDir);
@@ -84,7 +93,7 @@ export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae
     : `trained and evaluated on grey levels in [0, 1] (${vaeRun.vae.architecture.likelihood} likelihood)`;
   const started = performance.now();
   const evaluation = await evaluateVae(vaeRun.vae, vaeRun.test, {
-    binarize: vaeRun.binarized, training, k, iwaeImages: images, seed,
+    binarize: vaeRun.binarized, training, k, iwaeImages: images, elboImages, seed,
     onProgress: (done, total, seconds) => {
       // Spaces before the end overwrite a longer previous line; the last update ends the line.
       const eta = done < total ? `, ~${Math.round((seconds / done) * (total - done))} s left   ` : '   \n';

@@ -26,6 +26,8 @@ export interface VaeEvaluationOptions {
   k?: number;
   /** Test images for the IWAE bound: a count (seeded subset) or 'all'. Default DEFAULT_IWAE_IMAGES. */
   iwaeImages?: number | 'all';
+  /** Test images for the ELBO and reconstruction errors: 'all' (the standard, default) or a count (the same seeded subsets). */
+  elboImages?: number | 'all';
   /** Decoder passes per IWAE chunk. Default 1000. */
   decoderBatch?: number;
   seed?: number;
@@ -52,9 +54,10 @@ export interface VaeEvaluation {
 
 /** Evaluates `vae` on the test split `test` (uint8 NHWC) under `options`. */
 export async function evaluateVae(vae: Vae, test: Dataset, options: VaeEvaluationOptions): Promise<VaeEvaluation> {
-  const { binarize, k = DEFAULT_IWAE_K, iwaeImages = DEFAULT_IWAE_IMAGES, seed = 0 } = options;
-  const whole = vaeEvalSet(test, { binarize });
-  const subset = vaeEvalSet(test, { binarize, subset: iwaeImages === 'all' ? undefined : Math.min(iwaeImages, test.count) });
+  const { binarize, k = DEFAULT_IWAE_K, iwaeImages = DEFAULT_IWAE_IMAGES, elboImages = 'all', seed = 0 } = options;
+  const subsetOf = (images: number | 'all') => (images === 'all' ? undefined : Math.min(images, test.count));
+  const whole = vaeEvalSet(test, { binarize, subset: subsetOf(elboImages) });
+  const subset = vaeEvalSet(test, { binarize, subset: subsetOf(iwaeImages) });
   const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
     const start = performance.now();
     const value = await fn();

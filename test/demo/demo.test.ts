@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { command as demoCommand, evalImagesFor, FINISH_SECONDS, planDemo } from '../../src/cli/commands/demo.ts';
+import { chooseEvalSize, command as demoCommand, evalImagesFor, evalSize, FINISH_SECONDS, planDemo } from '../../src/cli/commands/demo.ts';
 import { CliError } from '../../src/cli/command.ts';
 import { builtInExtractorDir } from '../../src/metrics/extractor.ts';
 
@@ -38,7 +38,7 @@ test('ganvae demo trains both models, evaluates them and writes a self-contained
       const rows = readFileSync(join(out, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       assert.equal(rows.at(-1).step, 3);
       const metrics = JSON.parse(readFileSync(join(out, run, 'eval', 'metrics.json'), 'utf8'));
-      assert.equal(metrics.extractor, builtIn ? 'mnist-10k classifier v2' : 'mnist-10k-quick classifier v1');
+      assert.equal(metrics.extractor, builtIn ? 'mnist-10k classifier v1' : 'mnist-10k-quick classifier v1');
       assert.equal(metrics.evaluated.n, 100);
       assert.ok(Number.isFinite(metrics.evaluated.metrics.fid) && Number.isFinite(metrics.floor.metrics.fid));
     }
@@ -53,7 +53,7 @@ test('ganvae demo trains both models, evaluates them and writes a self-contained
     assert.match(html, /Reconstructions/);
     assert.match(html, /test ELBO/);
     for (const [, ref] of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) assert.ok(ref.startsWith('data:'), ref);
-    assert.match(text, /plan for the 2\.0 min left \(N = 100 images per metric set\)/);
+    assert.match(text, /plan for the 2\.0 min left \(.*\): N = 100 images per metric set, VAE ELBO on 500 test images, IWAE on 3/);
     assert.match(text, /\[1\/4\] training a DCGAN/);
     assert.match(text, /within the 2 min budget/);
     assert.ok(text.includes(`Report: ${join(out, 'report.html')}`));
@@ -72,18 +72,30 @@ test('the demo sizes N to its budget: 200 images per minute, 500..10000', () => 
   for (const [minutes, n] of [[10, 2000], [5, 1000], [1, 500], [0.05, 500], [30, 6000], [120, 10000]]) assert.equal(evalImagesFor(minutes), n, `${minutes} min`);
 });
 
-test('the demo plan fills the budget: evaluations estimated, the rest trains 60/40', () => {
-  for (const minutes of [5, 10, 20]) {
+test('the demo fits its evaluations to the budget and the load: N halves until both take at most 40%', () => {
+  const flags = { iwaeK: 500, testImages: 10000 };
+  // Load factor 1 is the loaded machine the costs were measured on; 0.5 a machine twice as fast.
+  for (const [load, n] of [[0.5, 2000], [1, 1000], [3, 500]]) assert.equal(chooseEvalSize(2000, 600, load, flags).n, n, `load ${load}`);
+  assert.equal(chooseEvalSize(2000, 600, 3, { ...flags, n: 3000 }).n, 3000, '--eval-n wins');
+  assert.deepEqual(evalSize(2000, flags), { n: 2000, elboImages: 10000, iwaeImages: 20 });
+  assert.deepEqual(evalSize(500, flags), { n: 500, elboImages: 2500, iwaeImages: 5 });
+  assert.deepEqual(evalSize(500, { ...flags, iwaeImages: 7, testImages: 1000 }), { n: 500, elboImages: 1000, iwaeImages: 7 });
+});
+
+test('the demo plan fills the budget: evaluations estimated at the load, the rest trains 60/40', () => {
+  const flags = { iwaeK: 500, testImages: 10000 };
+  for (const [minutes, load] of [[5, 1], [10, 1], [10, 0.4], [20, 2]]) {
     const seconds = minutes * 60;
-    const plan = planDemo(seconds, evalImagesFor(minutes), 10000, 10000);
+    const plan = planDemo(seconds, seconds, evalImagesFor(minutes), load, flags);
     const total = plan.ganTraining + plan.ganEval + plan.vaeTraining + plan.vaeEval + plan.finish;
-    assert.ok(Math.abs(total - seconds) < 1e-9, `${minutes} min: phases sum to ${total} s`);
+    assert.ok(Math.abs(total - seconds) < 1e-9, `${minutes} min at load ${load}: phases sum to ${total} s`);
     assert.ok(Math.abs(plan.ganTraining / (plan.ganTraining + plan.vaeTraining) - 0.6) < 1e-9);
     assert.equal(plan.finish, FINISH_SECONDS);
+    assert.ok(plan.ganEval + plan.vaeEval <= 0.4 * seconds || plan.size.n === 500, `${minutes} min at load ${load}: evaluations over 40%`);
     // The VAE's evaluation adds its likelihood terms to the same sample metrics as the GAN's.
     assert.ok(plan.vaeEval > plan.ganEval && plan.ganEval > 0);
   }
-  // Evaluations take a larger share of a short budget, and N grows with a longer one.
-  const share = (minutes: number) => { const p = planDemo(minutes * 60, evalImagesFor(minutes), 10000, 10000); return (p.ganEval + p.vaeEval) / (minutes * 60); };
-  assert.ok(share(5) > share(10) && share(10) > share(20), `${share(5)} ${share(10)} ${share(20)}`);
+  // A heavier load leaves less training time in the same budget.
+  const training = (load: number) => { const p = planDemo(600, 600, 2000, load, flags); return p.ganTraining + p.vaeTraining; };
+  assert.ok(training(0.5) > training(1) && training(1) > training(2));
 });

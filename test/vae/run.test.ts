@@ -72,6 +72,11 @@ describe('vae run', () => {
       for (const v of [e.elbo.elbo, e.iwae.nll, e.reconstruction.mse, e.reconstruction.psnr, e.reconstruction.bce]) assert.ok(Number.isFinite(v));
       assert.equal(e.reconstruction.ssim, null, '8x8 images are smaller than the SSIM window');
       assert.ok(e.iwae.nll < e.iwae.negativeElbo);
+      // A quicker ELBO on a seeded subset says so, and scores exactly those images.
+      const quick = await evaluateVae(vaeRun.vae, vaeRun.test, { binarize: true, training: 'dynamic binarisation', k: 2, iwaeImages: 1, elboImages: 2 });
+      assert.match(quick.protocol.elboImages, /2 of 3 test images .*seeded subset/);
+      assert.equal(quick.elbo.images, 2);
+      assert.equal(quick.reconstruction.images, 2);
     } finally {
       vaeRun.run.trainable.dispose();
     }

@@ -19,18 +19,21 @@ const help = `usage: ganvae demo [--minutes 10] [--out runs/demo-<date>-<time>] 
 
 Trains a DCGAN (preset dcgan, width 32) and a convolutional VAE (preset vae28) on Fashion-MNIST (--data),
 evaluates both, and writes report.html, all within --minutes measured from the start. The plan is printed
-first: N (images per metric set) grows with the budget (200 per minute), the GAN trains for 60% of the
-time the evaluations' estimates leave, is evaluated, and the VAE then trains until a deadline recomputed
-from the GAN evaluation's measured time and the VAE's own speed, so what the estimates missed comes off
-the VAE's training, not the budget. Without a built-in feature extractor for --data (models/extractors/)
-a quick one is trained first, on part of the budget, and every metric names it ("fashion-mnist-quick classifier v1").
+first. The evaluations' cost is estimated from their sizes and the machine's load (measured by the GAN's
+training speed): N (images per metric set) is 200 per minute of budget, halved (down to 500) until both
+evaluations fit 40% of it; the VAE's ELBO uses 5N test images, its IWAE N/100. The GAN trains for 60% of
+what the evaluations leave; its evaluation then measures the load again, and the VAE trains for what is
+left after its own estimated evaluation and 45 s for the pictures and the report, so what the first
+estimate missed comes off the VAE's training, not the budget. Without a built-in feature extractor for
+--data (models/extractors/) a quick one is trained first, on part of the budget, and every metric
+names it ("fashion-mnist-quick classifier v1").
 
   --minutes M          total budget, from start to report                     [10]
   --out DIR            the demo folder: gan/, vae/, report.html   [runs/demo-<date>-<time>]
   --data SOURCE        a 28×28 grey labelled dataset (fashion-mnist, mnist, mnist-10k)  [fashion-mnist]
-  --eval-n N           generated (and real) images per FID/KID/IS/PR set  [200 per minute, 500..10000]
+  --eval-n N           generated (and real) images per FID/KID/IS/PR set   [fitted to budget and load]
   --iwae-k K           VAE importance samples per image                       [500]
-  --iwae-images N      test images for the VAE's IWAE bound                   [20]
+  --iwae-images N      test images for the VAE's IWAE bound                   [N/100, 5..20]
   --extractor DIR      a classifier extractor folder        [the built-in, else a quick one]
   --extractor-images N train images for the quick extractor (one epoch)      [6000]
   --max-steps N        also stop each training after N steps (quick checks)   [no limit]
@@ -38,62 +41,101 @@ a quick one is trained first, on part of the budget, and every metric names it (
 
 /** Share of the training time the GAN gets; the VAE, quicker to show results, gets what is left. */
 const GAN_TRAINING_SHARE = 0.6;
-/** Seconds kept for the VAE's model export, reconstructions, traversal and the report (measured ~25 s loaded). */
-export const FINISH_SECONDS = 40;
+/** The evaluations may take this share of the budget; N shrinks (down to MIN_EVAL_N) until they fit. */
+const EVAL_SHARE = 0.4;
+const MIN_EVAL_N = 500;
+/** Seconds kept for the VAE's model export, reconstructions, traversal and the report (~40 s measured loaded). */
+export const FINISH_SECONDS = 45;
 /** The VAE trains at least this long, even when the evaluations ate its time. */
 const MIN_TRAINING_SECONDS = 10;
-/** VAE training speed assumed until the first progress report (vae28, batch 128, loaded 2-core machine). */
-const ASSUMED_VAE_IMAGES_PER_SEC = 150;
+/**
+ * The cost model's unit: the speed of the demo's DCGAN training (preset dcgan, width 32, batch 64) when the costs
+ * below were measured, on the 2-core machine at load ~15 (niced). The load factor is this over the speed measured
+ * now, until the GAN's evaluation measures it directly.
+ */
+const REFERENCE_GAN_IMAGES_PER_SEC = 21;
 
-/** Images per FID/KID/IS/PR set for a budget: 200 per minute (2000 for 10 minutes), a multiple of 100 in 500..10000. */
+/** Images per FID/KID/IS/PR set a budget allows: 200 per minute (2000 for 10 minutes), a multiple of 100 in 500..10000. */
 export function evalImagesFor(minutes: number): number {
-  return Math.min(10000, Math.max(500, Math.round((minutes * 200) / 100) * 100));
+  return Math.min(10000, Math.max(MIN_EVAL_N, Math.round((minutes * 200) / 100) * 100));
 }
 
-/**
- * Estimated seconds of `ganvae eval` on a GAN run with n images per set on a loaded 2-core machine: n samples and
- * 3n extractor passes (samples, reference, floor) plus the neighbour metrics' n² distances (63 s for n = 2000 measured).
- */
+/** Seconds of `ganvae eval` with n images per set at load factor 1 (143 s measured for n = 2000, 17 s of it fixed). */
 export function sampleMetricsSeconds(n: number): number {
-  return 10 + 0.015 * n + 3e-6 * n * n;
+  return 143 * (0.12 + (0.88 * n) / 2000);
 }
 
 /**
- * Estimated seconds the VAE's likelihood evaluation adds: ELBO and reconstruction errors on `testImages` and the
- * IWAE's `iwaePasses` decoder passes, from the training speed (a forward pass costs about a third of a training step;
- * measured: 47 s and 16 s at 97 training images/s for 10,000 test images and 10,000 passes), with a 30% margin.
+ * Seconds the VAE's likelihood evaluation adds at load factor 1: opening the run and binarising the test split
+ * (25 s), ELBO and reconstruction errors (63 s per 10,000 test images), IWAE (23 s per 10,000 decoder passes).
  */
-export function vaeLikelihoodSeconds(testImages: number, iwaePasses: number, trainImagesPerSec: number): number {
-  return testImages / (1.7 * trainImagesPerSec) + iwaePasses / (5 * trainImagesPerSec);
+export function likelihoodSeconds(elboImages: number, iwaePasses: number): number {
+  return 25 + (63 * elboImages) / 10000 + (23 * iwaePasses) / 10000;
+}
+
+/** How much the demo evaluates: n images per metric set, test images for the ELBO and for the IWAE bound. */
+export interface EvalSize {
+  n: number;
+  elboImages: number;
+  iwaeImages: number;
+}
+
+/** What flags fix; the rest follows n. */
+export interface EvalFlags {
+  n?: number;
+  iwaeImages?: number;
+  iwaeK: number;
+  testImages: number;
+}
+
+/** The sizes for n images per set: ELBO on 5n test images (all 10,000 from n = 2000), IWAE on n/100 images (5..20). */
+export function evalSize(n: number, flags: EvalFlags): EvalSize {
+  return { n, elboImages: Math.min(flags.testImages, 5 * n), iwaeImages: flags.iwaeImages ?? Math.min(20, Math.max(5, Math.round(n / 100))) };
+}
+
+/** Estimated seconds of the GAN's and the VAE's evaluation at load factor `load`. */
+export function evalSeconds(size: EvalSize, iwaeK: number, load: number): { gan: number; vae: number } {
+  const sampleMetrics = sampleMetricsSeconds(size.n);
+  return { gan: load * sampleMetrics, vae: load * (sampleMetrics + likelihoodSeconds(size.elboImages, iwaeK * size.iwaeImages)) };
+}
+
+/** The largest n (the budget's, halved down to MIN_EVAL_N) whose evaluations fit EVAL_SHARE of `budgetSeconds` at `load`; --eval-n wins. */
+export function chooseEvalSize(budgetN: number, budgetSeconds: number, load: number, flags: EvalFlags): EvalSize {
+  if (flags.n) return evalSize(flags.n, flags);
+  let n = budgetN;
+  const fits = (size: EvalSize) => { const e = evalSeconds(size, flags.iwaeK, load); return e.gan + e.vae <= EVAL_SHARE * budgetSeconds; };
+  while (n > MIN_EVAL_N && !fits(evalSize(n, flags))) n = Math.max(MIN_EVAL_N, Math.round(n / 200) * 100);
+  return evalSize(n, flags);
 }
 
 /** The demo's time plan, in seconds from now. */
 export interface DemoPlan {
-  evalN: number;
+  size: EvalSize;
   ganTraining: number;
   ganEval: number;
-  /** The VAE's training is re-planned when it starts, from measured times; this is the first estimate. */
+  /** The VAE trains until a deadline recomputed when it starts; this is the first estimate. */
   vaeTraining: number;
   vaeEval: number;
   finish: number;
 }
 
-/** Splits `seconds` between the phases, estimating the evaluations for `evalN` images per set. */
-export function planDemo(seconds: number, evalN: number, testImages: number, iwaePasses: number): DemoPlan {
-  const ganEval = sampleMetricsSeconds(evalN);
-  const vaeEval = ganEval + vaeLikelihoodSeconds(testImages, iwaePasses, ASSUMED_VAE_IMAGES_PER_SEC);
-  const training = Math.max(seconds - ganEval - vaeEval - FINISH_SECONDS, 2 * MIN_TRAINING_SECONDS);
+/** Splits `seconds` left of a `budgetSeconds` budget between the phases at load factor `load`. */
+export function planDemo(seconds: number, budgetSeconds: number, budgetN: number, load: number, flags: EvalFlags): DemoPlan {
+  const size = chooseEvalSize(budgetN, budgetSeconds, load, flags);
+  const evals = evalSeconds(size, flags.iwaeK, load);
+  const training = Math.max(seconds - evals.gan - evals.vae - FINISH_SECONDS, 2 * MIN_TRAINING_SECONDS);
   return {
-    evalN, ganTraining: training * GAN_TRAINING_SHARE, ganEval,
-    vaeTraining: training * (1 - GAN_TRAINING_SHARE), vaeEval, finish: FINISH_SECONDS,
+    size, ganTraining: training * GAN_TRAINING_SHARE, ganEval: evals.gan,
+    vaeTraining: training * (1 - GAN_TRAINING_SHARE), vaeEval: evals.vae, finish: FINISH_SECONDS,
   };
 }
 
-/** The plan as one line per phase. */
-function formatPlan(plan: DemoPlan, seconds: number): string {
+/** The plan as a few lines. */
+function formatPlan(plan: DemoPlan, seconds: number, load: string): string {
   const m = (s: number) => `${(s / 60).toFixed(1)} min`;
+  const { n, elboImages, iwaeImages } = plan.size;
   return [
-    `plan for the ${m(seconds)} left (N = ${plan.evalN} images per metric set):`,
+    `plan for the ${m(seconds)} left (${load}): N = ${n} images per metric set, VAE ELBO on ${elboImages} test images, IWAE on ${iwaeImages}`,
     `  train the GAN ${m(plan.ganTraining)} → evaluate it ~${m(plan.ganEval)} → train the VAE ~${m(plan.vaeTraining)} (until its deadline) →`,
     `  evaluate it ~${m(plan.vaeEval)} → reconstructions, traversal and report ~${m(plan.finish)}`,
   ].join('\n');
@@ -139,9 +181,9 @@ export const command: Command = {
       return 0;
     }
     const minutes = numberFlag('minutes', values.minutes, 10, 0.05, 10000);
-    const evalN = Math.round(numberFlag('eval-n', values['eval-n'], evalImagesFor(minutes), 20, 100000));
+    const evalN = values['eval-n'] === undefined ? undefined : Math.round(numberFlag('eval-n', values['eval-n'], 0, 20, 100000));
     const iwaeK = Math.round(numberFlag('iwae-k', values['iwae-k'], 500, 1, 1e6));
-    const iwaeImages = Math.round(numberFlag('iwae-images', values['iwae-images'], 20, 1, 10000));
+    const iwaeImages = values['iwae-images'] === undefined ? undefined : Math.round(numberFlag('iwae-images', values['iwae-images'], 0, 1, 10000));
     const extractorImages = Math.round(numberFlag('extractor-images', values['extractor-images'], 6000, 100, 60000));
     const maxSteps = Math.round(numberFlag('max-steps', values['max-steps'], 0, 0));
     const seed = Math.round(numberFlag('seed', values.seed, 0, 0, 2 ** 32 - 1));
@@ -150,7 +192,9 @@ export const command: Command = {
     if (existsSync(join(out, 'gan')) || existsSync(join(out, 'vae'))) throw new CliError(`--out ${out} already holds a demo; choose another folder`);
     const [ganDir, vaeDir, reportPath] = [join(out, 'gan'), join(out, 'vae'), join(out, 'report.html')];
     const started = performance.now();
-    const secondsLeft = () => minutes * 60 - (performance.now() - started) / 1000;
+    const budget = minutes * 60;
+    const secondsLeft = () => budget - (performance.now() - started) / 1000;
+    const since = (t: number) => (performance.now() - t) / 1000;
     const backend = await initBackend();
     console.log(`ganvae demo: ${minutes} min budget on the ${backend.name} backend, into ${out}`);
 
@@ -162,63 +206,72 @@ export const command: Command = {
     };
     process.on('SIGINT', onSigint);
     try {
-      const testImages = (await loadDataset(data)).test.count;
-      const planFor = () => planDemo(secondsLeft(), evalN, testImages, iwaeK * iwaeImages);
+      const flags: EvalFlags = { n: evalN, iwaeImages, iwaeK, testImages: (await loadDataset(data)).test.count };
+      const planAt = (load: number) => planDemo(secondsLeft(), budget, evalImagesFor(minutes), load, flags);
       let extractor = values.extractor ?? builtInExtractorDir(data);
       const quickExtractor = !values.extractor && !existsSync(extractor);
-      console.log(formatPlan(planFor(), secondsLeft()) + (quickExtractor ? '\n  (after training a quick feature extractor, whose time comes off the trainings)' : ''));
+      console.log(formatPlan(planAt(1), secondsLeft(), 'assuming a loaded machine until the GAN\'s speed is measured') +
+        (quickExtractor ? '\n  (after training a quick feature extractor, whose time comes off the trainings)' : ''));
       if (quickExtractor) {
         extractor = join(out, 'extractor');
         console.log(`\n[0/4] no built-in extractor (${builtInExtractorDir(data)}): training a quick one on ${extractorImages} images into ${extractor}`);
         await trainQuickExtractor(data, extractor, extractorImages, seed);
-        console.log(formatPlan(planFor(), secondsLeft()));
       }
-      const plan = planFor();
       const loop = { data, seed, logEvery: 5, sampleEvery: 20, checkpointEvery: 1_000_000, ...(maxSteps ? { maxSteps } : {}) };
-      const train = async (step: string, family: 'gan' | 'vae', dir: string, flags: Record<string, unknown>, deadline?: (imagesPerSec: number) => boolean) => {
+      /** Trains one run; `pastDeadline(imagesPerSec, seconds)` is polled between steps with the last measured speed. */
+      const train = async (step: string, family: 'gan' | 'vae', dir: string, options: Record<string, unknown>,
+        pastDeadline: (imagesPerSec: number | undefined, seconds: number) => boolean) => {
         console.log(`\n${step} → ${dir}`);
         const progress = createProgress();
-        let imagesPerSec = ASSUMED_VAE_IMAGES_PER_SEC;
-        let pastDeadline = false;
+        let imagesPerSec: number | undefined;
+        let stoppedAtDeadline = false;
+        const trainingStarted = performance.now();
         const { result } = await trainRun({
-          family, outDir: dir, flags: { ...loop, ...flags }, log: (m) => console.error(m),
+          family, outDir: dir, flags: { ...loop, ...options }, log: (m) => console.error(m),
           progress: { update: (r) => { imagesPerSec = r.imagesPerSec; progress.update(r); }, done: () => progress.done() },
-          shouldStop: () => stopRequested || (pastDeadline ||= deadline?.(imagesPerSec) ?? false),
+          shouldStop: () => stopRequested || (stoppedAtDeadline ||= pastDeadline(imagesPerSec, since(trainingStarted))),
         });
-        const reason = pastDeadline && !stopRequested ? 'stopped at its deadline' : result.reason;
+        const reason = stoppedAtDeadline && !stopRequested ? 'stopped at its deadline' : result.reason;
         console.log(`${family}: ${reason} at step ${result.step} in ${formatDuration(result.elapsedSec)}, ${result.imagesPerSec.toFixed(0)} img/s`);
         if (result.reason === 'diverged') throw new CliError(`the ${family} training diverged (a loss or weight became NaN); see ${dir}`, 1);
+        return result.imagesPerSec;
       };
       const evalCommand = () => import('./eval.ts');
-      const evalArgs = (dir: string) => ['--run', dir, '-n', String(evalN), '--kid-subset-size', String(Math.min(1000, evalN)), '--extractor', extractor, '--seed', String(seed)];
+      const evalArgs = (dir: string, n: number) => ['--run', dir, '-n', String(n), '--kid-subset-size', String(Math.min(1000, n)), '--extractor', extractor, '--seed', String(seed)];
 
-      // The generic DCGAN preset is pinned: the default GAN preset may change, the demo's timings were measured with this one.
-      await train(`[1/4] training a DCGAN (preset dcgan, width 32) for ${(plan.ganTraining / 60).toFixed(1)} min`, 'gan', ganDir,
-        { preset: 'dcgan', width: 32, maxMinutes: plan.ganTraining / 60 });
+      // The GAN trains for its share of what the evaluations leave, re-estimated from its own speed (the load factor).
+      const ganLeft = secondsLeft();
+      const loadFrom = (ganImagesPerSec: number | undefined) => (ganImagesPerSec ? REFERENCE_GAN_IMAGES_PER_SEC / ganImagesPerSec : 1);
+      const ganPlan = (ganImagesPerSec: number | undefined) => planDemo(ganLeft, budget, evalImagesFor(minutes), loadFrom(ganImagesPerSec), flags);
+      // The generic DCGAN preset is pinned: the default GAN preset may change, and the cost model was measured with this one.
+      const ganSpeed = await train(`[1/4] training a DCGAN (preset dcgan, width 32) for ~${(ganPlan(undefined).ganTraining / 60).toFixed(1)} min, until its deadline`,
+        'gan', ganDir, { preset: 'dcgan', width: 32, maxMinutes: (GAN_TRAINING_SHARE * ganLeft) / 60 },
+        (imagesPerSec, seconds) => seconds >= ganPlan(imagesPerSec).ganTraining);
       if (stopRequested) return 130;
 
-      console.log(`\n[2/4] evaluating the GAN: ${evalN} samples vs ${evalN} test images, and the real-data floor (~${formatDuration(plan.ganEval)})`);
+      const load = loadFrom(ganSpeed);
+      const plan = planAt(load);
+      console.log(`\n${formatPlan(plan, secondsLeft(), `load factor ${load.toFixed(2)} from the GAN's ${ganSpeed.toFixed(0)} img/s`)}`);
+      const { n, elboImages, iwaeImages: iwaeCount } = plan.size;
+      console.log(`\n[2/4] evaluating the GAN: ${n} samples vs ${n} test images, and the real-data floor (~${formatDuration(plan.ganEval)})`);
       const ganEvalStarted = performance.now();
-      await runCommand('evaluating the GAN', evalCommand, evalArgs(ganDir));
-      const ganEvalSeconds = (performance.now() - ganEvalStarted) / 1000;
-
-      // The VAE's sample metrics cost what the GAN's just did; its likelihood terms scale with its measured speed.
-      const vaeEvalEstimate = (imagesPerSec: number) => ganEvalSeconds + vaeLikelihoodSeconds(testImages, iwaeK * iwaeImages, imagesPerSec);
-      const vaeStarted = performance.now();
-      const vaeSeconds = (imagesPerSec: number) => Math.max(secondsLeft() + (performance.now() - vaeStarted) / 1000 - vaeEvalEstimate(imagesPerSec) - FINISH_SECONDS, MIN_TRAINING_SECONDS);
-      await train(`[3/4] training a VAE (preset vae28) for ~${(vaeSeconds(ASSUMED_VAE_IMAGES_PER_SEC) / 60).toFixed(1)} min, until its deadline`, 'vae', vaeDir,
-        { preset: 'vae28', maxMinutes: vaeSeconds(ASSUMED_VAE_IMAGES_PER_SEC * 4) / 60 },
-        (imagesPerSec) => (performance.now() - vaeStarted) / 1000 >= vaeSeconds(imagesPerSec));
+      await runCommand('evaluating the GAN', evalCommand, evalArgs(ganDir, n));
+      // The measured evaluation gives the load factor now; the VAE trains until what is left covers its evaluation.
+      const measuredLoad = since(ganEvalStarted) / sampleMetricsSeconds(n);
+      const vaeEval = evalSeconds(plan.size, iwaeK, measuredLoad).vae;
+      const vaeSeconds = Math.max(secondsLeft() - vaeEval - FINISH_SECONDS, MIN_TRAINING_SECONDS);
+      await train(`[3/4] training a VAE (preset vae28) for ${(vaeSeconds / 60).toFixed(1)} min (load factor ${measuredLoad.toFixed(2)}, its evaluation ~${formatDuration(vaeEval)})`,
+        'vae', vaeDir, { preset: 'vae28', maxMinutes: vaeSeconds / 60 }, () => false);
       if (stopRequested) return 130;
 
-      console.log(`\n[4/4] evaluating the VAE: ELBO, IWAE (k=${iwaeK} on ${iwaeImages} images), reconstructions, and the same sample metrics`);
-      await runCommand('evaluating the VAE', evalCommand, [...evalArgs(vaeDir), '--iwae-k', String(iwaeK), '--iwae-images', String(iwaeImages)]);
+      console.log(`\n[4/4] evaluating the VAE: ELBO on ${elboImages} test images, IWAE (k=${iwaeK} on ${iwaeCount} images), reconstructions, and the same sample metrics`);
+      await runCommand('evaluating the VAE', evalCommand, [...evalArgs(vaeDir, n), '--iwae-k', String(iwaeK), '--iwae-images', String(iwaeCount),
+        '--elbo-images', elboImages >= flags.testImages ? 'all' : String(elboImages)]);
       await runCommand('VAE reconstructions', () => import('./reconstruct.ts'), ['--run', vaeDir]);
       await runCommand('VAE traversal', () => import('./traverse.ts'), ['--run', vaeDir]);
       await writeReport([ganDir, vaeDir], reportPath, { title: `ganvae demo: DCGAN and VAE on ${data} (${minutes} min budget)` });
-      const total = (performance.now() - started) / 1000;
-      const against = total <= minutes * 60 ? 'within' : 'OVER';
-      console.log(`\nganvae demo: done in ${formatDuration(total)} (${against} the ${minutes} min budget). Report: ${resolve(reportPath)}`);
+      const total = since(started);
+      console.log(`\nganvae demo: done in ${formatDuration(total)} (${total <= budget ? 'within' : 'OVER'} the ${minutes} min budget). Report: ${resolve(reportPath)}`);
       return 0;
     } catch (err) {
       if (err instanceof CliError) throw err;
