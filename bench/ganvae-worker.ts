@@ -2,12 +2,13 @@
 // its Measurement as one JSON line. bench/run.ts starts it with OMP_NUM_THREADS set:
 //   node --import tsx bench/ganvae-worker.ts --workload W1 --backend native --threads 2 --seconds 20
 import { parseArgs } from 'node:util';
-import { WORKLOAD_IDS, type WorkloadId } from './workloads.ts';
+import type { WorkloadId } from './workloads.ts';
 
 // As bin/ganvae.js does: no source maps (tsx enables them), so peak RSS is what a `ganvae train` process holds.
-// tfjs is imported below, after this line (static imports would load it first).
+// Everything that loads tfjs is imported below, after this line (static imports would load it first).
 if (!process.env.GANVAE_DEBUG) process.setSourceMapsEnabled(false);
 const { measureGanvae } = await import('./ganvae.ts');
+const { WORKLOAD_IDS } = await import('./workloads.ts');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -32,19 +32,23 @@ export function trainIteration(trainable: Trainable, batch: Batch, rng: Rng): vo
 }
 
 /**
- * Runs the warm-up, then times iterations as `plan` says; returns [steps, seconds]. Says on stderr when timing
- * starts, so that the parent can bound the speed of a child it has to kill.
+ * Runs the warm-up, then times iterations as `plan` says; returns [steps, wall seconds, CPU seconds of this
+ * process]. Says on stderr when timing starts, so that the parent can bound the speed of a child it has to kill.
  */
-export function timeIterations(step: () => void, plan: TimingPlan): [number, number] {
+export function timeIterations(step: () => void, plan: TimingPlan): [number, number, number] {
   for (let i = 0; i < plan.warmupSteps; i++) step();
   process.stderr.write(`${TIMING_STARTED}\n`);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let steps = 0;
   for (;;) {
     step();
     steps++;
     const seconds = (performance.now() - start) / 1000;
-    if (steps >= plan.minSteps && seconds >= plan.seconds) return [steps, seconds];
+    if (steps >= plan.minSteps && seconds >= plan.seconds) {
+      const cpu = process.cpuUsage(cpuStart);
+      return [steps, seconds, (cpu.user + cpu.system) / 1e6];
+    }
   }
 }
 
@@ -59,11 +63,11 @@ export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', t
   const rng = new Rng(SEED);
   const trainable = createTrainable(w, rng);
   const data = randomBatch(w);
-  const [steps, seconds] = timeIterations(() => trainIteration(trainable, data, rng), plan);
+  const [steps, seconds, cpuSeconds] = timeIterations(() => trainIteration(trainable, data, rng), plan);
   const models = trainable.models();
   const networks = w.family === 'gan' ? ['generator', 'discriminator'] : ['encoder', 'decoder'];
   const measurement: Measurement = {
-    steps, seconds, warmupSteps: plan.warmupSteps,
+    steps, seconds, cpuSeconds, warmupSteps: plan.warmupSteps,
     threads: backend === 'native' ? loadAddon().addon!.info().threads : 1,
     peakRssBytes: peakRssBytes(),
     layers: Object.fromEntries(networks.map((n) => [n, tfjsLayerShapes(models[n])])),

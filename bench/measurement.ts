@@ -12,6 +12,11 @@ export interface Measurement {
   /** Timed iterations (after the untimed warm-up). */
   steps: number;
   seconds: number;
+  /**
+   * CPU time (user + system, all threads) the child spent in the timed iterations. At one thread, images per
+   * CPU-second is the speed on an idle core, much less sensitive than wall time to other load on the machine.
+   */
+  cpuSeconds: number;
   warmupSteps: number;
   threads: number;
   /** Peak resident set size of the child process (VmHWM), or null where /proc is missing. */

@@ -80,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
         const record = await measure(id, system, threads, options);
         records.push(record);
         const m = record.measurement;
-        const what = m ? `${((m.steps * workload(id, options.batch).batch) / m.seconds).toFixed(1)} images/s (${m.steps} steps in ${m.seconds.toFixed(1)} s)`
+        const images = m ? m.steps * workload(id, options.batch).batch : 0;
+        const what = m ? `${(images / m.seconds).toFixed(1)} images/s (${m.steps} steps in ${m.seconds.toFixed(1)} s; ` +
+          `${(images / m.cpuSeconds).toFixed(1)} images per CPU-second)`
           : `failed: ${record.error}`;
         console.error(`bench: ${id} ${system} ${threads} thread(s): ${what}; load ${record.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`);
       }

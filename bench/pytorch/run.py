@@ -77,18 +77,20 @@ TIMING_STARTED = "bench: timing started"
 
 
 def measure(step, warmup, seconds, min_steps):
-    """Runs `warmup` untimed steps, then steps until `seconds` have passed and at least `min_steps` ran."""
+    """Runs `warmup` untimed steps, then steps until `seconds` have passed and at least `min_steps` ran.
+    Returns (steps, wall seconds, CPU seconds of this process)."""
     for _ in range(warmup):
         step()
     print(TIMING_STARTED, file=sys.stderr, flush=True)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     steps = 0
     while True:
         step()
         steps += 1
         elapsed = time.perf_counter() - start
         if steps >= min_steps and elapsed >= seconds:
-            return steps, elapsed
+            return steps, elapsed, time.process_time() - cpu_start
 
 
 def main():
@@ -114,9 +116,9 @@ def main():
     if args.layers_only:
         print(json.dumps({"layers": layers, "params": params}))
         return
-    steps, seconds = measure(step, args.warmup, args.seconds, args.min_steps)
+    steps, seconds, cpu_seconds = measure(step, args.warmup, args.seconds, args.min_steps)
     print(json.dumps({
-        "steps": steps, "seconds": seconds, "warmupSteps": args.warmup, "threads": torch.get_num_threads(),
+        "steps": steps, "seconds": seconds, "cpuSeconds": cpu_seconds, "warmupSteps": args.warmup, "threads": torch.get_num_threads(),
         "peakRssBytes": peak_rss_bytes(), "layers": layers, "params": params,
         "details": {"torch": torch.__version__, "blas": blas, "mkldnn": torch.backends.mkldnn.is_available()},
     }))

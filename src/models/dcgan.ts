@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../data/random.ts';
 import { opSeed } from '../training/trainable.ts';
 import { batchNormalization } from './batch-norm.ts';
+import { conv2dTranspose } from './conv2d-transpose.ts';
 
 /** How class labels enter the networks: not at all, cGAN (G and D), or AC-GAN (G, plus an auxiliary head on D). */
 export type Conditioning = 'none' | 'cgan' | 'acgan';
@@ -142,7 +143,7 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
   x = spec.normalizeAfterReshape ? normAct(reshape.apply(x) as tfl.SymbolicTensor) : reshape.apply(normAct(x)) as tfl.SymbolicTensor;
   spec.strides.forEach((stride, i) => {
     const last = i === spec.strides.length - 1;
-    const conv = tfl.layers.conv2dTranspose({
+    const conv = conv2dTranspose({
       filters: last ? channels : spec.filters[i + 1], kernelSize: spec.kernelSize, strides: stride, padding: 'same',
       useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
       activation: last ? 'tanh' : undefined,

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LearnedLogScale } from './vae-log-scale.ts';
+import { conv2dTranspose } from './conv2d-transpose.ts';
 
 /** Output distribution of the decoder: Bernoulli (logits) or Gaussian (mean, σ fixed or learned). */
 export type VaeLikelihood = 'bernoulli' | 'gaussian';
@@ -108,8 +109,8 @@ export function buildVae(arch: VaeArchitecture, seed: number): Vae {
   arch.decoderDense.forEach((u, i) => { y = tfl.layers.dense(dense(u, `dec_dense${i + 1}`)).apply(y) as tfl.SymbolicTensor; });
   y = tfl.layers.dense(dense(h0 * w0 * arch.decoderBaseChannels, 'dec_to_grid')).apply(y) as tfl.SymbolicTensor;
   y = tfl.layers.reshape({ targetShape: [h0, w0, arch.decoderBaseChannels], name: 'dec_reshape' }).apply(y) as tfl.SymbolicTensor;
-  arch.decoderFilters.forEach((f, i) => { y = tfl.layers.conv2dTranspose(conv(f, 2, `dec_deconv${i + 1}`)).apply(y) as tfl.SymbolicTensor; });
-  const params = tfl.layers.conv2dTranspose(conv(arch.imageShape[2], 1, 'dec_output', 'linear')).apply(y) as tfl.SymbolicTensor;
+  arch.decoderFilters.forEach((f, i) => { y = conv2dTranspose(conv(f, 2, `dec_deconv${i + 1}`)).apply(y) as tfl.SymbolicTensor; });
+  const params = conv2dTranspose(conv(arch.imageShape[2], 1, 'dec_output', 'linear')).apply(y) as tfl.SymbolicTensor;
   const outputs = [params];
   if (hasLearnedScale(arch)) {
     const shape: [number, number, number] = arch.gaussianScale === 'global' ? [1, 1, 1] : [...arch.imageShape];

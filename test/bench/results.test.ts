@@ -17,7 +17,7 @@ const FLOPS = 2 * 128 * (3 * 30 - 10 + 3 * 30);
 const plan = { warmupSteps: 2, seconds: 20, minSteps: 2 };
 
 function run(system: SystemName, threads: number, steps: number, seconds: number): RunRecord {
-  const measurement: Measurement = { steps, seconds, warmupSteps: 2, threads, peakRssBytes: 300 * 1024 * 1024, layers, params, details: {} };
+  const measurement: Measurement = { steps, seconds, cpuSeconds: seconds * threads, warmupSteps: 2, threads, peakRssBytes: 300 * 1024 * 1024, layers, params, details: {} };
   return { workload: 'W2', system, threads, plan, measurement, loadAverage: [0.5, 0.6] };
 }
 
