@@ -47,3 +47,18 @@ it('GANVAE_BACKEND naming an unavailable or unknown backend fails with a clear m
   assert.notEqual(unknown.status, 0);
   assert.match(unknown.stderr, /GANVAE_BACKEND="gpu" is not a backend; use one of tensorflow, native, cpu/);
 });
+
+it('lets OpenMP threads sleep between parallel regions unless the user chose a wait policy', { skip: nativeMissing }, () => {
+  const addonModule = fileURLToPath(new URL('../../src/native/addon.ts', import.meta.url));
+  const policy = (value: string | undefined) => {
+    const env: Record<string, string | undefined> = { ...process.env, OMP_WAIT_POLICY: value };
+    if (value === undefined) delete env.OMP_WAIT_POLICY;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+      `const { loadAddon } = await import(${JSON.stringify(addonModule)}); if (!loadAddon().addon) process.exit(3); console.log(process.env.OMP_WAIT_POLICY);`],
+    { encoding: 'utf8', env: env as Record<string, string> });
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout.trim();
+  };
+  assert.equal(policy(undefined), 'PASSIVE');
+  assert.equal(policy('ACTIVE'), 'ACTIVE');
+});
