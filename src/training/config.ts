@@ -13,7 +13,7 @@ export const trainingOptions = z.strictObject({
   batchSize: z.number().int().min(1).default(64).describe('images per step'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('drives weight init, noise, dropout and shuffling'),
   maxSteps: z.number().int().min(0).default(0).describe('stop after this many steps in total (0: no limit)'),
-  maxMinutes: z.number().min(0).default(9).describe('stop after this many minutes of this invocation, so a run with no flags ends within 10 (0: no limit)'),
+  maxMinutes: z.number().min(0).default(0).describe('stop after this many minutes of this invocation (0: no limit)'),
   logEvery: z.number().int().min(1).default(20).describe('steps between metrics.jsonl rows (losses averaged over them)'),
   checkpointEvery: z.number().int().min(1).default(500).describe('steps between checkpoints (one is always written at the end)'),
   sampleEvery: z.number().int().min(0).default(0).describe('steps between extra sample grids (0: only after each epoch and at the end)'),

@@ -11,10 +11,14 @@ import {
   type GanLoss,
 } from './gan-losses.ts';
 import { createAdam } from './adam.ts';
+import { withLoopDefaults } from './config.ts';
 import { opSeed, type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
 
+/** Loop defaults of a GAN run: a 9-minute budget, so `ganvae train gan` with no flags ends (exported) within 10 minutes. */
+export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;
+
 /** `ganvae train gan` options; each is a --kebab-case flag. Unset optional ones take the preset's or the loss's value. */
-export const ganOptions = z.strictObject({
+export const ganOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(GAN_PRESETS).default('dcgan')
     .describe('architecture: dcgan (Radford-style, any size: 28, 32, 64...), dcgan28 (TF tutorial, W1), dcgan64 (pytorch/examples, W3), seed'),
   loss: z.enum(GAN_LOSSES).default('ns').describe('minimax, ns (non-saturating), lsgan, hinge, wgan (weight clipping), wgan-gp'),
@@ -34,7 +38,7 @@ export const ganOptions = z.strictObject({
   emaDecay: z.number().min(0).max(1).default(0.999).describe('EMA decay (warmed up as min(decay, (1+t)/(10+t)))'),
   prior: z.enum(['normal', 'uniform']).default('normal').describe('latent prior: N(0, 1) or U(-1, 1)'),
   conditional: z.enum(['none', 'cgan', 'acgan']).default('none').describe('class conditioning: cgan (label into G and D) or acgan (label into G, class head on D)'),
-});
+}), GAN_LOOP_DEFAULTS);
 export type GanOptions = z.infer<typeof ganOptions>;
 
 /** `options` with every choice a preset or loss leaves open filled in; errors name the option that does not fit. */

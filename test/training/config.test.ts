@@ -2,7 +2,7 @@
 // messages naming the flag, and the help text listing every option with its default.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { configFlags, configHelp, flagName, flagsToConfig, parseConfig, runConfigSchema } from '../../src/training/config.ts';
+import { configFlags, configHelp, flagName, flagsToConfig, parseConfig, runConfigSchema, trainingOptions } from '../../src/training/config.ts';
 import { ganOptions, resolveGanOptions } from '../../src/training/gan.ts';
 
 const schema = runConfigSchema(ganOptions);
@@ -20,8 +20,10 @@ describe('run configuration', () => {
     assert.equal(config.loss, 'ns');
     assert.equal(config.preset, 'dcgan');
     assert.equal(config.ema, true);
-    // A run with no flags stops within 10 minutes (9 of training, then the final checkpoint and export).
+    // A GAN run with no flags stops within 10 minutes (9 of training, then the final checkpoint and export);
+    // the loop's own default stays "no limit" for other families.
     assert.equal(config.maxMinutes, 9);
+    assert.equal(trainingOptions.parse({}).maxMinutes, 0);
     // run.json records the width the preset chose.
     assert.equal(resolveGanOptions(ganOptions.parse({}), { shape: [28, 28, 1], numClasses: 10 }).width, 32);
     assert.equal(resolveGanOptions(ganOptions.parse({ preset: 'dcgan28' }), { shape: [28, 28, 1], numClasses: 10 }).width, 64);
