@@ -35,7 +35,7 @@ def main():
     settings = theirs["settings"]
     rows = [
         ("test ELBO (nats, {} images)".format(ours["elbo"]["images"]), ours["elbo"]["elbo"], theirs["elbo"]["elbo"]),
-        ("  reconstruction −log p(x|z)", ours["elbo"]["reconstruction"], theirs["elbo"]["reconstruction"]),
+        ("  reconstruction −log p(x\\|z)", ours["elbo"]["reconstruction"], theirs["elbo"]["reconstruction"]),
         ("  KL(q ‖ p)", ours["elbo"]["kl"], theirs["elbo"]["kl"]),
     ]
     print("| | ganvae | PyTorch |\n| --- | --- | --- |")
