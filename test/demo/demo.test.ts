@@ -38,7 +38,7 @@ test('ganvae demo trains both models, evaluates them and writes a self-contained
       const rows = readFileSync(join(out, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       assert.equal(rows.at(-1).step, 3);
       const metrics = JSON.parse(readFileSync(join(out, run, 'eval', 'metrics.json'), 'utf8'));
-      assert.equal(metrics.extractor, builtIn ? 'mnist-10k classifier v1' : 'mnist-10k-quick classifier v1');
+      assert.equal(metrics.extractor, builtIn ? 'mnist-10k classifier v2' : 'mnist-10k-quick classifier v1');
       assert.equal(metrics.evaluated.n, 100);
       assert.ok(Number.isFinite(metrics.evaluated.metrics.fid) && Number.isFinite(metrics.floor.metrics.fid));
     }
