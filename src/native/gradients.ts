@@ -1,7 +1,7 @@
 // Gradients that tfjs composes wastefully, registered in the same form with fewer full-size passes.
 // Gradients are global in tfjs (not per backend); each replacement computes the same values bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, type GradConfig, Mean, util } from '@tensorflow/tfjs-core';
+import { backend_util, type GradConfig, Mean, Relu, util } from '@tensorflow/tfjs-core';
 
 /**
  * Mean: tfjs multiplies dy by a full-size tensor of ones built in a JavaScript loop, then divides;
@@ -23,7 +23,22 @@ const meanGrad: GradConfig = {
   },
 };
 
+/**
+ * Relu: tfjs keeps the input x for dy·step(x); step(relu(x)) = step(x) everywhere (NaN and ±0 included), so
+ * keeping the output instead lets x be freed when nothing else needs it — PyTorch's in-place ReLU, in effect
+ * (DCGAN's BatchNorm → ReLU: one full-size tensor less per layer until the backward pass).
+ */
+const reluGrad: GradConfig = {
+  kernelName: Relu,
+  outputsToSave: [true],
+  gradFunc: (dy, saved) => {
+    const [y] = saved;
+    return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.step(y), 'float32')) };
+  },
+};
+
 /** Registers the replacement gradients (idempotent). */
 export function registerFastGradients(): void {
   tf.registerGradient(meanGrad);
+  tf.registerGradient(reluGrad);
 }

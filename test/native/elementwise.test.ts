@@ -105,6 +105,26 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
     }
   });
 
+  it('the replacement Relu gradient keeps the output, not the input, and gives step(x)·dy exactly', async () => {
+    await runOn('native', () => tf.zeros([1]));
+    const x = tf.tensor1d([-2, -0, 0, 0.5, 3, NaN]);
+    const dy = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+    const { grads } = tf.engine().gradients(() => tf.relu(x), [x], dy);
+    assert.deepEqual([...grads[0].dataSync()], [0, 0, 0, 4, 5, NaN]);
+    // Saved for the backward pass: relu's output only, so its input's memory goes when the input is disposed.
+    let freed = false;
+    tf.dispose(tf.engine().gradients(() => {
+      const input = tf.mul(x, 1);
+      const y = tf.relu(input);
+      const buffers = tf.memory().numDataBuffers;
+      input.dispose();
+      freed = tf.memory().numDataBuffers === buffers - 1;
+      return tf.sum(y);
+    }, [x]).grads);
+    assert.ok(freed, 'relu kept its input alive');
+    tf.dispose([x, dy, grads[0]]);
+  });
+
   it('gradients through batch norm, leaky relu and broadcasting agree', async () => {
     const [expected] = await runOn('cpu', () => gradOfBatchNormNet());
     const [actual] = await runOn('native', () => gradOfBatchNormNet());
