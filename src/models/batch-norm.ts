@@ -3,6 +3,7 @@
 // keeps tfjs's class name, weights and config, so saved models load unchanged anywhere (the browser included).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { replaceLayerClass, tfjsLayerClass } from './layer-class.ts';
 import { batchNormTraining, hasFusedBatchNormTraining } from '../native/batch-norm-training.ts';
 
 type BatchNormalizationLayer = ReturnType<typeof tfl.layers.batchNormalization>;
@@ -27,10 +28,7 @@ interface BatchNormalizationInternals {
   movingVariance: LayerVariable;
 }
 
-// tfjs-layers exports the class only as a type; its serialization registry holds the constructor.
-const registered = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization;
-if (!registered) throw new Error('tfjs-layers did not register BatchNormalization (is @tensorflow/tfjs-layers loaded?)');
-const BatchNormalizationBase = registered[0] as unknown as new (args?: BatchNormalizationArgs) => BatchNormalizationLayer;
+const BatchNormalizationBase = tfjsLayerClass<new (args?: BatchNormalizationArgs) => BatchNormalizationLayer>('BatchNormalization');
 
 /** BatchNormalization whose training-mode call runs as one fused kernel where the backend has it. */
 export class FusedBatchNormalization extends BatchNormalizationBase {
@@ -57,8 +55,7 @@ export class FusedBatchNormalization extends BatchNormalizationBase {
     });
   }
 }
-// Replaces tfjs's entry under the same name, so models loaded in Node (checkpoints) get the fused step too.
-tf.serialization.registerClass(FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+replaceLayerClass(FusedBatchNormalization);
 
 /** A BatchNormalization layer (fused training step on `native`); same arguments as tf.layers.batchNormalization. */
 export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNormalizationLayer {

@@ -2,6 +2,7 @@
 // backward pass (bias-activation.ts). Same class name, weights and config: saved models load unchanged anywhere.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { replaceLayerClass, tfjsLayerClass } from './layer-class.ts';
 import { biasActivation, OUTPUT_DIFFERENTIABLE, type OutputDifferentiable } from './bias-activation.ts';
 
 type Conv2DTransposeLayer = ReturnType<typeof tfl.layers.conv2dTranspose>;
@@ -14,10 +15,7 @@ interface Conv2DTransposeInternals {
   activation: { getClassName(): string } | null;
 }
 
-// tfjs-layers exports the class only as a type; its serialization registry holds the constructor.
-const registered = tf.serialization.SerializationMap.getMap().classNameMap.Conv2DTranspose;
-if (!registered) throw new Error('tfjs-layers did not register Conv2DTranspose (is @tensorflow/tfjs-layers loaded?)');
-const Conv2DTransposeBase = registered[0] as unknown as new (args: Conv2DTransposeArgs) => Conv2DTransposeLayer;
+const Conv2DTransposeBase = tfjsLayerClass<new (args: Conv2DTransposeArgs) => Conv2DTransposeLayer>('Conv2DTranspose');
 
 /** Conv2DTranspose with its bias and activation fused (channels-last, activations differentiable from their output). */
 export class FusedConv2DTranspose extends Conv2DTransposeBase {
@@ -42,8 +40,7 @@ export class FusedConv2DTranspose extends Conv2DTransposeBase {
     }
   }
 }
-// Replaces tfjs's entry under the same name, so models loaded in Node (checkpoints) get the fused call too.
-tf.serialization.registerClass(FusedConv2DTranspose as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+replaceLayerClass(FusedConv2DTranspose);
 
 /** A Conv2DTranspose layer (fused bias + activation); same arguments as tf.layers.conv2dTranspose. */
 export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTransposeLayer {

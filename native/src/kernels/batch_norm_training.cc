@@ -78,8 +78,10 @@ std::vector<double> blockSums(int64_t rows, size_t width, Accumulate accumulate)
   return total;
 }
 
-// Rows of a channel-last tensor with `c` channels; throws unless x's length is a positive multiple of c.
-int64_t rowsOf(const Napi::Env& env, const FloatView& x, size_t c) {
+// Rows of a channel-last x with `c` channels; throws unless x's length is a positive multiple of c and
+// epsilon >= 0 (the checks both kernels share).
+int64_t checkedRows(const Napi::Env& env, const FloatView& x, size_t c, double epsilon) {
+  if (!(epsilon >= 0)) throw Napi::RangeError::New(env, "epsilon must be >= 0");
   if (c == 0) throw Napi::RangeError::New(env, "gamma is empty");
   if (x.length == 0 || x.length % c != 0) {
     throw Napi::RangeError::New(env, "x has " + std::to_string(x.length) + " elements, not a positive multiple of the " + std::to_string(c) + " channels");
@@ -102,8 +104,7 @@ Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
     FloatView mean = floatArg(info, 5, "mean");
     FloatView variance = floatArg(info, 6, "variance");
     const size_t c = gamma.length;
-    const int64_t rows = rowsOf(env, x, c);
-    if (!(epsilon >= 0)) throw Napi::RangeError::New(env, "epsilon must be >= 0");
+    const int64_t rows = checkedRows(env, x, c, epsilon);
     expectLength(env, beta, static_cast<int64_t>(c), "beta");
     expectLength(env, y, static_cast<int64_t>(x.length), "y");
     expectLength(env, mean, static_cast<int64_t>(c), "mean");
@@ -144,8 +145,7 @@ Napi::Value BatchNormTrainingGrad(const Napi::CallbackInfo& info) {
     FloatView dGamma = floatArg(info, 9, "dGamma");
     FloatView dBeta = floatArg(info, 10, "dBeta");
     const size_t c = gamma.length;
-    const int64_t rows = rowsOf(env, x, c);
-    if (!(epsilon >= 0)) throw Napi::RangeError::New(env, "epsilon must be >= 0");
+    const int64_t rows = checkedRows(env, x, c, epsilon);
     expectLength(env, dy, static_cast<int64_t>(x.length), "dy");
     expectLength(env, dx, static_cast<int64_t>(x.length), "dx");
     for (const auto& [view, name] : {std::pair{&mean, "mean"}, {&variance, "variance"}, {&dGamma, "dGamma"}, {&dBeta, "dBeta"}}) {
