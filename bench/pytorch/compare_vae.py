@@ -1,52 +1,74 @@
-"""The ganvae vs PyTorch VAE table (README, issue 6): test ELBO, its terms, IWAE NLL and the paired difference.
+"""The ganvae vs PyTorch VAE table (README, issue 6) from the folder bench/pytorch/compare-vae.sh fills: per seed and
+averaged over seeds, test ELBO (reconstruction, KL) and IWAE NLL, all scored by ganvae's evaluator.
 
-  /usr/bin/python3 bench/pytorch/compare_vae.py RUN/eval/metrics.json ganvae-iwae.json pytorch.json
-(metrics.json from `ganvae eval --run RUN --vae-only`, ganvae-iwae.json from ganvae-iwae.ts, pytorch.json from train_vae.py)
+  /usr/bin/python3 bench/pytorch/compare_vae.py runs/compare-vae
 """
 import argparse
+import glob
 import json
 import math
+import os
+import re
 
 
 def mean_and_error(values):
-    """Mean and its standard error over `values`."""
+    """Mean and its standard error over `values` (0 for one value)."""
     n = len(values)
     mean = sum(values) / n
     variance = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
     return mean, math.sqrt(variance / n)
 
 
+def scores(run):
+    """ELBO terms, per-image IWAE log-likelihoods, k and training steps/seconds of one scored run folder."""
+    vae = json.load(open(os.path.join(run, "eval", "metrics.json")))["vae"]
+    iwae = json.load(open(os.path.join(run, "iwae.json")))
+    pytorch = os.path.join(run, "pytorch.json")
+    if os.path.exists(pytorch):
+        trained = json.load(open(pytorch))
+        steps, seconds = trained["steps"], trained["trainSeconds"]
+    else:
+        rows = open(os.path.join(run, "metrics.jsonl")).read().split("\n")
+        last = json.loads([row for row in rows if row.strip()][-1])
+        steps, seconds = last["step"], last["elapsedSec"]
+    return {"elbo": vae["elbo"], "loglik": iwae["perImageLogLikelihood"], "k": iwae["k"], "steps": steps, "seconds": seconds}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("ganvae_eval", help="the run's eval/metrics.json (its vae.elbo is the test-set ELBO)")
-    parser.add_argument("ganvae_iwae", help="per-image IWAE estimates from bench/pytorch/ganvae-iwae.ts")
-    parser.add_argument("pytorch", help="results of bench/pytorch/train_vae.py")
+    parser.add_argument("folder", help="the OUT_DIR of compare-vae.sh")
     args = parser.parse_args()
-    ours = json.load(open(args.ganvae_eval))["vae"]
-    ours_iwae = json.load(open(args.ganvae_iwae))
-    theirs = json.load(open(args.pytorch))
-    if ours_iwae["k"] != theirs["iwae"]["k"]:
-        raise SystemExit("k differs: ganvae {} vs PyTorch {}".format(ours_iwae["k"], theirs["iwae"]["k"]))
-    n = min(ours_iwae["images"], theirs["iwae"]["images"])
-    a, b = ours_iwae["perImageLogLikelihood"][:n], theirs["iwae"]["perImageLogLikelihood"][:n]
-    nll_a, se_a = mean_and_error([-v for v in a])
-    nll_b, se_b = mean_and_error([-v for v in b])
-    diff, se_diff = mean_and_error([y - x for x, y in zip(a, b)])  # PyTorch NLL minus ganvae NLL, per image
-    settings = theirs["settings"]
-    rows = [
-        ("test ELBO (nats, {} images)".format(ours["elbo"]["images"]), ours["elbo"]["elbo"], theirs["elbo"]["elbo"]),
-        ("  reconstruction −log p(x\\|z)", ours["elbo"]["reconstruction"], theirs["elbo"]["reconstruction"]),
-        ("  KL(q ‖ p)", ours["elbo"]["kl"], theirs["elbo"]["kl"]),
-    ]
-    print("| | ganvae | PyTorch |\n| --- | --- | --- |")
-    for name, x, y in rows:
-        print("| {} | {:.2f} | {:.2f} |".format(name, x, y))
-    print("| NLL, IWAE k={} ({} images of the subset) | {:.2f} ± {:.2f} | {:.2f} ± {:.2f} |".format(
-        ours_iwae["k"], n, nll_a, se_a, nll_b, se_b))
-    print("| NLL difference PyTorch − ganvae (paired) | | {:+.2f} ± {:.2f} |".format(-diff, se_diff))
-    print("| steps (batch {}) | {} | {} |".format(settings["batchSize"], settings["steps"], theirs["steps"]))
-    print("| training wall time | {:.0f} s ({}) | {:.0f} s (PyTorch {}, {} threads) |".format(
-        settings["trainSeconds"], settings["backend"], theirs["trainSeconds"], theirs["torch"], theirs["threads"]))
+    seeds = sorted(int(re.search(r"(\d+)$", p).group(1)) for p in glob.glob(os.path.join(args.folder, "ganvae-seed*"))
+                   if os.path.exists(os.path.join(args.folder, "pytorch-seed" + p.rsplit("seed", 1)[1], "iwae.json"))
+                   and os.path.exists(os.path.join(p, "iwae.json")))
+    if not seeds:
+        raise SystemExit("{}: no seed has both runs scored yet (run compare-vae.sh)".format(args.folder))
+    print("| seed | | test ELBO | −log p(x\\|z) | KL | NLL (IWAE) | NLL PyTorch − ganvae (paired) | steps | train s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    nll = {"ganvae": [], "PyTorch": []}
+    elbo = {"ganvae": [], "PyTorch": []}
+    for seed in seeds:
+        ours = scores(os.path.join(args.folder, "ganvae-seed{}".format(seed)))
+        theirs = scores(os.path.join(args.folder, "pytorch-seed{}".format(seed)))
+        if ours["k"] != theirs["k"] or len(ours["loglik"]) != len(theirs["loglik"]):
+            raise SystemExit("seed {}: the two IWAE files differ in k or images".format(seed))
+        diff, diff_error = mean_and_error([a - b for a, b in zip(ours["loglik"], theirs["loglik"])])
+        for name, s in (("ganvae", ours), ("PyTorch", theirs)):
+            value, error = mean_and_error([-v for v in s["loglik"]])
+            nll[name].append(value)
+            elbo[name].append(s["elbo"]["elbo"])
+            paired = "{:+.2f} ± {:.2f}".format(diff, diff_error) if name == "PyTorch" else ""
+            print("| {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} ± {:.2f} | {} | {} | {:.0f} |".format(
+                seed, name, s["elbo"]["elbo"], s["elbo"]["reconstruction"], s["elbo"]["kl"], value, error, paired, s["steps"], s["seconds"]))
+    k, images = ours["k"], len(ours["loglik"])
+    print("\nOver {} seeds (mean ± standard error over seeds; IWAE k={} on the first {} images of the fixed subset, "
+          "ELBO on {} test images):".format(len(seeds), k, images, ours["elbo"]["images"]))
+    for name in ("ganvae", "PyTorch"):
+        e, e_err = mean_and_error(elbo[name])
+        n, n_err = mean_and_error(nll[name])
+        print("- {}: test ELBO {:.2f} ± {:.2f}, NLL {:.2f} ± {:.2f}".format(name, e, e_err, n, n_err))
+    (a, a_err), (b, b_err) = mean_and_error(nll["ganvae"]), mean_and_error(nll["PyTorch"])
+    print("- NLL ganvae − PyTorch: {:+.2f} ± {:.2f} nats (positive: PyTorch's is lower)".format(a - b, math.hypot(a_err, b_err)))
 
 
 if __name__ == "__main__":

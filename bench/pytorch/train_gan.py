@@ -1,4 +1,4 @@
-"""The PyTorch twin of a ganvae GAN run, trained for the same number of steps, then sampled for `ganvae eval`.
+"""The PyTorch twin of a ganvae GAN run, trained for the same number of steps (or the same wall time), then sampled for `ganvae eval`.
 
 Same networks (bench/pytorch/models.py, built from the run's resolved specs), initialisation (N(0, 0.02) kernels,
 BN scale N(1, 0.02), or Glorot), batch norm (Keras momentum 0.99, epsilon 1e-3), non-saturating loss, one D step
@@ -8,6 +8,7 @@ statistic, decay min(d, (1 + t) / (10 + t))) that samples in inference mode, as 
 
   node --import tsx bench/pytorch/gan-spec.ts runs/gan > runs/gan-spec.json
   /usr/bin/python3 bench/pytorch/train_gan.py runs/gan-spec.json --out runs/gan-pytorch      # 10,000 PNGs in samples/
+  # The same budget as a default run (9 minutes) instead of the same steps: --seconds 540
   node bin/ganvae.js eval --images runs/gan-pytorch/samples --data fashion-mnist --out runs/gan-pytorch/eval
 """
 import argparse
@@ -87,8 +88,9 @@ def ema_update(ema, model, decay):
 
 # ---- training and sampling ----
 
-def train(spec, threads, log_every):
-    """Trains for spec['steps'] steps; returns (generator, EMA generator or None, summary dict)."""
+def train(spec, threads, log_every, seconds=None):
+    """Trains for spec['steps'] steps, or, given `seconds`, until that much wall time has passed (checked before each
+    step, as ganvae's --max-minutes); returns (generator, EMA generator or None, summary dict)."""
     options = spec["options"]
     for name, value in MIRRORED.items():
         if options.get(name) != value:
@@ -108,7 +110,8 @@ def train(spec, threads, log_every):
     shuffle = torch.Generator().manual_seed(spec["seed"])
     started = time.perf_counter()
     window = []
-    for step in range(steps):
+    step = 0
+    while (step < steps) if seconds is None else (time.perf_counter() - started < seconds):
         if step % per_epoch == 0:
             order = torch.randperm(images.shape[0], generator=shuffle)
         index = step % per_epoch
@@ -117,14 +120,18 @@ def train(spec, threads, log_every):
         if ema is not None:
             t = step + 1
             ema_update(ema, generator, min(options["emaDecay"], (1 + t) / (10 + t)))
-        if (step + 1) % log_every == 0 or step + 1 == steps:
+        step += 1
+        if step % log_every == 0 or (seconds is None and step == steps):
             elapsed = time.perf_counter() - started
             d_loss, g_loss = np.mean(window, axis=0)
             print("step {}/{}  dLoss {:.4f}  gLoss {:.4f}  {:.0f} img/s  {:.0f} s".format(
-                step + 1, steps, d_loss, g_loss, (step + 1) * batch / elapsed, elapsed), file=sys.stderr, flush=True)
+                step, steps if seconds is None else "budget", d_loss, g_loss, step * batch / elapsed, elapsed), file=sys.stderr, flush=True)
             window = []
-    seconds = time.perf_counter() - started
-    summary = {"steps": steps, "batchSize": batch, "trainSec": seconds, "imagesPerSec": steps * batch / seconds,
+    if window:
+        d_loss, g_loss = np.mean(window, axis=0)
+    steps = step
+    train_seconds = time.perf_counter() - started
+    summary = {"steps": steps, "batchSize": batch, "trainSec": train_seconds, "imagesPerSec": steps * batch / train_seconds,
                "finalLosses": {"dLoss": float(d_loss), "gLoss": float(g_loss)}, "threads": torch.get_num_threads(),
                "torch": torch.__version__}
     return generator, ema, summary
@@ -150,13 +157,15 @@ def main():
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--log-every", type=int, default=100)
+    parser.add_argument("--seconds", type=float, help="train for this much wall time instead of the run's steps (the same budget as ganvae's --max-minutes)")
     parser.add_argument("--seed", type=int, help="seed of init, noise and shuffling (default: the run's); another gives a second sample of the spread")
     args = parser.parse_args()
     with open(args.spec) as f:
         spec = json.load(f)
     if args.seed is not None:
         spec["seed"] = args.seed
-    generator, ema, summary = train(spec, args.threads, args.log_every)
+    generator, ema, summary = train(spec, args.threads, args.log_every, args.seconds)
+    summary["budgetSeconds"] = args.seconds
     latent = spec["gan"]["generator"]["latentSize"]
     images = sample(ema if ema is not None else generator, args.samples, latent, spec["seed"] + 1)
     folder = os.path.join(args.out, "samples")

@@ -7,6 +7,10 @@ then test ELBO (reconstruction and KL) and the IWAE NLL on the very images ganva
   # Evaluate ganvae's own trained weights here instead of training (checks that both evaluators agree):
   /usr/bin/python3 bench/pytorch/train_vae.py runs/vae-eval-set --weights runs/vae28-fmnist/model --out ...
 The trained weights are saved next to --out (.pt); --weights FILE.pt evaluates them again without training.
+  # Score the PyTorch-trained weights with ganvae's evaluator (bench/pytorch/compare-vae.sh does this per seed):
+  cp -r runs/vae28-fmnist/run.json runs/vae28-fmnist/model runs/vae-pytorch/
+  /usr/bin/python3 bench/pytorch/train_vae.py runs/vae-eval-set --k 0 --into-run runs/vae-pytorch --out runs/vae-pytorch/pytorch.json
+  node bin/ganvae.js eval --run runs/vae-pytorch --vae-only
 """
 import argparse
 import gzip
@@ -132,6 +136,53 @@ def load_tfjs_into(layers, folder, grid, flatten_side):
         layer.bias.data.copy_(torch.from_numpy(bias.copy()))
 
 
+def save_into_tfjs(layers, folder, grid, flatten_side):
+    """The inverse of load_tfjs_into: rewrites the weight files of the tfjs model in `folder` (its model.json
+    unchanged) with the weights of `layers`, so that ganvae loads and scores the PyTorch-trained model."""
+    with open(os.path.join(folder, "model.json")) as f:
+        manifest = json.load(f)["weightsManifest"]
+    h, w, c = grid
+    flat = h * w * c
+    values = []
+    for layer in layers:
+        kernel, bias = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+        if isinstance(layer, nn.Linear):
+            kernel = kernel.T
+            if flatten_side == "input" and kernel.shape[0] == flat:
+                kernel = kernel.reshape(c, h, w, -1).transpose(1, 2, 0, 3).reshape(flat, -1)
+            if flatten_side == "output" and kernel.shape[1] == flat:
+                kernel = kernel.reshape(-1, c, h, w).transpose(0, 2, 3, 1).reshape(-1, flat)
+                bias = bias.reshape(c, h, w).transpose(1, 2, 0).reshape(flat)
+        else:
+            kernel = kernel.transpose(2, 3, 1, 0)
+        values += [kernel, bias]
+    specs = [spec for group in manifest for spec in group["weights"]]
+    if len(specs) != len(values):
+        raise SystemExit("{}: {} weights in model.json, the PyTorch model has {}".format(folder, len(specs), len(values)))
+    for spec, value in zip(specs, values):
+        if tuple(spec["shape"]) != value.shape:
+            raise SystemExit("{}: {} has shape {}, the PyTorch weight {}".format(folder, spec["name"], spec["shape"], value.shape))
+    data = b"".join(np.ascontiguousarray(v, dtype=np.float32).tobytes() for v in values)
+    for group in manifest:
+        for path in group["paths"]:
+            size = os.path.getsize(os.path.join(folder, path))
+            with open(os.path.join(folder, path), "wb") as f:
+                f.write(data[:size])
+            data = data[size:]
+    if data:
+        raise SystemExit("{}: the weight files hold fewer bytes than the model's weights".format(folder))
+
+
+def tfjs_grids(arch):
+    """The [h, w, c] grids at the decoder's input reshape and the encoder's flatten."""
+    levels = len(arch["decoderFilters"])
+    h, w, _ = arch["imageShape"]
+    side = h
+    for _ in arch["encoderFilters"]:
+        side = math.ceil(side / 2)
+    return (h >> levels, w >> levels, arch["decoderBaseChannels"]), (side, side, arch["encoderFilters"][-1])
+
+
 def read_idx_images(path):
     """An IDX3 uint8 image file (optionally .gz) -> uint8 array [n, h, w]."""
     with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
@@ -229,8 +280,9 @@ def main():
     parser.add_argument("exported", help="folder written by bench/pytorch/export-vae-eval-set.ts")
     parser.add_argument("--out", required=True, help="JSON file for the results")
     parser.add_argument("--weights", help="a ganvae run's model/ folder, or a .pt this script saved: evaluate it instead of training")
-    parser.add_argument("--k", type=int, default=5000, help="IWAE importance samples per image (default 5000)")
+    parser.add_argument("--k", type=int, default=5000, help="IWAE importance samples per image (default 5000; 0: no evaluation here, e.g. with --into-run)")
     parser.add_argument("--iwae-images", type=int, default=0, help="first N images of the IWAE subset (0: all)")
+    parser.add_argument("--into-run", help="a copy of the ganvae run (same architecture): its model/ weight files are overwritten with these weights")
     parser.add_argument("--threads", type=int, default=2, help="PyTorch threads (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="seed of PyTorch's init, shuffling and noise")
     args = parser.parse_args()
@@ -247,14 +299,8 @@ def main():
         result.update({key: state[key] for key in ("finalTrainLoss", "trainSeconds", "steps")})
         result["weights"] = args.weights
     elif args.weights:
-        levels = len(arch["decoderFilters"])
-        h, w, _ = arch["imageShape"]
-        load_tfjs_into(weighted_layers(decoder), os.path.join(args.weights, "decoder"),
-                       (h >> levels, w >> levels, arch["decoderBaseChannels"]), "output")
-        side = h
-        for _ in arch["encoderFilters"]:
-            side = math.ceil(side / 2)
-        encoder_grid = (side, side, arch["encoderFilters"][-1])
+        decoder_grid, encoder_grid = tfjs_grids(arch)
+        load_tfjs_into(weighted_layers(decoder), os.path.join(args.weights, "decoder"), decoder_grid, "output")
         load_tfjs_into(weighted_layers(encoder), os.path.join(args.weights, "encoder"), encoder_grid, "input")
         result["weights"] = args.weights
     else:
@@ -265,6 +311,15 @@ def main():
         torch.save({"encoder": encoder.state_dict(), "decoder": decoder.state_dict(),
                     **{key: result[key] for key in ("finalTrainLoss", "trainSeconds", "steps")}}, os.path.splitext(args.out)[0] + ".pt")
         print("trained {} steps in {:.1f} s, last losses {:.2f}".format(settings["steps"], result["trainSeconds"], result["finalTrainLoss"]), flush=True)
+    if args.into_run:
+        decoder_grid, encoder_grid = tfjs_grids(arch)
+        save_into_tfjs(weighted_layers(decoder), os.path.join(args.into_run, "model", "decoder"), decoder_grid, "output")
+        save_into_tfjs(weighted_layers(encoder), os.path.join(args.into_run, "model", "encoder"), encoder_grid, "input")
+        print("wrote the weights into {}/model: `ganvae eval --run {}` scores them".format(args.into_run, args.into_run), flush=True)
+    if args.k == 0:
+        with open(args.out, "w") as f:
+            json.dump(result, f, indent=2)
+        return
     encoder.eval()
     decoder.eval()
     torch.manual_seed(args.seed + 1)

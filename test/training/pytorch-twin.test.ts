@@ -57,6 +57,23 @@ describe('PyTorch twin of a GAN run', () => {
     assert.ok(new Set(image.pixels).size > 1, 'a generated image, not a constant');
   });
 
+  it('train_gan.py --seconds trains for a wall-clock budget instead of the run\'s steps', { skip: !(hasTorch && hasFashionMnist) && 'needs Debian python3-torch and Fashion-MNIST' }, () => {
+    const data = { shape: [28, 28, 1] as [number, number, number], numClasses: 10 };
+    const options = resolveGanOptions(ganOptions.parse({ width: 4, latentSize: 8 }), data);
+    const specFile = join(temp.dir, 'budget.json');
+    writeFileSync(specFile, JSON.stringify({
+      run: 'test', data: 'fashion-mnist', options, gan: ganArchitecture(options, data), seed: 0, steps: 1, batchSize: 8,
+      ganvae: { elapsedSec: 1.5, imagesPerSec: 8, backend: 'test' },
+    }));
+    const out = join(temp.dir, 'budget');
+    const result = spawnSync(PYTHON, [SCRIPT, specFile, '--out', out, '--samples', '1', '--seconds', '1.5'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.budgetSeconds, 1.5);
+    assert.ok(summary.trainSec >= 1.5, `trained ${summary.trainSec} s`);
+    assert.ok(summary.steps > 1, `${summary.steps} steps: the budget, not the spec's 1 step, ends training`);
+  });
+
   it('train_gan.py refuses options it does not mirror, naming them', { skip: !hasTorch && 'needs Debian python3-torch' }, () => {
     const data = { shape: [28, 28, 1] as [number, number, number], numClasses: 10 };
     const options = resolveGanOptions(ganOptions.parse({ width: 4, loss: 'hinge' }), data);
