@@ -22,7 +22,7 @@ for seed in "$@"; do
     rm -rf "$theirs" && mkdir -p "$theirs"
     cp -r "$out/ganvae-seed$seed/run.json" "$out/ganvae-seed$seed/model" "$theirs/"
     (cd bench/pytorch && /usr/bin/python3 train_vae.py "../../$out/eval-set" --seed "$seed" --k 0 \
-      --into-run "../../$theirs" --out "../../$theirs/pytorch.json") | head -n 1
+      --into-run "../../$theirs" --out "../../$theirs/pytorch.json") > "$theirs/train.log"
   fi
 done
 for seed in "$@"; do
