@@ -38,41 +38,43 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", help="the OUT_DIR of compare-vae.sh")
     args = parser.parse_args()
-    seeds = sorted(int(re.search(r"(\d+)$", p).group(1)) for p in glob.glob(os.path.join(args.folder, "ganvae-seed*"))
-                   if os.path.exists(os.path.join(args.folder, "pytorch-seed" + p.rsplit("seed", 1)[1], "iwae.json"))
-                   and os.path.exists(os.path.join(p, "iwae.json")))
-    if not seeds:
-        raise SystemExit("{}: no seed has both runs scored yet (run compare-vae.sh)".format(args.folder))
+    def scored(side):
+        return {int(re.search(r"(\d+)$", p).group(1)): p for p in glob.glob(os.path.join(args.folder, side + "-seed*"))
+                if os.path.exists(os.path.join(p, "iwae.json")) and os.path.exists(os.path.join(p, "eval", "metrics.json"))}
+    runs = {"ganvae": scored("ganvae"), "PyTorch": scored("pytorch")}
+    if not runs["ganvae"] or not runs["PyTorch"]:
+        raise SystemExit("{}: each side needs at least one scored seed (run compare-vae.sh)".format(args.folder))
+    results = {name: {seed: scores(path) for seed, path in side.items()} for name, side in runs.items()}
+    # Every file lists the subset's images in the same order: compare on the images all of them scored.
+    images = min(len(r["loglik"]) for side in results.values() for r in side.values())
+    if len({r["k"] for side in results.values() for r in side.values()}) != 1:
+        raise SystemExit("{}: the IWAE files differ in k".format(args.folder))
     print("| seed | | test ELBO | −log p(x\\|z) | KL | NLL (IWAE) | NLL PyTorch − ganvae (paired) | steps | train s |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     nll = {"ganvae": [], "PyTorch": []}
     elbo = {"ganvae": [], "PyTorch": []}
-    for seed in seeds:
-        ours = scores(os.path.join(args.folder, "ganvae-seed{}".format(seed)))
-        theirs = scores(os.path.join(args.folder, "pytorch-seed{}".format(seed)))
-        if ours["k"] != theirs["k"]:
-            raise SystemExit("seed {}: the two IWAE files differ in k".format(seed))
-        # Both files list the subset's images in the same order: compare on the images both scored.
-        images = min(len(ours["loglik"]), len(theirs["loglik"]))
-        ours["loglik"], theirs["loglik"] = ours["loglik"][:images], theirs["loglik"][:images]
-        diff, diff_error = mean_and_error([a - b for a, b in zip(ours["loglik"], theirs["loglik"])])
+    for seed in sorted(set(results["ganvae"]) | set(results["PyTorch"])):
+        ours, theirs = results["ganvae"].get(seed), results["PyTorch"].get(seed)
         for name, s in (("ganvae", ours), ("PyTorch", theirs)):
-            value, error = mean_and_error([-v for v in s["loglik"]])
+            if s is None:
+                continue
+            value, error = mean_and_error([-v for v in s["loglik"][:images]])
             nll[name].append(value)
             elbo[name].append(s["elbo"]["elbo"])
-            paired = "{:+.2f} ± {:.2f}".format(diff, diff_error) if name == "PyTorch" else ""
+            paired = ""
+            if name == "PyTorch" and ours is not None:
+                paired = "{:+.2f} ± {:.2f}".format(*mean_and_error([a - b for a, b in zip(ours["loglik"][:images], s["loglik"][:images])]))
             print("| {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} ± {:.2f} | {} | {} | {:.0f} |".format(
                 seed, name, s["elbo"]["elbo"], s["elbo"]["reconstruction"], s["elbo"]["kl"], value, error, paired, s["steps"], s["seconds"]))
-    k, images = ours["k"], len(ours["loglik"])
-    print("\nOver {} seeds (mean ± standard error over seeds; IWAE k={} on the first {} images of the fixed subset, "
-          "ELBO on {} test images):".format(len(seeds), k, images, ours["elbo"]["images"]))
+    some = next(iter(results["ganvae"].values()))
+    print("\nMean ± standard error over seeds (IWAE k={} on the first {} images of the fixed subset, ELBO on {} test images):".format(
+        some["k"], images, some["elbo"]["images"]))
     for name in ("ganvae", "PyTorch"):
         e, e_err = mean_and_error(elbo[name])
         n, n_err = mean_and_error(nll[name])
-        print("- {}: test ELBO {:.2f} ± {:.2f}, NLL {:.2f} ± {:.2f}".format(name, e, e_err, n, n_err))
+        print("- {} ({} seeds): test ELBO {:.2f} ± {:.2f}, NLL {:.2f} ± {:.2f}".format(name, len(nll[name]), e, e_err, n, n_err))
     (a, a_err), (b, b_err) = mean_and_error(nll["ganvae"]), mean_and_error(nll["PyTorch"])
     print("- NLL ganvae − PyTorch: {:+.2f} ± {:.2f} nats (positive: PyTorch's is lower)".format(a - b, math.hypot(a_err, b_err)))
-
 
 if __name__ == "__main__":
     main()
