@@ -139,6 +139,8 @@ def load_tfjs_into(layers, folder, grid, flatten_side):
 def save_into_tfjs(layers, folder, grid, flatten_side):
     """The inverse of load_tfjs_into: rewrites the weight files of the tfjs model in `folder` (its model.json
     unchanged) with the weights of `layers`, so that ganvae loads and scores the PyTorch-trained model."""
+    if not os.path.exists(os.path.join(folder, "model.json")):
+        raise SystemExit("--into-run: {} has no model.json; copy the ganvae run's run.json and model/ there first".format(folder))
     with open(os.path.join(folder, "model.json")) as f:
         manifest = json.load(f)["weightsManifest"]
     h, w, c = grid

@@ -44,6 +44,11 @@ it('train_vae.py --into-run writes ganvae weights it loaded back bit for bit', {
   }
   const result = spawnSync(PYTHON, [SCRIPT, exported, '--weights', join(runDir, 'model'), '--into-run', copy, '--k', '0', '--out', join(temp.dir, 'out.json')], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(result.status, 0, result.stderr);
+  const empty = join(temp.dir, 'empty');
+  mkdirSync(empty);
+  const refused = spawnSync(PYTHON, [SCRIPT, exported, '--weights', join(runDir, 'model'), '--into-run', empty, '--k', '0', '--out', join(temp.dir, 'refused.json')], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /--into-run: .*empty.* has no model\.json/);
   for (const part of parts) {
     for (const file of readdirSync(join(runDir, 'model', part)).filter((f) => f.endsWith('.bin'))) {
       assert.ok(readFileSync(join(copy, 'model', part, file)).equals(readFileSync(join(runDir, 'model', part, file))), `${part}/${file} differs`);
