@@ -213,3 +213,54 @@ export function reseedDropout(model: tfl.LayersModel, rng: Rng): void {
     if (layer.getClassName() === 'Dropout') Reflect.set(layer, 'seed', opSeed(rng));
   }
 }
+
+/** Parameter and activation counts of a network, for the memory check before it is built. */
+export interface NetworkSize {
+  /** Weights (BN statistics included). */
+  parameters: number;
+  /** Floats of layer outputs per image in one forward pass. */
+  activations: number;
+}
+
+/** What `buildGenerator(spec)` would hold, counted from the spec without allocating anything. */
+export function generatorSize(spec: GeneratorSpec): NetworkSize {
+  const conditional = spec.conditioning !== 'none';
+  let parameters = conditional ? spec.numClasses * spec.embeddingSize : 0;
+  let activations = 0;
+  let width = spec.latentSize + (conditional ? spec.embeddingSize : 0);
+  const norm = (units: number) => (spec.batchNorm ? 4 * units : 0);
+  for (const units of [...spec.denseUnits, spec.baseSize * spec.baseSize * spec.filters[0]]) {
+    parameters += width * units + (spec.batchNorm ? 0 : units) + norm(units);
+    activations += 2 * units;
+    width = units;
+  }
+  const sides = generatorSides(spec);
+  spec.strides.forEach((_, i) => {
+    const out = i === spec.strides.length - 1 ? spec.imageShape[2] : spec.filters[i + 1];
+    parameters += spec.kernelSize ** 2 * spec.filters[i] * out + (spec.batchNorm ? 0 : out) + norm(out);
+    activations += 2 * sides[i + 1] ** 2 * out;
+  });
+  return { parameters, activations };
+}
+
+/** What `buildDiscriminator(spec)` would hold, counted from the spec without allocating anything. */
+export function discriminatorSize(spec: DiscriminatorSpec): NetworkSize {
+  const [h, w, c] = spec.imageShape;
+  let parameters = 0;
+  let activations = h * w * c;
+  let channels = c;
+  if (spec.conditioning === 'cgan') {
+    parameters += spec.numClasses * spec.embeddingSize + spec.embeddingSize * h * w + h * w;
+    channels += 1;
+  }
+  let side = h;
+  spec.filters.forEach((filters, i) => {
+    side = Math.ceil(side / 2);
+    parameters += spec.kernelSize ** 2 * channels * filters + filters + (spec.batchNorm && i > 0 ? 4 * filters : 0);
+    activations += 3 * side * side * filters;
+    channels = filters;
+  });
+  const features = discriminatorFeatureSize(spec);
+  parameters += features * (1 + (spec.conditioning === 'acgan' ? spec.numClasses : 0));
+  return { parameters, activations };
+}

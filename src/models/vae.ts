@@ -156,3 +156,40 @@ export function decode(vae: Vae, z: tf.Tensor2D, labels?: tf.Tensor1D): DecoderO
     return logScale ? { params, logScale } : { params };
   }) as unknown as DecoderOutput;
 }
+
+/** Parameter and activation counts of encoder plus decoder, from the architecture without allocating anything. */
+export function vaeSize(arch: VaeArchitecture): { parameters: number; activations: number } {
+  const [h0, w0] = decoderGrid(arch);
+  const [h, w, c] = arch.imageShape;
+  const k2 = arch.kernelSize ** 2;
+  let parameters = 0;
+  let activations = h * w * c;
+  const dense = (inputs: number, units: number) => {
+    parameters += inputs * units + units;
+    activations += units;
+    return units;
+  };
+  let channels = c;
+  let [sideH, sideW] = [h, w];
+  for (const f of arch.encoderFilters) {
+    [sideH, sideW] = [Math.ceil(sideH / 2), Math.ceil(sideW / 2)];
+    parameters += k2 * channels * f + f;
+    activations += sideH * sideW * f;
+    channels = f;
+  }
+  let width = sideH * sideW * channels + arch.numClasses;
+  for (const u of arch.encoderDense) width = dense(width, u);
+  dense(width, 2 * arch.latentDim);
+  width = arch.latentDim + arch.numClasses;
+  for (const u of arch.decoderDense) width = dense(width, u);
+  dense(width, h0 * w0 * arch.decoderBaseChannels);
+  channels = arch.decoderBaseChannels;
+  arch.decoderFilters.forEach((f, i) => {
+    parameters += k2 * channels * f + f;
+    activations += h0 * w0 * 4 ** (i + 1) * f;
+    channels = f;
+  });
+  parameters += k2 * channels * c + c + (hasLearnedScale(arch) ? h * w * c : 0);
+  activations += 2 * h * w * c;
+  return { parameters, activations };
+}

@@ -2,7 +2,7 @@
 // written so that a crash at any moment leaves the previous checkpoint whole. Layout of one checkpoint:
 //   checkpoints/step-00001000/{state.json, models/<part>/{model.json, weights.bin}, optimizers/<name>.{json,bin}}
 //   checkpoints/latest -> step-00001000      (a symlink; replacing it by rename is the commit point)
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -38,11 +38,23 @@ async function saveOptimizer(optimizer: tf.Optimizer, dir: string, name: string)
 
 async function restoreOptimizer(optimizer: tf.Optimizer, dir: string, name: string): Promise<void> {
   const jsonPath = join(dir, `${name}.json`);
-  const { className, specs } = JSON.parse(readFileSync(jsonPath, 'utf8')) as { className: string; specs: tf.io.WeightsManifestEntry[] };
+  let saved: { className: string; specs: tf.io.WeightsManifestEntry[] };
+  try {
+    saved = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    if (!Array.isArray(saved.specs)) throw new Error('it lacks the list of saved variables ("specs")');
+  } catch (err) {
+    throw new Error(`${jsonPath} is damaged: ${(err as Error).message}`, { cause: err });
+  }
+  const { className, specs } = saved;
   if (className !== optimizer.getClassName()) {
     throw new Error(`${jsonPath} holds ${className} state, but the run's optimiser "${name}" is ${optimizer.getClassName()}`);
   }
-  const bytes = readFileSync(join(dir, `${name}.bin`));
+  const binPath = join(dir, `${name}.bin`);
+  const bytes = readFileSync(binPath);
+  const expected = 4 * specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
+  if (bytes.byteLength !== expected) {
+    throw new Error(`${binPath} holds ${bytes.byteLength} bytes, but ${jsonPath} describes ${expected}: the file is damaged`);
+  }
   const tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
   const regular = specs.filter((s) => !s.name.startsWith('__')).map((s) => ({ name: s.name, tensor: tensors[s.name] }));
   await optimizer.setWeights(regular);
@@ -70,34 +82,109 @@ function stepName(step: number): string {
   return `step-${String(step).padStart(8, '0')}`;
 }
 
+/** Names of what a checkpoint folder holds besides finished checkpoints: only these are ever removed from checkpoints/. */
+const CHECKPOINT_ENTRY = /^(step-\d{8}|latest|\.tmp-\d+-\d+|\.latest-\d+)$/;
+
+/** Whether `name` (an entry of checkpoints/) is one ganvae writes; nothing else there is touched. */
+export function isCheckpointEntry(name: string): boolean {
+  return CHECKPOINT_ENTRY.test(name);
+}
+
+/** A model weight or optimiser variable that is NaN or infinite: no checkpoint is written from such a state. */
+export class NonFiniteStateError extends Error {
+  constructor(readonly what: string, step: number) {
+    super(`${what} is NaN or infinite at step ${step}; no checkpoint was written from this state`);
+    this.name = 'NonFiniteStateError';
+  }
+}
+
+/**
+ * The first model weight or optimiser variable of `trainable` that holds a NaN or infinity, named like
+ * "generator weight dense/kernel" or "discriminator optimiser variable dense/kernel/v"; null when all are finite.
+ */
+export async function findNonFinite(trainable: Trainable): Promise<string | null> {
+  const finite = (t: tf.Tensor) => tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1);
+  for (const [part, model] of Object.entries(trainable.models())) {
+    const bad = model.weights.find((w) => !finite(w.read()));
+    if (bad) return `${part} weight ${bad.originalName}`;
+  }
+  for (const [name, optimizer] of Object.entries(trainable.optimizers())) {
+    const weights = await optimizer.getWeights();
+    const bad = weights.find((w) => w.tensor.dtype === 'float32' && !finite(w.tensor));
+    weights.filter((w) => w.name === 'iter').forEach((w) => w.tensor.dispose());
+    if (bad) return `${name} optimiser variable ${bad.name}`;
+  }
+  return null;
+}
+
+/** Bytes the tensors of a checkpoint of `trainable` take on disk (model weights and optimiser state), for messages. */
+function checkpointBytes(trainable: Trainable): number {
+  const size = (shape: readonly (number | null)[]) => shape.reduce((a: number, b) => a * (b ?? 1), 1);
+  const models = Object.values(trainable.models());
+  // Adam keeps two moments per trainable weight.
+  const moments = models.flatMap((m) => m.trainableWeights.map((w) => 2 * size(w.shape))).reduce((a, b) => a + b, 0);
+  return 4 * (models.reduce((sum, m) => sum + m.countParams(), 0) + moments);
+}
+
+const MIB = 2 ** 20;
+
+/** Free bytes on the file system holding `path`, or null when it cannot be told. */
+export function freeBytes(path: string): number | null {
+  try {
+    const fs = statfsSync(path);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** An error for a failed write of `what` into `path`, saying how much space it needs when the disk is full. */
+export function writeError(err: unknown, what: string, path: string, bytesNeeded: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const free = freeBytes(path);
+    return new Error(`no space left on the device while writing ${what} to ${path}: it needs about ${(bytesNeeded / MIB).toFixed(1)} MiB` +
+      `${free === null ? '' : `, ${(free / MIB).toFixed(1)} MiB are free`}; free some space and resume with --resume`, { cause: err });
+  }
+  return new Error(`cannot write ${what} to ${path}: ${code ?? (err as Error).message}`, { cause: err });
+}
+
 /**
  * Writes a checkpoint of `trainable` at `state.step` into the run folder `runDir`: into a temporary folder,
  * fsynced, renamed to step-N, then `latest` re-pointed by an atomic symlink rename. Older checkpoints
- * and leftovers of interrupted writes are removed afterwards. Returns the checkpoint's folder.
+ * and leftovers of interrupted writes are removed afterwards (only names ganvae writes: see isCheckpointEntry).
+ * Refuses (NonFiniteStateError) a state with a NaN or infinity; a failed write removes its partial folder.
+ * Returns the checkpoint's folder.
  */
 export async function writeCheckpoint(runDir: string, trainable: Trainable, state: Omit<CheckpointState, 'formatVersion' | 'savedAt'>): Promise<string> {
+  const nonFinite = await findNonFinite(trainable);
+  if (nonFinite) throw new NonFiniteStateError(nonFinite, state.step);
   const root = runPaths(runDir).checkpoints;
-  mkdirSync(root, { recursive: true });
   const temp = join(root, `.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(join(temp, 'optimizers'), { recursive: true });
-  for (const [part, model] of Object.entries(trainable.models())) await saveLayersModel(model, join(temp, 'models', part));
-  for (const [name, optimizer] of Object.entries(trainable.optimizers())) await saveOptimizer(optimizer, join(temp, 'optimizers'), name);
-  const full: CheckpointState = { formatVersion: RUN_FORMAT_VERSION, ...state, savedAt: new Date().toISOString() };
-  writeFileSync(join(temp, 'state.json'), `${JSON.stringify(full, null, 2)}\n`);
-  fsyncTree(temp);
   const name = stepName(state.step);
-  const final = join(root, name);
-  rmSync(final, { recursive: true, force: true });
-  renameSync(temp, final);
-  const link = join(root, `.latest-${process.pid}`);
-  rmSync(link, { force: true });
-  symlinkSync(name, link);
-  renameSync(link, join(root, 'latest'));
-  fsyncTree(root);
-  for (const entry of readdirSync(root)) {
-    if (entry !== name && entry !== 'latest') rmSync(join(root, entry), { recursive: true, force: true });
+  try {
+    mkdirSync(join(temp, 'optimizers'), { recursive: true });
+    for (const [part, model] of Object.entries(trainable.models())) await saveLayersModel(model, join(temp, 'models', part));
+    for (const [optimizerName, optimizer] of Object.entries(trainable.optimizers())) await saveOptimizer(optimizer, join(temp, 'optimizers'), optimizerName);
+    const full: CheckpointState = { formatVersion: RUN_FORMAT_VERSION, ...state, savedAt: new Date().toISOString() };
+    writeFileSync(join(temp, 'state.json'), `${JSON.stringify(full, null, 2)}\n`);
+    fsyncTree(temp);
+    const final = join(root, name);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(temp, final);
+    const link = join(root, `.latest-${process.pid}`);
+    rmSync(link, { force: true });
+    symlinkSync(name, link);
+    renameSync(link, join(root, 'latest'));
+    fsyncTree(root);
+  } catch (err) {
+    rmSync(temp, { recursive: true, force: true });
+    throw writeError(err, `the checkpoint of step ${state.step}`, temp, checkpointBytes(trainable));
   }
-  return final;
+  for (const entry of readdirSync(root)) {
+    if (entry !== name && entry !== 'latest' && isCheckpointEntry(entry)) rmSync(join(root, entry), { recursive: true, force: true });
+  }
+  return join(root, name);
 }
 
 /** The folder `checkpoints/latest` points to, or null when the run has no complete checkpoint. */
@@ -111,12 +198,23 @@ export function latestCheckpoint(runDir: string): string | null {
   }
 }
 
-/** Reads a checkpoint's state.json, checking its format version. */
+/** Reads a checkpoint's state.json, checking its format version and fields; errors name the file. */
 export function readCheckpointState(dir: string): CheckpointState {
   const path = join(dir, 'state.json');
-  const state = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
+  } catch (err) {
+    throw new Error(`${path} is damaged (${(err as Error).message}); the checkpoint cannot be used. ` +
+      'Remove the run folder to start over, or restore the file from a backup', { cause: err });
+  }
+  if (typeof state !== 'object' || state === null) throw new Error(`${path} is damaged: it holds no JSON object; the checkpoint cannot be used`);
   if (state.formatVersion !== RUN_FORMAT_VERSION) {
     throw new Error(`${path} has format version ${state.formatVersion}, but this ganvae reads ${RUN_FORMAT_VERSION}`);
+  }
+  if (!Number.isInteger(state.step) || state.step < 0 || !Number.isFinite(state.rng) ||
+    typeof state.config !== 'object') {
+    throw new Error(`${path} is damaged: it lacks a step, rng state or config; the checkpoint cannot be used`);
   }
   return state;
 }

@@ -7,10 +7,10 @@ import { z } from 'zod';
 export const trainingOptions = z.strictObject({
   data: z.string().default('fashion-mnist').describe('dataset: fashion-mnist, mnist, mnist-10k, cifar10 or folder:<dir>'),
   dataDir: z.string().optional().describe('folder holding the dataset\'s files (see `ganvae data`)'),
-  imageSize: z.number().int().min(4).optional().describe('folder: datasets only: side images are resized and cropped to (default 64)'),
+  imageSize: z.number().int().min(4).max(2048).optional().describe('folder: datasets only: side images are resized and cropped to (default 64)'),
   grey: z.boolean().default(false).describe('folder: datasets only: load images as greyscale instead of RGB'),
   epochs: z.number().int().min(1).default(20).describe('passes over the training split'),
-  batchSize: z.number().int().min(1).default(64).describe('images per step'),
+  batchSize: z.number().int().min(1).max(65536).default(64).describe('images per step'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('drives weight init, noise, dropout and shuffling'),
   maxSteps: z.number().int().min(0).default(0).describe('stop after this many steps in total (0: no limit)'),
   maxMinutes: z.number().min(0).default(0).describe('stop after this many minutes of this invocation (0: no limit)'),

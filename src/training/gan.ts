@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { Rng } from '../data/random.ts';
-import { buildDiscriminator, buildGenerator, reseedDropout } from '../models/dcgan.ts';
+import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from '../models/dcgan.ts';
 import { GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from '../models/presets.ts';
 import {
   classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, isCrossEntropyLoss, isWassersteinLoss,
@@ -22,8 +22,8 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(GAN_PRESETS).default('dcgan')
     .describe('architecture: dcgan (Radford-style, any size: 28, 32, 64...), dcgan28 (TF tutorial, W1), dcgan64 (pytorch/examples, W3), seed'),
   loss: z.enum(GAN_LOSSES).default('ns').describe('minimax, ns (non-saturating), lsgan, hinge, wgan (weight clipping), wgan-gp'),
-  latentSize: z.number().int().positive().optional().describe('size of z (presets: 100)'),
-  width: z.number().int().positive().optional().describe('base channel count; layer widths are multiples of it (dcgan: 32, the others 64)'),
+  latentSize: z.number().int().positive().max(4096).optional().describe('size of z (presets: 100)'),
+  width: z.number().int().positive().max(2048).optional().describe('base channel count; layer widths are multiples of it (dcgan: 32, the others 64)'),
   batchNorm: z.boolean().optional().describe('batch norm in G and D (default: the preset\'s; always off in D for wgan-gp)'),
   dropout: z.number().min(0).max(0.9).optional().describe('discriminator dropout rate (dcgan28: 0.3, others 0)'),
   learningRate: z.number().positive().optional().describe('Adam learning rate for G and D (preset\'s; wgan-gp 1e-4, wgan 5e-5)'),
@@ -264,5 +264,10 @@ export const ganKind: TrainableKind<typeof ganOptions> = {
   kind: 'gan',
   options: ganOptions,
   resolve: resolveGanOptions,
+  estimate(options, data) {
+    const arch = ganArchitecture(options, data);
+    const [g, d] = [generatorSize(arch.generator), discriminatorSize(arch.discriminator)];
+    return { parameters: g.parameters * (options.ema ? 2 : 1) + d.parameters, activationsPerImage: g.activations + d.activations };
+  },
   create: (options, data, rng) => new GanTrainable(resolveGanOptions(options, data), data, rng),
 };

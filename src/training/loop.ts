@@ -8,7 +8,7 @@ import { imageGrid } from '../data/imageGrid.ts';
 import { writePng } from '../data/imageCodec.ts';
 import { mixSeed, Rng } from '../data/random.ts';
 import { batchTensors } from '../data/tensors.ts';
-import { writeCheckpoint } from './checkpoint.ts';
+import { NonFiniteStateError, writeCheckpoint, writeError } from './checkpoint.ts';
 import type { TrainingOptions } from './config.ts';
 import { latentNoise } from './latent.ts';
 import type { Progress } from './progress.ts';
@@ -45,8 +45,13 @@ export interface LoopResult {
   /** Mean training throughput of this invocation. */
   imagesPerSec: number;
   elapsedSec: number;
-  /** For 'diverged': the steps in which a loss (or, found before a checkpoint, a weight) became NaN or infinite. */
-  divergence?: { fromStep: number; toStep: number; losses: Record<string, number>; cause: 'loss' | 'weights' };
+  /**
+   * For 'diverged': the steps in which a loss (or, found before a checkpoint, a weight or optimiser variable,
+   * named in `what`) became NaN or infinite.
+   */
+  divergence?: { fromStep: number; toStep: number; losses: Record<string, number>; cause: 'loss' | 'state'; what?: string };
+  /** The step of the run's last checkpoint (0 with none: a run diverged before its first has none). */
+  checkpointStep: number | null;
 }
 
 /** The fixed noise (and class labels, one class per column) every sample grid of a run is drawn from. */
@@ -69,12 +74,6 @@ export async function writeSampleGrid(trainable: Trainable, path: string, noise:
   }
 }
 
-/** Whether every weight of every model of `trainable` is finite. */
-function weightsFinite(trainable: Trainable): boolean {
-  return tf.tidy(() => Object.values(trainable.models()).every((model) =>
-    model.weights.every((w) => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1)));
-}
-
 /** Runs the loop from `startStep` until the epochs, --max-steps or --max-minutes end, or a stop request. */
 export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   const { trainable, batcher, options, rng } = o;
@@ -89,6 +88,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
 
   let step = o.startStep;
   let checkpointed = o.startStep;
+  let lastCheckpoint: number | null = o.startStep > 0 ? o.startStep : null;
   let reason: StopReason = totalSteps === epochSteps ? 'completed' : 'max-steps';
   let lastLosses: Record<string, number> = {};
   let divergence: LoopResult['divergence'];
@@ -97,16 +97,19 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   let windowStart = { step, time: elapsed() };
 
   let lastChecked = o.startStep;
-  /** Checkpoints unless a weight is not finite (a step's loss is computed before its update, so a finite
-   * loss does not prove the updated weights finite); false when the weights diverged. */
+  /** Checkpoints unless a weight or optimiser variable is not finite (a step's loss is computed before its
+   * update, so a finite loss does not prove the updated state finite); false when the state diverged. */
   const checkpoint = async (): Promise<boolean> => {
-    if (!weightsFinite(trainable)) {
-      divergence = { fromStep: lastChecked + 1, toStep: step, losses: lastLosses, cause: 'weights' };
+    try {
+      await writeCheckpoint(o.runDir, trainable, { step, rng: rng.state, config: o.config });
+    } catch (err) {
+      if (!(err instanceof NonFiniteStateError)) throw err;
+      divergence = { fromStep: lastChecked + 1, toStep: step, losses: lastLosses, cause: 'state', what: err.what };
       return false;
     }
     lastChecked = step;
-    await writeCheckpoint(o.runDir, trainable, { step, rng: rng.state, config: o.config });
     checkpointed = step;
+    lastCheckpoint = step;
     return true;
   };
   const writeGrid = (name: string) => writeSampleGrid(trainable, join(paths.samples, name), grid.noise, grid.labels, grid.columns);
@@ -126,7 +129,11 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     const imagesPerSec = (steps * options.batchSize) / Math.max(now - windowStart.time, 1e-9);
     lastLosses = means;
     const row = { step, epoch: step / perEpoch, elapsedSec: +now.toFixed(3), imagesPerSec: +imagesPerSec.toFixed(1), ...means };
-    appendFileSync(paths.metrics, `${JSON.stringify(row)}\n`);
+    try {
+      appendFileSync(paths.metrics, `${JSON.stringify(row)}\n`);
+    } catch (err) {
+      throw writeError(err, `the metrics of step ${step}`, paths.metrics, 4096);
+    }
     const stepsPerSec = (step - o.startStep) / Math.max(now, 1e-9);
     const budgetLeft = options.maxMinutes ? options.maxMinutes * 60 - now : Infinity;
     o.progress?.update({
@@ -187,7 +194,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   }
   const seconds = elapsed();
   return {
-    reason, step, totalSteps, losses: lastLosses, elapsedSec: seconds, divergence,
+    reason, step, totalSteps, losses: lastLosses, elapsedSec: seconds, divergence, checkpointStep: lastCheckpoint,
     imagesPerSec: ((step - o.startStep) * options.batchSize) / Math.max(seconds, 1e-9),
   };
 }

@@ -1,16 +1,20 @@
 // Sets up a training run (config, data, model family, run folder, resume) and drives the shared loop.
 // `ganvae train` is a thin CLI over `trainRun`; tests and the demo call it directly.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBatcher } from '../data/batches.ts';
 import { mixSeed, Rng } from '../data/random.ts';
 import { loadDataset } from '../data/sources.ts';
 import { saveLayersModel } from '../metrics/layers-model-files.ts';
-import { latestCheckpoint, restoreCheckpoint } from './checkpoint.ts';
+import { writeFileAtomic } from '../data/imageCodec.ts';
+import { latestCheckpoint, restoreCheckpoint, writeError } from './checkpoint.ts';
 import { ConfigError, flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, type TrainingOptions } from './config.ts';
 import { loadFamily } from './families.ts';
 import { trainLoop, type LoopOptions, type LoopResult } from './loop.ts';
+import { checkMemory } from './memory-budget.ts';
+import { checkNewRunFolder } from './new-run-folder.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
 import type { Progress } from './progress.ts';
 import { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './run-folder.ts';
 import type { DataShape, Trainable } from './trainable.ts';
@@ -26,6 +30,8 @@ export interface TrainRequest {
   flags?: Record<string, unknown>;
   /** Continue the run in `outDir` from its latest checkpoint. */
   resume?: boolean;
+  /** Write a new run into a non-empty folder that is not a run (its files must lie apart from a run's paths). */
+  forceIntoExisting?: boolean;
   progress?: Progress;
   shouldStop?: () => boolean;
   onStep?: LoopOptions['onStep'];
@@ -59,20 +65,39 @@ function resumedConfig(saved: Record<string, unknown>, overrides: Record<string,
 /** Drops metrics.jsonl rows past `step`: the steps a killed run logged after its last checkpoint are redone. */
 function truncateMetrics(path: string, step: number): void {
   if (!existsSync(path)) return;
-  const rows = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() && JSON.parse(line).step <= step);
-  writeFileSync(path, rows.map((r) => `${r}\n`).join(''));
+  const rows = readFileSync(path, 'utf8').split('\n').filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      return JSON.parse(line).step <= step;
+    } catch {
+      // A row cut short by a kill mid-append.
+      return false;
+    }
+  });
+  writeFileAtomic(path, new TextEncoder().encode(rows.map((r) => `${r}\n`).join('')));
 }
 
-/** Writes every model to `model/<part>/` through a temporary folder swapped in at the end. */
+/**
+ * Writes every model to `model/<part>/`, each through a temporary folder swapped in at the end; only the
+ * parts' own folders are replaced, so other files in model/ stay.
+ */
 async function exportModels(runDir: string, trainable: Trainable): Promise<void> {
   const { model } = runPaths(runDir);
-  const temp = `${model}.tmp-${process.pid}`;
-  rmSync(temp, { recursive: true, force: true });
-  for (const [part, m] of Object.entries(trainable.models())) await saveLayersModel(m, join(temp, part));
-  const old = `${model}.old-${process.pid}`;
-  if (existsSync(model)) renameSync(model, old);
-  renameSync(temp, model);
-  rmSync(old, { recursive: true, force: true });
+  for (const [part, m] of Object.entries(trainable.models())) {
+    const final = join(model, part);
+    const temp = join(model, `.tmp-${process.pid}-${part}`);
+    const old = join(model, `.old-${process.pid}-${part}`);
+    rmSync(temp, { recursive: true, force: true });
+    try {
+      await saveLayersModel(m, temp);
+    } catch (err) {
+      rmSync(temp, { recursive: true, force: true });
+      throw writeError(err, `the ${part} model`, final, 4 * m.countParams() + 64 * 1024);
+    }
+    if (existsSync(final)) renameSync(final, old);
+    renameSync(temp, final);
+    rmSync(old, { recursive: true, force: true });
+  }
 }
 
 /** Picks the keys of `shape` from `config`. */
@@ -80,9 +105,27 @@ function pick(config: Record<string, unknown>, shape: object): Record<string, un
   return Object.fromEntries(Object.keys(shape).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
 }
 
+/** What `req` continues: the saved run and its latest checkpoint (null: none yet, so it starts from step 0). */
+interface Resumed {
+  info: RunInfo;
+  checkpoint: string | null;
+}
+
+/** Reads the run `req` resumes; the run must be of `kind`. */
+function readResumed(req: TrainRequest, kind: string): Resumed {
+  const info = readRunInfo(req.outDir);
+  if (info.kind !== kind) {
+    throw new ConfigError(`${runPaths(req.outDir).runJson} is a ${info.kind} run, not ${kind}; resume it with \`ganvae train ${info.kind}\``);
+  }
+  return { info, checkpoint: latestCheckpoint(req.outDir) };
+}
+
 /**
- * Trains a model family: a new run in `outDir` (which must not hold one) or, with `resume`, the run there
- * from its latest checkpoint. Writes run.json, metrics.jsonl, sample grids, checkpoints and model/.
+ * Trains a model family: a new run in `outDir` (missing or empty; with `forceIntoExisting`, a folder whose
+ * files are apart from a run's paths) or, with `resume`, the run there from its latest checkpoint (from
+ * step 0 when it has none). The folder is written only once the configuration is valid and the models are
+ * built, and only by one process at a time (run.lock). Writes run.json, metrics.jsonl, sample grids,
+ * checkpoints and model/.
  */
 export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   const log = req.log ?? (() => {});
@@ -90,20 +133,12 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   const schema = runConfigSchema(family.options);
   const paths = runPaths(req.outDir);
   const overrides = { ...req.file, ...req.flags };
-  let raw: Record<string, unknown>;
-  let previous: RunInfo | undefined;
-  let checkpointDir: string | null = null;
-  if (req.resume) {
-    previous = readRunInfo(req.outDir);
-    if (previous.kind !== family.kind) throw new ConfigError(`${paths.runJson} is a ${previous.kind} run, not ${family.kind}; resume it with \`ganvae train ${previous.kind}\``);
-    checkpointDir = latestCheckpoint(req.outDir);
-    if (!checkpointDir) throw new ConfigError(`${req.outDir} has no complete checkpoint to resume from (checkpoints/latest is missing)`);
-    raw = resumedConfig(previous.config, overrides, paths.runJson);
-  } else {
-    if (existsSync(paths.runJson)) throw new ConfigError(`${req.outDir} already holds a run; pass --resume to continue it, or choose another --out`);
-    raw = overrides;
-  }
-  let config = parseConfig(schema, raw, req.resume ? paths.runJson : 'the --config file and flags') as TrainingOptions & Record<string, unknown>;
+  let resumed: Resumed | undefined;
+  if (req.resume) resumed = readResumed(req, family.kind);
+  // Checked early (before data loads) and again under the lock.
+  else checkNewRunFolder(req.outDir, [], req.forceIntoExisting ?? false);
+  const raw = resumed ? resumedConfig(resumed.info.config, overrides, paths.runJson) : overrides;
+  let config = parseConfig(schema, raw, resumed ? paths.runJson : 'the --config file and flags') as TrainingOptions & Record<string, unknown>;
 
   const splits = await loadDataset(config.data, {
     dataDir: config.dataDir, size: config.imageSize, channels: config.grey ? 1 : 3, cacheDir: req.dataCache, onWarning: log,
@@ -116,27 +151,42 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   let trainable: Trainable;
   try {
     resolved = family.resolve ? family.resolve(familyOptions, data) : familyOptions;
+    checkMemory(family.estimate(resolved, data), config.batchSize);
     trainable = family.create(resolved, data, new Rng(mixSeed(config.seed, INIT_STREAM)));
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     // Options that do not fit together or do not fit the data (preset vs image size, conditioning without labels).
     throw new ConfigError((err as Error).message);
   }
   config = { ...config, ...resolved };
+  let lock: RunLock | undefined;
   try {
+    mkdirSync(req.outDir, { recursive: true });
+    lock = acquireRunLock(req.outDir, `ganvae train ${family.kind}`, log);
+    // Another process may have written in the folder between the first check and the lock.
+    if (resumed) resumed = readResumed(req, family.kind);
+    else checkNewRunFolder(req.outDir, Object.keys(trainable.models()), req.forceIntoExisting ?? false);
     const rng = new Rng(mixSeed(config.seed, TRAIN_STREAM));
     let startStep = 0;
-    if (checkpointDir) {
-      const state = await restoreCheckpoint(checkpointDir, trainable);
+    if (resumed?.checkpoint) {
+      const state = await restoreCheckpoint(resumed.checkpoint, trainable);
       rng.state = state.rng;
       startStep = state.step;
-      truncateMetrics(paths.metrics, startStep);
       log(`resuming ${req.outDir} at step ${startStep}`);
+    } else if (resumed) {
+      log(`${req.outDir} has no checkpoint yet (it stopped before its first one): starting it from step 0`);
+    } else {
+      log(`new run in ${req.outDir}`);
     }
-    mkdirSync(req.outDir, { recursive: true });
+    if (resumed) truncateMetrics(paths.metrics, startStep);
+    if (config.maxSteps && startStep >= config.maxSteps) {
+      throw new ConfigError(`${req.outDir} is at step ${startStep}, --max-steps ${config.maxSteps} leaves nothing to do; ` +
+        `pass a larger --max-steps (or 0 for no limit) to train further`);
+    }
     writeRunInfo(req.outDir, {
       formatVersion: RUN_FORMAT_VERSION, kind: family.kind, config,
       dataset: { name: config.data, shape: data.shape, classes },
-      backend: tf.getBackend(), createdAt: previous?.createdAt ?? new Date().toISOString(),
+      backend: tf.getBackend(), createdAt: resumed?.info.createdAt ?? new Date().toISOString(),
     });
     const batcher = createBatcher(train, { batchSize: config.batchSize, seed: config.seed, dropLast: true });
     const result = await trainLoop({
@@ -146,6 +196,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
     if (result.reason !== 'diverged') await exportModels(req.outDir, trainable);
     return { result, runDir: req.outDir, config };
   } finally {
+    lock?.release();
     trainable.dispose();
   }
 }

@@ -5,6 +5,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { z } from 'zod';
 import type { Rng } from '../data/random.ts';
+import type { MemoryEstimate } from './memory-budget.ts';
 
 /** One training batch, NHWC. */
 export interface Batch {
@@ -73,6 +74,8 @@ export interface TrainableKind<Schema extends z.ZodObject = z.ZodObject> {
    * records concrete values. Optional: without it the options are saved as given.
    */
   resolve?(options: z.infer<Schema>, data: DataShape): z.infer<Schema>;
+  /** What the models of resolved `options` need, counted before building them (the memory check). */
+  estimate(options: z.infer<Schema>, data: DataShape): MemoryEstimate;
   /** Builds a fresh model family from resolved options. */
   create(options: z.infer<Schema>, data: DataShape, rng: Rng): Trainable;
 }

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
-import { buildVae, decode, disposeVae, type Vae, type VaeArchitecture } from '../models/vae.ts';
+import { buildVae, decode, disposeVae, vaeSize, type Vae, type VaeArchitecture } from '../models/vae.ts';
 import { decoderMeanImage } from '../models/vae-likelihood.ts';
 import { VAE_PRESETS, vaePreset } from '../models/vae-presets.ts';
 import { klWeightAt, vaeLoss } from './vae-objective.ts';
@@ -18,7 +18,7 @@ export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;
 /** `ganvae train vae` options; each is a --kebab-case flag. */
 export const vaeOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(VAE_PRESETS).default('vae28').describe('architecture: vae28 (benchmark W2) or seed (design document)'),
-  latentDim: z.number().int().positive().optional().describe('size of z (presets: vae28 16, seed 128)'),
+  latentDim: z.number().int().positive().max(4096).optional().describe('size of z (presets: vae28 16, seed 128)'),
   likelihood: z.enum(['bernoulli', 'gaussian']).default('bernoulli').describe('decoder distribution p(x|z)'),
   gaussianScale: z.enum(['fixed', 'global', 'per-pixel']).default('fixed').describe('Gaussian σ: fixed, or learned globally / per pixel'),
   gaussianSigma: z.number().positive().default(0.1).describe('Gaussian σ (fixed), or its starting value (learned)'),
@@ -137,6 +137,10 @@ export const vaeKind: TrainableKind<typeof vaeOptions> = {
   kind: 'vae',
   options: vaeOptions,
   resolve: resolveVaeOptions,
+  estimate(options, data) {
+    const { parameters, activations } = vaeSize(vaeArchitecture(options, data));
+    return { parameters, activationsPerImage: activations };
+  },
   create(options: VaeOptions, data: DataShape, rng: Rng): Trainable {
     return new VaeTrainable(buildVae(vaeArchitecture(options, data), opSeed(rng)), options);
   },

@@ -138,7 +138,7 @@ describe('ganvae train: stopping', () => {
     child.kill('SIGINT');
     const { code, stderr } = await child.done;
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /interrupted at step \d+.*Checkpoint saved; continue with --resume/);
+    assert.match(stderr, /interrupted \(SIGINT\) at step \d+.*Checkpoint saved; continue with --resume/);
     const step = await checkpointLoads(out);
     assert.ok(step >= 1);
     const resumed = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', String(step + 2)]);

@@ -2,17 +2,21 @@
 // resume (2k steps == k + resume + k); the divergence guard; no tensor leaks per step.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeImage } from '../../src/data/imageCodec.ts';
 import { Rng } from '../../src/data/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { latestCheckpoint, readCheckpointState, restoreCheckpoint } from '../../src/training/checkpoint.ts';
+import { createBatcher } from '../../src/data/batches.ts';
+import { loadDataset } from '../../src/data/sources.ts';
+import { findNonFinite, latestCheckpoint, NonFiniteStateError, readCheckpointState, restoreCheckpoint, writeCheckpoint } from '../../src/training/checkpoint.ts';
+import { trainingOptions } from '../../src/training/config.ts';
+import { trainLoop } from '../../src/training/loop.ts';
 import { ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from '../../src/training/gan.ts';
 import { readRunInfo, RUN_FORMAT_VERSION } from '../../src/training/run-folder.ts';
 import { trainRun } from '../../src/training/train-run.ts';
-import type { DataShape } from '../../src/training/trainable.ts';
+import type { DataShape, Trainable } from '../../src/training/trainable.ts';
 import { tempFolder, tinyRunOptions, writeImageFolder } from './fixtures.ts';
 
 const temp = tempFolder();
@@ -65,7 +69,7 @@ describe('a run', () => {
   });
 
   it('refuses to overwrite a run, and to change the model when resuming', async () => {
-    await assert.rejects(tinyRun('basic', { maxSteps: 1 }), /already holds a run; pass --resume/);
+    await assert.rejects(tinyRun('basic', { maxSteps: 1 }), /already holds a run; continue it with `--resume --out/);
     await assert.rejects(tinyRun('basic', { loss: 'hinge' }, true), /--loss cannot change when resuming/);
   });
 });
@@ -92,24 +96,64 @@ describe('resume', () => {
 });
 
 describe('divergence guard', () => {
-  it('stops at the first non-finite loss, writes nothing for it, and keeps the last good checkpoint', async () => {
-    // Adam moves each weight by about the learning rate per step: 1e18 overflows float32 within a few steps.
+  it('stops at the first non-finite loss or optimiser state; with no checkpoint yet, --resume starts from step 0', async () => {
+    // Adam moves each weight by about the learning rate: at 1e18 the first step's gradients overflow Adam's second moments.
     const { result, runDir } = await tinyRun('diverge', { learningRate: 1e18, batchNorm: false, checkpointEvery: 1, maxSteps: 40 });
     assert.equal(result.reason, 'diverged');
     const d = result.divergence!;
-    assert.ok(d.cause === 'weights' || Object.values(d.losses).some((v) => !Number.isFinite(v)));
-    const checkpoint = latestCheckpoint(runDir);
-    assert.ok(checkpoint, 'a good checkpoint from before the divergence');
-    const state = readCheckpointState(checkpoint);
-    assert.equal(state.step, d.fromStep - 1, 'with a checkpoint every step, the last one is just before the divergence');
+    assert.ok(d.cause === 'state' || Object.values(d.losses).some((v) => !Number.isFinite(v)));
+    if (d.cause === 'state') assert.match(d.what!, /optimiser variable .*\/(m|v)$|weight /);
+    assert.equal(result.checkpointStep, null, 'no checkpoint was written from the diverged state');
+    assert.equal(latestCheckpoint(runDir), null);
     assert.ok(!existsSync(join(runDir, 'model')), 'no model/ is exported from diverged weights');
+    const messages: string[] = [];
+    const restarted = await trainRun({ family: 'gan', outDir: runDir, resume: true, flags: { maxSteps: 0 }, dataCache: false, log: (m) => messages.push(m) });
+    assert.equal(restarted.result.reason, 'diverged', 'the same configuration diverges again');
+    assert.match(messages.join('\n'), /has no checkpoint yet .*starting it from step 0/);
+  });
+
+  it('refuses to checkpoint a state whose optimiser moments hold a NaN, and keeps the last good checkpoint', async () => {
+    const runDir = join(temp.dir, 'poisoned');
     const data: DataShape = { shape: [8, 8, 1], numClasses: 3 };
-    const saved = Object.fromEntries(Object.keys(ganOptions.shape).map((key) => [key, state.config[key]]));
-    const gan = new GanTrainable(resolveGanOptions(ganOptions.parse(saved), data), data, new Rng(0));
-    await restoreCheckpoint(checkpoint, gan);
-    const finite = gan.generator.getWeights().every((w) => tf.tidy(() => tf.all(tf.isFinite(w)).dataSync()[0] === 1));
-    assert.ok(finite, 'the checkpoint holds finite weights');
-    gan.dispose();
+    const options = resolveGanOptions(ganOptions.parse({ preset: 'dcgan', width: 4 }), data);
+    const gan = new GanTrainable(options, data, new Rng(1));
+    const splits = await loadDataset(`folder:${images}`, { size: 8, channels: 1, cacheDir: false });
+    const loop = { ...tinyRunOptions(images), ...trainingOptions.parse({ batchSize: 4, checkpointEvery: 1, maxSteps: 6, logEvery: 1, sampleCount: 4 }) };
+    // After step 3 one of D's Adam moments becomes NaN while the weights and losses stay finite.
+    const poisoning: Trainable = Object.create(gan, {
+      trainStep: {
+        value(batch: Parameters<Trainable['trainStep']>[0], rng: Rng) {
+          const losses = gan.trainStep(batch, rng);
+          if (++steps === 3) {
+            const moment = (gan.optimizers().discriminator as unknown as { accumulatedSecondMoment: { variable: tf.Variable }[] }).accumulatedSecondMoment[0].variable;
+            moment.assign(tf.fill(moment.shape, NaN));
+          }
+          return losses;
+        },
+      },
+    });
+    let steps = 0;
+    mkdirSync(runDir, { recursive: true });
+    try {
+      const result = await trainLoop({
+        runDir, trainable: poisoning, options: loop, rng: new Rng(2), startStep: 0, config: { ...loop, ...options },
+        batcher: createBatcher(splits.train, { batchSize: 4, seed: 0, dropLast: true }),
+      });
+      assert.equal(result.reason, 'diverged');
+      assert.equal(result.divergence!.cause, 'state');
+      assert.match(result.divergence!.what!, /^discriminator optimiser variable conv2d_Conv2D\d+\/kernel\/v$/);
+      assert.equal(result.checkpointStep, 2);
+      const checkpoint = latestCheckpoint(runDir)!;
+      assert.equal(readCheckpointState(checkpoint).step, 2);
+      const restored = new GanTrainable(options, data, new Rng(0));
+      await restoreCheckpoint(checkpoint, restored);
+      assert.equal(await findNonFinite(restored), null, 'the kept checkpoint holds finite weights and optimiser state');
+      restored.dispose();
+      await assert.rejects(writeCheckpoint(runDir, gan, { step: 9, rng: 0, config: {} }), NonFiniteStateError);
+      assert.deepEqual(readdirSync(join(runDir, 'checkpoints')).sort(), ['latest', 'step-00000002'], 'nothing written for the bad state');
+    } finally {
+      gan.dispose();
+    }
   });
 });
 

@@ -1,10 +1,12 @@
 // `ganvae train gan|vae`: trains a model family into a run folder; every option is a flag with a default,
 // `--config file.json` sets several at once (flags win), `--resume` continues a run from its checkpoint.
+import { constants as osConstants } from 'node:os';
 import { DataError } from '../../data/errors.ts';
 import { initBackend } from '../../env/backend.ts';
 import { ConfigError, configFlags, configHelp, flagsToConfig, readConfigFile, runConfigSchema } from '../../training/config.ts';
 import { FAMILIES, loadFamily } from '../../training/families.ts';
 import { formatDuration, createProgress } from '../../training/progress.ts';
+import { RunLockedError } from '../../training/run-lock.ts';
 import { trainRun } from '../../training/train-run.ts';
 import { CliError, type Command, parseFlags } from '../command.ts';
 
@@ -19,11 +21,24 @@ Trains into a run folder (run.json, metrics.jsonl, samples/, model/, checkpoints
   --out DIR            the run folder (default: runs/<family>-<date>-<time>)
   --config FILE        a JSON object of options (keys as below in camelCase); flags override it
   --resume             continue the run in --out from its latest checkpoint (only budgets may change)
+  --force-into-existing  write a new run into a non-empty folder that is not a run (its files must not
+                       sit where a run writes: run.json, metrics.jsonl, model/, checkpoints/, samples/)
 
 ${sections.join('\n\n')}
 
-Exit codes: 0 done (epochs or budget reached), 1 diverged or failed, 2 bad usage, 130 interrupted (checkpoint saved).`;
+Exit codes: 0 done (epochs or budget reached), 1 diverged or failed, 2 bad usage or input (a folder in use included),\n130 / 143 / 129 stopped by SIGINT / SIGTERM / SIGHUP (checkpoint saved).`;
 }
+
+/** Signals that stop a run cleanly (Ctrl-C, schedulers and containers, a closed terminal). */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The shell's exit code for a process ended by `signal`: 128 + its number (130, 143, 129). */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + osConstants.signals[signal];
+}
+
+/** What `ganvae train` can train: the loop's model families and the metrics' classifier. */
+const TRAIN_TARGETS = [...Object.keys(FAMILIES), 'classifier'];
 
 function defaultOut(family: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -44,55 +59,62 @@ export const command: Command = {
     let family;
     try {
       family = await loadFamily(familyName);
-    } catch (err) {
-      throw new CliError(`${(err as Error).message}\n${usage}`);
+    } catch {
+      throw new CliError(`unknown model family "${familyName}"; use one of ${TRAIN_TARGETS.join(', ')}\n${usage}`);
     }
     const schema = runConfigSchema(family.options);
     const { values } = parseFlags(argv.slice(1), {
-      out: { type: 'string' }, config: { type: 'string' }, resume: { type: 'boolean' }, ...configFlags(schema),
+      out: { type: 'string' }, config: { type: 'string' }, resume: { type: 'boolean' }, 'force-into-existing': { type: 'boolean' },
+      ...configFlags(schema),
     });
     if (values.resume && !values.out) throw new CliError('--resume needs --out, the run folder to continue');
+    if (values.resume && values['force-into-existing']) throw new CliError('--force-into-existing is for a new run; --resume continues the run already in --out');
     const outDir = values.out ?? defaultOut(familyName);
     const backend = await initBackend();
 
-    let stopRequested = false;
-    // Runs between steps (a step is synchronous). Removing itself gives the next Ctrl-C node's default
-    // action, which ends the process at once, mid-step or mid-checkpoint (checkpoints survive that).
-    const onSigint = () => {
-      stopRequested = true;
-      process.off('SIGINT', onSigint);
-      process.stderr.write('\nganvae train: stopping after this step and writing a checkpoint (Ctrl-C again quits at once)\n');
+    let stopSignal: NodeJS.Signals | undefined;
+    // Runs between steps (a step is synchronous). A second signal ends the process at once, mid-step or
+    // mid-checkpoint (checkpoints survive that), with the first signal's exit code.
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopSignal) process.exit(signalExitCode(stopSignal));
+      stopSignal = signal;
+      process.stderr.write(`\nganvae train: ${signal}: stopping after this step and writing a checkpoint (a second signal quits at once)\n`);
     };
-    process.on('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     try {
       const file = values.config ? readConfigFile(values.config) : undefined;
-      console.error(`ganvae train ${familyName}: ${values.resume ? 'resuming' : 'new run'} in ${outDir} on the ${backend.name} backend`);
       const { result } = await trainRun({
         family: familyName, outDir, file, flags: flagsToConfig(schema, values), resume: values.resume,
-        progress: createProgress(), shouldStop: () => stopRequested, log: (m) => console.error(m),
+        forceIntoExisting: values['force-into-existing'],
+        progress: createProgress(), shouldStop: () => stopSignal !== undefined,
+        log: (m) => console.error(`ganvae train ${familyName}: ${m}${m.startsWith('new run') || m.startsWith('resuming') ? ` on the ${backend.name} backend` : ''}`),
       });
       const losses = Object.entries(result.losses).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
       const summary = `step ${result.step}/${result.totalSteps} in ${formatDuration(result.elapsedSec)}, ${result.imagesPerSec.toFixed(0)} img/s; ${losses}`;
       switch (result.reason) {
         case 'diverged': {
           const d = result.divergence!;
-          const what = d.cause === 'weights' ? 'a model weight' : `a loss (${Object.entries(d.losses).map(([k, v]) => `${k} ${v}`).join(', ')})`;
-          console.error(`ganvae train: ${what} became NaN or infinite between steps ${d.fromStep} and ${d.toStep}; stopped without saving. ` +
-            `The last good checkpoint in ${outDir}/checkpoints/latest is intact; try a lower --learning-rate.`);
+          const what = d.cause === 'state' ? d.what : `a loss (${Object.entries(d.losses).map(([k, v]) => `${k} ${v}`).join(', ')})`;
+          const kept = result.checkpointStep === null
+            ? `No checkpoint had been written, so nothing was kept; start over with a lower --learning-rate: remove ${outDir} ` +
+              `(rm -r ${outDir}) or choose another --out.`
+            : `The last good checkpoint (step ${result.checkpointStep}) in ${outDir}/checkpoints/latest is intact: \`--resume --out ${outDir}\` ` +
+              'continues from it; to change the learning rate, start a new run with another --out.';
+          console.error(`ganvae train: ${what} became NaN or infinite between steps ${d.fromStep} and ${d.toStep}; stopped without saving. ${kept}`);
           return 1;
         }
         case 'interrupted':
-          console.error(`ganvae train: interrupted at ${summary}. Checkpoint saved; continue with --resume --out ${outDir}`);
-          return 130;
+          console.error(`ganvae train: interrupted (${stopSignal}) at ${summary}. Checkpoint saved; continue with --resume --out ${outDir}`);
+          return signalExitCode(stopSignal!);
         default:
           console.log(`ganvae train: ${result.reason} at ${summary}. Samples: ${outDir}/samples/final.png`);
           return 0;
       }
     } catch (err) {
-      if (err instanceof ConfigError || err instanceof DataError) throw new CliError(err.message);
-      throw new CliError((err as Error).message, 1);
+      if (err instanceof ConfigError || err instanceof DataError || err instanceof RunLockedError) throw new CliError(err.message, 2, { cause: err });
+      throw new CliError((err as Error).message, 1, { cause: err });
     } finally {
-      process.off('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     }
   },
 };
