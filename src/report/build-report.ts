@@ -53,6 +53,7 @@ function evaluationNotes(report: EvalReport): string {
   if (report.vae) {
     const p = report.vae.protocol;
     lines.push(`VAE protocol: ${p.training}. ELBO on ${p.elboImages}; IWAE on ${p.iwaeImages}; ${p.units}.`);
+    if (!report.evaluated?.metrics) lines.push('Sample metrics (FID and the others) were not computed: the run was evaluated with --vae-only.');
   }
   for (const w of report.warnings ?? []) lines.push(`Warning: ${w}`);
   if (report.timings) lines.push(`Evaluation timings (s): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.seconds ?? '?'} s on ${report.backend ?? '?'}.`);

@@ -3,10 +3,13 @@
 import type { MetricValues } from '../metrics/evaluate.ts';
 import type { VaeEvaluation } from '../metrics/vae-evaluate.ts';
 
-/** The parts of eval/metrics.json the report reads. */
+/**
+ * The parts of eval/metrics.json the report reads. `ganvae eval --vae-only` writes `evaluated` without
+ * `n`, `description` and `metrics` (no samples were scored), and no extractor, reference or floor.
+ */
 export interface EvalReport {
   extractor?: string;
-  evaluated?: { n: number; description: string; metrics: MetricValues };
+  evaluated?: { n?: number; description?: string; metrics?: MetricValues };
   reference?: { description: string };
   floor?: { n: number; description: string; metrics: MetricValues } | null;
   vae?: VaeEvaluation | null;
@@ -58,9 +61,11 @@ function vaeCells(v: VaeEvaluation): [string, string][] {
 export function evaluationColumns(runName: string, report: EvalReport): MetricsColumn[] {
   const columns: MetricsColumn[] = [];
   const cells: [string, string][] = [];
-  if (report.evaluated) cells.push(...sampleCells(report.evaluated.metrics, report.extractor ?? 'extractor'));
+  const sampleMetrics = report.evaluated?.metrics;
+  if (sampleMetrics) cells.push(...sampleCells(sampleMetrics, report.extractor ?? 'extractor'));
   if (report.vae) cells.push(...vaeCells(report.vae));
-  if (cells.length) columns.push({ title: report.evaluated ? `${runName} (n=${report.evaluated.n})` : runName, cells: new Map(cells) });
+  const n = sampleMetrics ? report.evaluated?.n : undefined;
+  if (cells.length) columns.push({ title: n !== undefined ? `${runName} (n=${n})` : runName, cells: new Map(cells) });
   if (report.floor) {
     columns.push({ title: `real-data floor (n=${report.floor.n})`, cells: new Map(sampleCells(report.floor.metrics, report.extractor ?? 'extractor')) });
   }
