@@ -45,7 +45,7 @@ export function writeVaeRun(dir: string, images: string): Promise<void> {
 
 /** Runs `ganvae ...args` in `cwd` with `env` added; resolves to its exit code and output. */
 export function ganvae(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = { ...process.env, FORCE_COLOR: '0' };
+  const base: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
   delete base.GANVAE_DEBUG;
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env } });
   let stdout = '';
