@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh Debian machine: system packages, npm packages, the native addon.
+# Idempotent set-up for a fresh Debian machine: system packages, npm packages, the compiled library (dist/),
+# the native addon and the browser explorer.
 # Each step checks whether its work is already done, so a second run only verifies.
 # Usage: bash scripts/setup.sh [--bench]   (--bench adds PyTorch for `npm run bench`)
 set -euo pipefail
@@ -26,7 +27,10 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The native addon: rebuilt only when a source is newer than the built module.
+# The compiled library and CLI (dist/, which bin/ganvae.js runs): rebuilt only when a source is newer.
+bash scripts/build.sh || echo "setup: the TypeScript build failed (above); bin/ganvae.js runs src/ through tsx until it builds" >&2
+
+# The native addon: rebuilt only when a source is newer than the built module (`ganvae build-native`, node-gyp).
 addon=native/build/Release/ganvae_native.node
 if [[ ! -f $addon ]] || [[ -n $(find native/src native/binding.gyp -newer "$addon" -print -quit) ]]; then
   echo "setup: building the native addon (oneDNN)"
@@ -35,13 +39,5 @@ if [[ ! -f $addon ]] || [[ -n $(find native/src native/binding.gyp -newer "$addo
   }
 fi
 
-# The browser explorer (ganvae serve): rebuilt only when a file bundled into it (web/dist/sources.txt,
-# written by the build), a new file in web/, or the lock file is newer than the built page.
-page=web/dist/index.html
-if [[ ! -f $page || ! -f web/dist/sources.txt ]] ||
-  [[ -n $(find web/index.html web/src web/vite.config.ts package-lock.json $(cat web/dist/sources.txt) -newer "$page" -print -quit 2>/dev/null) ]]; then
-  echo "setup: building the browser explorer (web/dist)"
-  npm run --silent build:web >/tmp/ganvae-web-build.log 2>&1 || {
-    echo "setup: the explorer build failed (log: /tmp/ganvae-web-build.log); \`ganvae serve\` will not start until it builds" >&2
-  }
-fi
+# The browser explorer (ganvae serve): rebuilt only when a file bundled into it is newer (scripts/build-web.sh).
+bash scripts/build-web.sh || true

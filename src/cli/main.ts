@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   demo: () => import('./commands/demo.ts'),
   report: () => import('./commands/report.ts'),
   serve: () => import('./commands/serve.ts'),
+  'build-native': () => import('./commands/build-native.ts'),
 };
 
 function usage(): string {

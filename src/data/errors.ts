@@ -1,30 +1,11 @@
 // The error type for problems a user can meet with their data: bad files, wrong flags, failed downloads.
-// The CLI prints these without a stack trace; anything else escaping src/data is a bug.
-import { readFileSync, statSync } from 'node:fs';
+// The CLI prints these without a stack trace; anything else escaping src/data is a bug. Free of Node
+// imports (the browser entry exports it); src/data/read-file.ts reads files with the same errors.
 
 /** A problem with the user's data or its location; `message` names the file and what is wrong. */
 export class DataError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DataError';
-  }
-}
-
-/** Reads a whole file, refusing files over `maxBytes` and turning fs errors into DataErrors naming it. */
-export function readFileChecked(path: string, maxBytes = 2 ** 31 - 1): Buffer {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new DataError(`${path} is not a regular file`);
-    size = stat.size;
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (size > maxBytes) throw new DataError(`${path} is ${size} bytes, more than the ${maxBytes}-byte limit for one file`);
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new DataError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

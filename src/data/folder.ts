@@ -4,7 +4,8 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { labelArray, type Dataset } from './dataset.ts';
-import { DataError, readFileChecked } from './errors.ts';
+import { DataError } from './errors.ts';
+import { readFileChecked } from './read-file.ts';
 import { decodeImage, type RawImage } from './imageCodec.ts';
 import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from './imageHeader.ts';
 import { convertChannels, resizeCover } from './resize.ts';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // The umbrella package registers the gradients and chained ops that tfjs-core's Node bundle lacks,
 // and the cpu backend that `native` extends.
 import '@tensorflow/tfjs';
-import { loadAddon } from '../native/addon.ts';
+import { addonNotBuilt, BUILD_NATIVE_COMMAND, loadAddon } from '../native/addon.ts';
 import { installLeanGradients } from './lean-gradients.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register.ts';
 
@@ -37,7 +37,8 @@ async function tryTensorflow(): Promise<string | null> {
 
 async function tryNative(): Promise<string | null> {
   const { addon, error } = loadAddon();
-  if (!addon) return `the oneDNN addon did not load (${error}); build it with \`npm run setup\` (needs Debian's libdnnl-dev)`;
+  if (!addon && addonNotBuilt()) return `the oneDNN addon is not built: run \`${BUILD_NATIVE_COMMAND}\` once (needs Debian's libdnnl-dev)`;
+  if (!addon) return `the oneDNN addon did not load (${error}); rebuild it with \`${BUILD_NATIVE_COMMAND}\` (needs Debian's libdnnl-dev)`;
   registerNativeBackend(addon);
   return (await tf.setBackend(NATIVE_BACKEND)) ? null : 'the native backend did not initialise';
 }
@@ -67,7 +68,9 @@ export async function initBackend(prefer: BackendName | undefined = envBackend()
       if (name === 'native') choice.native = loadAddon().addon!.info();
       if (name === 'cpu' && !prefer && !warned) {
         warned = true;
-        process.emitWarning(`ganvae is running on tfjs's pure-JS CPU backend, ~1000x slower than the native one: ${skipped.join('; ')}`);
+        // One line (process.emitWarning adds a second, about --trace-warnings), naming what to do; doctor lists every skip.
+        const why = skipped.find((s) => s.startsWith('native:')) ?? skipped.join('; ');
+        console.error(`ganvae: warning: running on tfjs's pure-JS CPU backend, ~1000x slower than the native one: ${why}`);
       }
       return choice;
     }

@@ -1,8 +1,7 @@
 // Fused Adam step for one variable on the native backend (see native/src/kernels/adam.cc).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { loadAddon } from './addon.ts';
-import { NATIVE_BACKEND } from './register.ts';
+import { NATIVE_BACKEND, registeredAddon } from './register.ts';
 import { allocateFloat32, float32Values } from './tensors.ts';
 
 /** Adam's constants for one step, each as tfjs would round it to float32. */
@@ -22,7 +21,9 @@ export interface AdamStepConstants {
  */
 export function nativeAdamStep(value: tf.Tensor, m: tf.Tensor, v: tf.Tensor, gradient: tf.Tensor,
   c: AdamStepConstants): [tf.Tensor, tf.Tensor, tf.Tensor] | undefined {
-  const { addon } = loadAddon();
+  // The addon comes from the registered backend, not from loading it here: this module is also in the
+  // browser entry's graph (through the trainers), where the addon never exists.
+  const addon = registeredAddon();
   if (!addon || tf.getBackend() !== NATIVE_BACKEND) return undefined;
   const backend = tf.backend() as MathBackendCPU;
   const arrays = [value, m, v, gradient].map((t) => float32Values(backend, t));

@@ -1,4 +1,5 @@
-// Loads the oneDNN addon built by `npm run build:native`; Node only (the browser never imports this).
+// Loads the oneDNN addon built by `ganvae build-native`; Node only (the browser never imports this).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -48,9 +49,19 @@ export interface NativeAddon {
   setThreads(threads: number): void;
 }
 
-/** Path of the built addon: GANVAE_NATIVE_ADDON (a build of your own) or the package's build folder. */
-export const addonPath = process.env.GANVAE_NATIVE_ADDON
-  ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/Release/ganvae_native.node');
+/** Where `ganvae build-native` puts the addon: the package's native/build/Release/ (from src/native/ or dist/native/). */
+export const BUILT_ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../native/build/Release/ganvae_native.node');
+
+/** Path of the addon loaded: GANVAE_NATIVE_ADDON (a build of your own) or the package's build. */
+export const addonPath = process.env.GANVAE_NATIVE_ADDON ?? BUILT_ADDON_PATH;
+
+/** The one command that builds the addon, in every message that asks for it. */
+export const BUILD_NATIVE_COMMAND = 'npx ganvae build-native';
+
+/** Whether the addon is simply not built yet (the package's own path, no file there). */
+export function addonNotBuilt(): boolean {
+  return addonPath === BUILT_ADDON_PATH && !existsSync(BUILT_ADDON_PATH);
+}
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
@@ -61,6 +72,10 @@ export function loadAddon(): { addon: NativeAddon | null; error: string | null }
   // at 2 threads on a loaded 2-core host, 43 images/s spinning vs 78 sleeping). libgomp reads this once, when
   // the addon loads it; a user's own setting wins.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  if (addonNotBuilt()) {
+    cached = { addon: null, error: `not built: run \`${BUILD_NATIVE_COMMAND}\` once` };
+    return cached;
+  }
   try {
     const require = createRequire(import.meta.url);
     cached = { addon: require(addonPath) as NativeAddon, error: null };

@@ -23,12 +23,17 @@ import { unaryKernels } from './kernels/Unary.ts';
 /** Name under which tfjs knows the backend. */
 export const NATIVE_BACKEND = 'native';
 
-let registered = false;
+let registered: NativeAddon | undefined;
+
+/** The addon the `native` backend was registered with; undefined before (and in the browser, where nothing registers it). */
+export function registeredAddon(): NativeAddon | undefined {
+  return registered;
+}
 
 /** Registers the `native` backend once (idempotent); select it with tf.setBackend('native'). */
 export function registerNativeBackend(addon: NativeAddon): void {
   if (registered) return;
-  registered = true;
+  registered = addon;
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
   registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
   registerFastGradients();

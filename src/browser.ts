@@ -1,0 +1,55 @@
+// ganvae's browser entry (the `browser` condition of the package's exports, or `ganvae/browser`): models,
+// the training step, metrics and data transforms; re-exports only. Nothing here reaches the native addon,
+// sharp, node:fs or child_process (test/package/browser-entry.test.ts walks the imports); the Node entry,
+// src/index.ts, has all of this with Node's backend choice, plus datasets, files, run folders and the CLI's jobs.
+
+// Backend: WebGL when the page has it, else tfjs's cpu (same name as the Node entry's, browser choices).
+export { BROWSER_BACKENDS, initBackend, webglAvailable, type BrowserBackendChoice, type BrowserBackendName } from './env/browser-backend.ts';
+
+// Data transforms: in-memory datasets, the seeded batch pipeline, tensors, image grids, resizing, GIFs.
+export { type Dataset, type DatasetSplits, splitDataset, takeRows } from './data/dataset.ts';
+export { type Batch, type Batcher, type BatchOptions, createBatcher, type PixelRange } from './data/batches.ts';
+export { batchTensors, type BatchTensors } from './data/tensors.ts';
+export { type GridOptions, imageGrid, type ImageBatch } from './data/imageGrid.ts';
+export { convertChannels, resizeCover } from './data/resize.ts';
+export { encodeGif, type GifOptions } from './data/gif.ts';
+export { mixSeed, permutation, Rng, shuffleInPlace } from './data/random.ts';
+export { classCounts, pixelStats, type PixelStats } from './data/stats.ts';
+export { DataError } from './data/errors.ts';
+export type { RawImage } from './data/imageCodec.ts';
+
+// Models: GAN and VAE builders and presets, latent and likelihood maths.
+export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './models/dcgan.ts';
+export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './models/presets.ts';
+export { buildVae, decode, disposeVae, encode, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './models/vae.ts';
+export { VAE_PRESETS, vaePreset, type VaePresetName } from './models/vae-presets.ts';
+export { LearnedLogScale } from './models/vae-log-scale.ts';
+export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from './models/vae-latent.ts';
+export { decoderMeanImage, reconstructionLogProb } from './models/vae-likelihood.ts';
+export { latentMapCodes, latentTraversal, normalQuantile } from './models/vae-latent-grids.ts';
+
+// Training: the GAN and VAE trainables (`trainStep` on a batch is one step of the loop), losses, Adam, latents.
+// The loop that writes metrics, samples and checkpoints to a run folder (trainLoop, trainRun) is Node only.
+export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './training/gan-losses.ts';
+export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './training/gan.ts';
+export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './training/vae-objective.ts';
+export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './training/vae-trainable.ts';
+export { opSeed, type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { createAdam } from './training/adam.ts';
+export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
+
+// Metrics on feature matrices and images (feature extractors load from files: Node entry).
+export { featureMatrix, type FeatureMatrix, gaussianStats, type GaussianStats } from './metrics/features.ts';
+export { frechetDistance, type FidResult, traceSqrtProduct } from './metrics/fid.ts';
+export { kernelInceptionDistance, type KidOptions, type KidResult } from './metrics/kid.ts';
+export { inceptionScore, type InceptionScoreOptions, type InceptionScoreResult } from './metrics/inception-score.ts';
+export { type ManifoldResult, precisionRecallDensityCoverage, squaredKnnRadii } from './metrics/precision-recall.ts';
+export { type DotProducts, float64Dots, tfjsDots } from './metrics/dot-products.ts';
+export { sqrtmPsd, symmetricEigen } from './metrics/linalg.ts';
+export { NumpyRandomState } from './metrics/numpy-random.ts';
+export { evaluateElbo, type ElboResult } from './metrics/vae-elbo.ts';
+export { evaluateIwae, type IwaeOptions, type IwaeResult } from './metrics/vae-iwae.ts';
+export { evaluateReconstruction, reconstruct, type ReconstructionErrors } from './metrics/vae-reconstruction.ts';
+export { vaeEvalSet, type VaeEvalSet, type VaeEvalSetOptions } from './metrics/vae-eval-set.ts';
+export { ssim, STANDARD_SSIM, type SsimOptions } from './metrics/vae-ssim.ts';
+export { binaryCrossEntropy, meanSquaredError, psnr } from './metrics/vae-pixel-errors.ts';
