@@ -229,15 +229,18 @@ export function generatorSize(spec: GeneratorSpec): NetworkSize {
   let activations = 0;
   let width = spec.latentSize + (conditional ? spec.embeddingSize : 0);
   const norm = (units: number) => (spec.batchNorm ? 4 * units : 0);
-  for (const units of [...spec.denseUnits, spec.baseSize * spec.baseSize * spec.filters[0]]) {
-    parameters += width * units + (spec.batchNorm ? 0 : units) + norm(units);
+  const projection = spec.baseSize * spec.baseSize * spec.filters[0];
+  for (const units of [...spec.denseUnits, projection]) {
+    const normalized = units === projection && spec.normalizeAfterReshape ? spec.filters[0] : units;
+    parameters += width * units + (spec.batchNorm ? 0 : units) + norm(normalized);
     activations += 2 * units;
     width = units;
   }
   const sides = generatorSides(spec);
   spec.strides.forEach((_, i) => {
-    const out = i === spec.strides.length - 1 ? spec.imageShape[2] : spec.filters[i + 1];
-    parameters += spec.kernelSize ** 2 * spec.filters[i] * out + (spec.batchNorm ? 0 : out) + norm(out);
+    const last = i === spec.strides.length - 1;
+    const out = last ? spec.imageShape[2] : spec.filters[i + 1];
+    parameters += spec.kernelSize ** 2 * spec.filters[i] * out + (spec.batchNorm ? 0 : out) + (last ? 0 : norm(out));
     activations += 2 * sides[i + 1] ** 2 * out;
   });
   return { parameters, activations };
@@ -256,11 +259,12 @@ export function discriminatorSize(spec: DiscriminatorSpec): NetworkSize {
   let side = h;
   spec.filters.forEach((filters, i) => {
     side = Math.ceil(side / 2);
-    parameters += spec.kernelSize ** 2 * channels * filters + filters + (spec.batchNorm && i > 0 ? 4 * filters : 0);
+    const norm = spec.batchNorm && i > 0;
+    parameters += spec.kernelSize ** 2 * channels * filters + (norm ? 4 * filters : spec.bias ? filters : 0);
     activations += 3 * side * side * filters;
     channels = filters;
   });
   const features = discriminatorFeatureSize(spec);
-  parameters += features * (1 + (spec.conditioning === 'acgan' ? spec.numClasses : 0));
+  parameters += features + (spec.bias ? 1 : 0) + (spec.conditioning === 'acgan' ? (features + 1) * spec.numClasses : 0);
   return { parameters, activations };
 }

@@ -3,7 +3,7 @@
 //   checkpoints/step-00001000/{state.json, models/<part>/{model.json, weights.bin}, optimizers/<name>.{json,bin}}
 //   checkpoints/latest -> step-00001000      (a symlink; replacing it by rename is the commit point)
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel, saveLayersModel } from '../metrics/layers-model-files.ts';
@@ -128,13 +128,15 @@ function checkpointBytes(trainable: Trainable): number {
 
 const MIB = 2 ** 20;
 
-/** Free bytes on the file system holding `path`, or null when it cannot be told. */
+/** Free bytes on the file system holding `path` (or its nearest existing parent), or null when it cannot be told. */
 export function freeBytes(path: string): number | null {
-  try {
-    const fs = statfsSync(path);
-    return fs.bavail * fs.bsize;
-  } catch {
-    return null;
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      const fs = statfsSync(p);
+      return fs.bavail * fs.bsize;
+    } catch {
+      if (dirname(p) === p) return null;
+    }
   }
 }
 

@@ -69,6 +69,25 @@ function describe(owner: LockOwner): string {
   return `process ${owner.pid} on ${owner.host} (${owner.command}, since ${owner.since})`;
 }
 
+/** Throws RunLockedError when a live process (or one on another host) holds the lock of `dir`; otherwise returns. */
+export function checkRunNotLocked(dir: string): void {
+  const path = join(dir, LOCK_FILE);
+  const owner = readOwner(path);
+  if (owner) lockedError(dir, path, owner, hostname());
+}
+
+/** Throws the RunLockedError for `owner` unless it is a process of `host` that has ended. */
+function lockedError(dir: string, path: string, owner: LockOwner, host: string): void {
+  if (owner.host !== host) {
+    throw new RunLockedError(`${dir} is in use by ${describe(owner)}; wait for it to finish, or, if that process is ` +
+      `no longer running, remove ${path}`, owner);
+  }
+  if (ownerAlive(owner)) {
+    throw new RunLockedError(`${dir} is in use by ${describe(owner)}; wait for it to finish or stop it ` +
+      `(kill ${owner.pid}), or choose another --out`, owner);
+  }
+}
+
 /**
  * Takes the lock of the run folder `dir` (which must exist) for `command`. Throws RunLockedError when
  * a live process holds it, or one on another host (whose liveness cannot be checked here); a dead
@@ -88,14 +107,7 @@ export function acquireRunLock(dir: string, command: string, log: (message: stri
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
       }
       const owner = readOwner(path);
-      if (owner && owner.host !== me.host) {
-        throw new RunLockedError(`${dir} is in use by ${describe(owner)}; wait for it to finish, or, if that process is ` +
-          `no longer running, remove ${path}`, owner);
-      }
-      if (owner && ownerAlive(owner)) {
-        throw new RunLockedError(`${dir} is in use by ${describe(owner)}; wait for it to finish or stop it ` +
-          `(kill ${owner.pid}), or choose another --out`, owner);
-      }
+      if (owner) lockedError(dir, path, owner, me.host);
       // Moved aside rather than deleted, so that of two processes taking over one stale lock only one
       // succeeds (the other's rename finds nothing), and a lock renewed meanwhile is put back.
       const aside = `${path}.stale-${process.pid}`;

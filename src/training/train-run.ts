@@ -14,7 +14,7 @@ import { loadFamily } from './families.ts';
 import { trainLoop, type LoopOptions, type LoopResult } from './loop.ts';
 import { checkMemory } from './memory-budget.ts';
 import { checkNewRunFolder } from './new-run-folder.ts';
-import { acquireRunLock, type RunLock } from './run-lock.ts';
+import { acquireRunLock, checkRunNotLocked, type RunLock } from './run-lock.ts';
 import type { Progress } from './progress.ts';
 import { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './run-folder.ts';
 import type { DataShape, Trainable } from './trainable.ts';
@@ -134,6 +134,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   const paths = runPaths(req.outDir);
   const overrides = { ...req.file, ...req.flags };
   let resumed: Resumed | undefined;
+  if (existsSync(req.outDir)) checkRunNotLocked(req.outDir);
   if (req.resume) resumed = readResumed(req, family.kind);
   // Checked early (before data loads) and again under the lock.
   else checkNewRunFolder(req.outDir, [], req.forceIntoExisting ?? false);
