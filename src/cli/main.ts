@@ -1,6 +1,6 @@
 // Entry point of the `ganvae` command: dispatches to one module per subcommand.
 // Run `ganvae help` for the list; each command's --help lists its flags and defaults.
-import { CliError, type Command } from './command.ts';
+import { type Command, exitCodeOf, stackChain } from './command.ts';
 
 /** Subcommands, loaded on demand so `ganvae doctor` does not pay for tfjs-layers or image codecs. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -41,15 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     const { command } = await load();
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof CliError) {
-      console.error(`ganvae ${name}: ${err.message}`);
-      return err.exitCode;
-    }
-    // Anything else (a backend that cannot start, a file that vanished) is still reported in one
-    // line; GANVAE_DEBUG=1 adds the stack for bug reports.
+    // One line, whatever went wrong; GANVAE_DEBUG=1 adds the stack traces (the error's and its causes') for bug reports.
     console.error(`ganvae ${name}: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.GANVAE_DEBUG && err instanceof Error) console.error(err.stack);
-    return 1;
+    if (process.env.GANVAE_DEBUG) console.error(stackChain(err));
+    return exitCodeOf(err);
   }
 }
 

@@ -7,31 +7,37 @@ import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, formatVaeEvaluation, 
 import type { OpenRun } from '../training/open-run.ts';
 import { openVaeRun, vaeRunImages, withTestSplit, type VaeRun } from '../training/vae-run.ts';
 import { CliError, numberFlag } from './command.ts';
+import { asCliError } from './open-run.ts';
 
-/** Opens the VAE run `runDir`, runs `job` on it and disposes it; errors that are not CliErrors become exit 1. */
+/**
+ * Opens the VAE run `runDir`, runs `job` on it and disposes it. Errors become CliErrors: exit 2 for a
+ * folder that is not a usable VAE run or data that cannot be read, 1 for anything else.
+ */
 export async function withVaeRun<T>(runDir: string, job: (vaeRun: VaeRun) => Promise<T>): Promise<T> {
   await initBackend();
   let vaeRun: VaeRun;
   try {
     vaeRun = await openVaeRun(runDir);
   } catch (err) {
-    throw new CliError((err as Error).message, 1);
+    throw asCliError(err);
   }
   try {
     return await job(vaeRun);
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError((err as Error).message, 1);
+    throw asCliError(err);
   } finally {
     vaeRun.run.trainable.dispose();
   }
 }
 
-/** Parses `--flag` as comma-separated test-image indices, each below `count` (the test split's size). */
-export function parseIndices(flag: string, value: string, count: number): number[] {
+/**
+ * Parses `--flag` as comma-separated indices, each below `count`: test-image indices (`count` is the test
+ * split's size), 'latent dimensions' of z (`count` is the latent size) or 'class indices'.
+ */
+export function parseIndices(flag: string, value: string, count: number, what: 'test-image indices' | 'latent dimensions' | 'class indices' = 'test-image indices'): number[] {
   const indices = value.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
   const bad = indices.find((i) => !Number.isInteger(i) || i < 0 || i >= count);
-  if (bad !== undefined) throw new CliError(`--${flag} must be comma-separated test-image indices in 0..${count - 1}, got "${value}"`);
+  if (bad !== undefined) throw new CliError(`--${flag} must be comma-separated ${what} in 0..${count - 1}, got "${value}"`);
   return indices;
 }
 
@@ -44,7 +50,7 @@ export async function encodeImagePair(run: OpenRun, runDir: string, value: strin
   try {
     vaeRun = await withTestSplit(run, runDir);
   } catch (err) {
-    throw new CliError(`--images: ${(err as Error).message}`);
+    throw asCliError(err, '--images: ');
   }
   const pair = parseIndices('images', value, vaeRun.test.count);
   if (pair.length !== 2) throw new CliError(`--images takes two test-image indices, like 3,17; got "${value}"`);
@@ -86,7 +92,7 @@ export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae
   try {
     vaeRun = await withTestSplit(run, runDir);
   } catch (err) {
-    throw new CliError((err as Error).message, 1);
+    throw asCliError(err);
   }
   const training = vaeRun.binarized
     ? 'trained with dynamic binarisation (each batch re-drawn as Bernoulli(pixel)); evaluated on the test set binarised once with a fixed seed'

@@ -82,7 +82,9 @@ export async function downloadFiles(spec: DownloadSpec, options: DownloadOptions
   try {
     mkdirSync(options.dir, { recursive: true });
   } catch (err) {
-    throw new DataError(`cannot create ${options.dir}: ${(err as NodeJS.ErrnoException).code}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it or a folder above it is a file, not a folder' : code;
+    throw new DataError(`cannot create ${options.dir}: ${why}`);
   }
   const paths: string[] = [];
   for (const { name, md5 } of spec.files) {

@@ -1,6 +1,6 @@
 // `loadDataset(source)`: one entry point for every source ganvae reads, with the decoded splits
 // cached on disk so the second load is one file read.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CIFAR10_ARCHIVE_FOLDER, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, FASHION_MNIST_CLASSES, FASHION_MNIST_SYSTEM_DIR, IDX_FILES, MNIST_CLASSES } from './catalog.ts';
 import { cacheKey, DEFAULT_CACHE_DIR, fileStamps, readCache, writeCache } from './cache.ts';
@@ -39,13 +39,22 @@ const idxPaths = (dir: string) => Object.values(IDX_FILES).flatMap((base) => [jo
 function requireDataDir(source: string, dataDir: string | undefined, example: string, alternative = ''): string {
   if (!dataDir) throw new DataError(`source ${source} needs --data-dir (the folder holding ${example}); \`ganvae data download ${source} --dir D\` fetches it${alternative}`);
   if (!existsSync(dataDir)) throw new DataError(`--data-dir ${dataDir} does not exist`);
+  checkIsFolder(dataDir, example);
   return dataDir;
+}
+
+/** A --data-dir that exists but is a file (not a folder holding `example`) is named as such. */
+function checkIsFolder(dataDir: string, example: string): void {
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new DataError(`--data-dir ${dataDir} is a file, not a folder: give the folder that holds ${example}`);
+  }
 }
 
 function planFor(source: string, options: LoadOptions): Plan {
   const sync = (load: () => DatasetSplits) => async () => ({ splits: load(), warnings: [] });
   if (source === 'fashion-mnist') {
     const dir = options.dataDir ?? FASHION_MNIST_SYSTEM_DIR;
+    if (options.dataDir) checkIsFolder(dir, 'train-images-idx3-ubyte[.gz] and the other three IDX files');
     const hint = options.dataDir
       ? `run \`ganvae data download fashion-mnist --dir ${dir}\``
       : 'install Debian\'s dataset-fashion-mnist (`apt-get install dataset-fashion-mnist`) or pass --data-dir';

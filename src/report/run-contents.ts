@@ -2,7 +2,7 @@
 // metrics.jsonl, the sample grids over training, other images (VAE reconstructions, traversals) and eval/metrics.json.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { readRunInfo, runPaths, type RunInfo } from '../training/run-folder.ts';
+import { readRunInfo, RunFolderError, runPaths, type RunInfo } from '../training/run-folder.ts';
 
 /** One row of metrics.jsonl: step, epoch, elapsedSec, imagesPerSec and the logged losses. */
 export type MetricsRow = Record<string, number>;
@@ -35,7 +35,7 @@ function readRows(path: string): MetricsRow[] {
     try {
       return JSON.parse(line) as MetricsRow;
     } catch {
-      throw new Error(`${path}: line ${i + 1} is not JSON`);
+      throw new RunFolderError(`${path}: line ${i + 1} is not JSON`);
     }
   });
 }
@@ -62,7 +62,7 @@ function extraCaption(name: string): string {
   return name;
 }
 
-/** Reads the run folder `dir` for the report; errors name the folder or file that is missing or broken. */
+/** Reads the run folder `dir` for the report; RunFolderErrors name the folder or file that is missing or broken. */
 export function readRunContents(dir: string, maxGrids = 12): RunContents {
   const info = readRunInfo(dir);
   const paths = runPaths(dir);
@@ -85,7 +85,7 @@ export function readRunContents(dir: string, maxGrids = 12): RunContents {
     try {
       evaluation = JSON.parse(readFileSync(evalPath, 'utf8'));
     } catch (err) {
-      throw new Error(`${evalPath} is not valid JSON: ${(err as Error).message}`);
+      throw new RunFolderError(`${evalPath} is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
   }
   return { dir, name: basename(dir.replace(/\/+$/, '')), info, rows, grids: thin(grids, maxGrids), extras, evaluation };

@@ -4,6 +4,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/imageCodec.ts';
 
+/**
+ * A run folder (or a model folder read like one's parts) that cannot be used as it is: missing, unreadable,
+ * of another format version, of the wrong model family, or with corrupt files. `message` names the folder
+ * or file and what is wrong. This is bad input, not a failed job: the CLI exits 2.
+ */
+export class RunFolderError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunFolderError';
+  }
+}
+
+/** The kinds of run run.json can name. */
+const RUN_KINDS: readonly string[] = ['gan', 'vae', 'classifier'];
+
 /** Version of the run-folder layout; bumped when a reader could misread an older folder. */
 export const RUN_FORMAT_VERSION = 1;
 
@@ -36,19 +51,30 @@ export function writeRunInfo(dir: string, info: RunInfo): void {
   writeFileAtomic(runPaths(dir).runJson, new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`));
 }
 
-/** Reads run.json; errors say when the folder is not a run or was written by another format version. */
+/**
+ * Reads run.json; RunFolderErrors say when the folder is not a run, the file is unreadable or not a run's,
+ * or it was written by another format version.
+ */
 export function readRunInfo(dir: string): RunInfo {
   const path = runPaths(dir).runJson;
-  if (!existsSync(path)) throw new Error(`${dir} is not a run folder: ${path} is missing (train one with \`ganvae train\`)`);
+  if (!existsSync(path)) {
+    const absent = existsSync(dir) ? '' : ' (the folder itself does not exist)';
+    throw new RunFolderError(`${dir} is not a run folder: ${path} is missing${absent}; train one with \`ganvae train\``);
+  }
   let info: RunInfo;
   try {
     info = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
+    const reason = err instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new RunFolderError(`${path} ${reason}: ${(err as Error).message}`, { cause: err });
   }
+  if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new RunFolderError(`${path} is not a run's run.json: it holds no JSON object`);
   if (info.formatVersion !== RUN_FORMAT_VERSION) {
-    throw new Error(`${path} has run format version ${info.formatVersion}, but this ganvae reads version ${RUN_FORMAT_VERSION}; ` +
+    throw new RunFolderError(`${path} has run format version ${info.formatVersion}, but this ganvae reads version ${RUN_FORMAT_VERSION}; ` +
       'retrain the run or use the ganvae version that wrote it');
+  }
+  if (!RUN_KINDS.includes(info.kind)) {
+    throw new RunFolderError(`${path} names the model kind ${JSON.stringify(info.kind)}; a run is one of ${RUN_KINDS.join(', ')}`);
   }
   return info;
 }

@@ -5,6 +5,7 @@ import { loadDataset } from '../data/sources.ts';
 import type { Vae } from '../models/vae.ts';
 import { vaeEvalSet, type VaeEvalSet } from '../metrics/vae-eval-set.ts';
 import { openRun, type OpenRun } from './open-run.ts';
+import { RunFolderError } from './run-folder.ts';
 import { binarization, VaeTrainable } from './vae-trainable.ts';
 
 export interface VaeRun {
@@ -16,7 +17,7 @@ export interface VaeRun {
   binarized: boolean;
 }
 
-/** The VAE run in `runDir` and its dataset's test split; errors say when the run is not a VAE. The caller disposes run.trainable. */
+/** The VAE run in `runDir` and its dataset's test split; RunFolderErrors say when the run is not a usable VAE. The caller disposes run.trainable. */
 export async function openVaeRun(runDir: string): Promise<VaeRun> {
   const run = await openRun(runDir);
   try {
@@ -27,9 +28,9 @@ export async function openVaeRun(runDir: string): Promise<VaeRun> {
   }
 }
 
-/** An already opened run as a VaeRun (loads its test split); errors say when `run` (from `runDir`) is not a VAE. */
+/** An already opened run as a VaeRun (loads its test split); a RunFolderError says when `run` (from `runDir`) is not a VAE. */
 export async function withTestSplit(run: OpenRun, runDir: string): Promise<VaeRun> {
-  if (!(run.trainable instanceof VaeTrainable)) throw new Error(`${runDir} is a ${run.info.kind} run; this needs a VAE run (\`ganvae train vae\`)`);
+  if (!(run.trainable instanceof VaeTrainable)) throw new RunFolderError(`${runDir} is a ${run.info.kind} run; this needs a VAE run (\`ganvae train vae\`)`);
   const config = run.info.config;
   const [size, , channels] = run.data.shape;
   // An image folder is decoded at the run's image shape (named sources ignore these two).

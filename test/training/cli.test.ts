@@ -231,12 +231,12 @@ describe('ganvae sample / interpolate', () => {
     assert.equal(badClass.code, 2);
     assert.match(badClass.message, /--class must be a class index 0..2 or a name \(class-0, class-1, class-2\)/);
     const notRun = await inProcess(sampleCommand, ['--run', images]);
-    assert.equal(notRun.code, 1);
+    assert.equal(notRun.code, 2);
     assert.match(notRun.message, /is not a run folder: .*run.json is missing/);
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, formatVersion: 99 }));
     const newer = await inProcess(interpolateCommand, ['--run', out, '--from', '1', '--to', '2']);
-    assert.equal(newer.code, 1);
+    assert.equal(newer.code, 2);
     assert.match(newer.message, /run format version 99, but this ganvae reads version 1/);
   });
 });

@@ -123,7 +123,7 @@ describe('vae run', () => {
     const run = join(temp.dir, 'eval');
     await assert.rejects(command('traverse', ['--run', run, '--dims', '5']), (e: CliError) => e.exitCode === 2 && /--dims must be .* in 0\.\.1/.test(e.message));
     await assert.rejects(command('reconstruct', ['--run', run, '--images', '0,9']), /--images must be comma-separated test-image indices in 0\.\.2, got "0,9"/);
-    await assert.rejects(command('reconstruct', ['--run', join(temp.dir, 'nothing')]), (e: CliError) => e.exitCode === 1 && /not a run folder/.test(e.message));
+    await assert.rejects(command('reconstruct', ['--run', join(temp.dir, 'nothing')]), (e: CliError) => e.exitCode === 2 && /not a run folder/.test(e.message));
     await tinyRun('latent4', tiny({ maxSteps: 1, latentDim: 4 }));
     await assert.rejects(command('latent-map', ['--run', join(temp.dir, 'latent4')]), /has 4 latent dimensions; train one with --latent-dim 2/);
   });

@@ -1,5 +1,6 @@
 // `ganvae data info|download`: inspect a data source (counts, shape, classes, pixel statistics,
 // a sample grid) or fetch a dataset from its authors' host with checksum verification.
+import { existsSync, statSync } from 'node:fs';
 import { DOWNLOADABLE, type DownloadableName } from '../../data/catalog.ts';
 import { DataError } from '../../data/errors.ts';
 import { downloadDataset } from '../../data/download.ts';
@@ -94,6 +95,7 @@ async function download(name: string | undefined, values: Values): Promise<numbe
     throw new CliError(`download needs a dataset name: ${DOWNLOADABLE.join(', ')}${name ? ` (got "${name}")` : ''}`);
   }
   if (!values.dir) throw new CliError('download needs --dir DIR, the folder to write into');
+  if (existsSync(values.dir) && !statSync(values.dir).isDirectory()) throw new CliError(`--dir ${values.dir} is a file, not a folder; give the folder to write into`);
   if (values['base-url'] && !/^https?:\/\//.test(values['base-url'])) throw new CliError(`--base-url must be an http(s) URL, got "${values['base-url']}"`);
   await downloadDataset(name as DownloadableName, {
     dir: values.dir,
@@ -120,7 +122,7 @@ export const command: Command = {
       if (sub === 'download') return await download(arg, values);
     } catch (err) {
       // Data problems are the user's to fix: a clean message; a failed download is a failed job (1).
-      if (err instanceof DataError) throw new CliError(err.message, sub === 'download' ? 1 : 2);
+      if (err instanceof DataError) throw new CliError(err.message, sub === 'download' ? 1 : 2, { cause: err });
       throw err;
     }
     throw new CliError(`unknown data subcommand "${sub}"; use info or download`);

@@ -279,8 +279,8 @@ export const command: Command = {
       return 0;
     } catch (err) {
       if (err instanceof CliError) throw err;
-      if (err instanceof ConfigError || err instanceof DataError) throw new CliError(err.message);
-      throw new CliError((err as Error).message, 1);
+      if (err instanceof ConfigError || err instanceof DataError) throw new CliError(err.message, 2, { cause: err });
+      throw new CliError((err as Error).message, 1, { cause: err });
     } finally {
       process.off('SIGINT', onSigint);
     }

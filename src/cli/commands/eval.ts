@@ -2,7 +2,7 @@
 // with FID, KID, IS, precision/recall and density/coverage, next to the real-data floor (train vs
 // test split), and writes metrics.json. Every number names the feature extractor it was computed with.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from '../../data/errors.ts';
 import { loadDataset } from '../../data/sources.ts';
 import { initBackend } from '../../env/backend.ts';
@@ -16,6 +16,7 @@ import { loadStats, saveStats } from '../../metrics/stats-file.ts';
 import { type OpenRun } from '../../training/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';
 import { VAE_EVAL_FLAGS, VAE_EVAL_HELP, vaeEvaluation } from '../vae-command.ts';
 
 const help = `usage: ganvae eval (--run runs/NAME | --images DIR) [--data fashion-mnist] [options]
@@ -41,7 +42,7 @@ Writes metrics.json (and prints a table) into --out.
   --ref-stats FILE     take the reference's FID statistics from FILE (FID and IS only, no floor)
   --no-floor           skip the real-data floor
   --kid-subsets N      KID subsets                                              [100]
-  --kid-subset-size N  samples per KID subset (at most N)                       [1000]
+  --kid-subset-size N  samples per KID subset (at most N)             [1000, or N when smaller]
   --exact              float64 JavaScript for the KID and k-NN products too (~30× slower than the
                        default float32 matrix products on the tfjs backend)
 
@@ -86,6 +87,35 @@ function progressLine(label: string) {
   };
 }
 
+/**
+ * Checks, before any features are computed, that every scored set (`sets`: a name, its image count and
+ * what to do about it) is large enough for the metrics: the Inception Score's splits, and (`kid`, when
+ * the reference has features) KID's subsets. The default subset size shrinks to the smallest set; an
+ * explicit --kid-subset-size (`explicitKid`) that does not fit is refused.
+ */
+function checkSetSizes(settings: MetricSettings, explicitKid: boolean, sets: { name: string; count: number; hint: string }[], kid: boolean): void {
+  for (const set of sets) {
+    if (set.count < settings.isSplits) {
+      throw new CliError(`${set.name}: ${set.count} images, fewer than the ${settings.isSplits} that the Inception Score's ${settings.isSplits} splits need; ${set.hint}`);
+    }
+  }
+  if (!kid) return;
+  const smallest = sets.reduce((a, b) => (b.count < a.count ? b : a));
+  if (smallest.count >= settings.kidSubsetSize) return;
+  if (explicitKid) {
+    throw new CliError(`--kid-subset-size ${settings.kidSubsetSize} is larger than the ${smallest.count} images of ${smallest.name}; ` +
+      `pass --kid-subset-size at most ${smallest.count}, or ${smallest.hint}`);
+  }
+  settings.kidSubsetSize = smallest.count;
+}
+
+/** numberFlag for a whole number, naming the flag when the value has a fraction. */
+function integerFlag(name: string, value: string | undefined, fallback: number, min?: number, max?: number): number {
+  const parsed = numberFlag(name, value, fallback, min, max);
+  if (!Number.isInteger(parsed)) throw new CliError(`--${name} must be a whole number, got "${value}"`);
+  return parsed;
+}
+
 async function loadExtractor(values: { extractor?: string; inception?: string }, data: string): Promise<FeatureExtractor> {
   if (values.extractor && values.inception) throw new CliError('use either --extractor or --inception, not both');
   try {
@@ -93,7 +123,7 @@ async function loadExtractor(values: { extractor?: string; inception?: string },
     return await loadClassifierExtractor(values.extractor ?? builtInExtractorDir(data));
   } catch (err) {
     const hint = values.extractor || values.inception ? '' : `; no built-in extractor for --data ${data} (train one with \`ganvae train classifier --data ${data}\`, or pass --inception)`;
-    throw new CliError(`${(err as Error).message}${hint}`);
+    throw new CliError(`${(err as Error).message}${hint}`, 2, { cause: err });
   }
 }
 
@@ -115,16 +145,26 @@ export const command: Command = {
     if (!values.run === !values.images) throw new CliError('give exactly one of --run runs/NAME or --images DIR');
     const split = values.split ?? 'test';
     if (split !== 'test' && split !== 'train') throw new CliError(`--split must be test or train, got "${split}"`);
-    const n = numberFlag('n', values.n, 10000, 2);
-    const seed = numberFlag('seed', values.seed, 0, 0, 2 ** 32 - 1);
-    const batchSize = numberFlag('batch-size', values['batch-size'], 500, 1, 100000);
+    const n = integerFlag('n', values.n, 10000, 2);
+    const seed = integerFlag('seed', values.seed, 0, 0, 2 ** 32 - 1);
+    const batchSize = integerFlag('batch-size', values['batch-size'], 500, 1, 100000);
+    // KID subsets hold torch-fidelity's 1000 samples, or all n when fewer images are scored.
+    const kidSubsetSize = integerFlag('kid-subset-size', values['kid-subset-size'], Math.min(DEFAULT_METRIC_SETTINGS.kidSubsetSize, n), 2);
+    if (values['kid-subset-size'] !== undefined && kidSubsetSize > n && !values['ref-stats']) {
+      throw new CliError(`--kid-subset-size ${kidSubsetSize} is larger than -n ${n}: each KID subset draws that many of the n images of a set; ` +
+        `pass --kid-subset-size at most ${n}, or a larger -n`);
+    }
     const settings: MetricSettings = {
       ...DEFAULT_METRIC_SETTINGS,
-      kidSubsets: numberFlag('kid-subsets', values['kid-subsets'], DEFAULT_METRIC_SETTINGS.kidSubsets, 1, 100000),
-      kidSubsetSize: numberFlag('kid-subset-size', values['kid-subset-size'], DEFAULT_METRIC_SETTINGS.kidSubsetSize, 2),
+      kidSubsets: integerFlag('kid-subsets', values['kid-subsets'], DEFAULT_METRIC_SETTINGS.kidSubsets, 1, 100000),
+      kidSubsetSize,
       exact: values.exact ?? false,
     };
     const useFloor = !values['no-floor'] && !values['ref-stats'];
+    // The outputs are checked before anything is computed, so a bad path does not cost the evaluation.
+    const out = values.out ?? (values.run ? join(values.run, 'eval') : `${resolve(values.images!)}-eval`);
+    checkOutputFolder(values.out ? '--out' : 'the output folder (--out)', out, ['metrics.json']);
+    if (values['save-stats']) checkOutputFile('--save-stats', values['save-stats']);
     const started = performance.now();
     const backend = await initBackend();
 
@@ -132,15 +172,15 @@ export const command: Command = {
     let extractor: FeatureExtractor | undefined;
     try {
       if (values.run) {
-        run = await openRunForCli(values.run, 2);
+        run = await openRunForCli(values.run);
       }
       // VAE runs: likelihood metrics first (src/cli/vae-command.ts); --vae-only stops after them.
       const vae = run?.info.kind === 'vae' ? await vaeEvaluation(run, values.run!, values) : null;
       if (values['vae-only']) {
         if (!vae) throw new CliError('--vae-only needs --run with a VAE run (`ganvae train vae`)');
-        const out = values.out ?? join(values.run!, 'eval');
         mkdirSync(out, { recursive: true });
-        const report = { formatVersion: 1, evaluated: { kind: 'run', path: values.run }, vae, backend: backend.name, createdAt: new Date().toISOString() };
+        const seconds = Math.round((performance.now() - started) / 100) / 10;
+        const report = { formatVersion: 1, evaluated: { kind: 'run', path: values.run }, vae, backend: backend.name, seconds, createdAt: new Date().toISOString() };
         writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
         console.log(`wrote ${join(out, 'metrics.json')}`);
         return 0;
@@ -156,7 +196,7 @@ export const command: Command = {
           ...(folderShape ? { size: folderShape[0], channels: folderShape[2] === 1 ? 1 : 3 } : {}),
         });
       } catch (err) {
-        if (err instanceof DataError) throw new CliError(err.message);
+        if (err instanceof DataError) throw new CliError(err.message, 2, { cause: err });
         throw err;
       }
       const referenceSplit = split === 'test' ? splits.test : splits.train;
@@ -164,11 +204,7 @@ export const command: Command = {
       try {
         extractor.checkImageShape([h, w, c]);
       } catch (err) {
-        throw new CliError(`--data ${data}: ${(err as Error).message}`);
-      }
-      if (values['kid-subset-size'] === undefined && n < settings.kidSubsetSize && !values['ref-stats']) {
-        throw new CliError(`KID subsets hold ${settings.kidSubsetSize} samples (torch-fidelity's default), more than -n ${n}; ` +
-          'pass --kid-subset-size at most -n, or evaluate more images');
+        throw new CliError(`--data ${data}: ${(err as Error).message}`, 2, { cause: err });
       }
 
       // The images to score.
@@ -184,7 +220,7 @@ export const command: Command = {
         try {
           folder = await loadDataset(`folder:${values.images}`, { size: h, channels: c === 1 ? 1 : 3, testFraction: 0, cacheDir: false });
         } catch (err) {
-          if (err instanceof DataError) throw new CliError(err.message);
+          if (err instanceof DataError) throw new CliError(err.message, 2, { cause: err });
           throw err;
         }
         if (w !== h) throw new CliError(`--images resizes to square images, but --data ${data} holds ${h}×${w} images`);
@@ -196,6 +232,13 @@ export const command: Command = {
       const realCount = Math.min(n, referenceSplit.count);
       const warnings: string[] = [];
       if (realCount < n) warnings.push(`${data} ${split} split holds ${referenceSplit.count} images: the reference uses all of them, not ${n}`);
+      const otherSplit = split === 'test' ? splits.train : splits.test;
+      const floorCount = Math.min(candidate.count, otherSplit.count);
+      checkSetSizes(settings, values['kid-subset-size'] !== undefined, [
+        { name: `the evaluated images (${candidate.description})`, count: candidate.count, hint: run ? 'pass a larger -n' : `put more images in ${values.images}` },
+        ...(values['ref-stats'] ? [] : [{ name: `the reference (${data} ${split} split)`, count: realCount, hint: 'evaluate against a larger split (--split)' }]),
+        ...(useFloor ? [{ name: `the real-data floor (${data} ${split === 'test' ? 'train' : 'test'} split)`, count: floorCount, hint: 'pass --no-floor to skip it' }] : []),
+      ], !values['ref-stats']);
       console.error(`ganvae eval: ${candidate.description} vs ${data} ${split} split, extractor ${extractor.id}, ${backend.name} backend`);
 
       // Reference: features of the split (or cached statistics).
@@ -214,9 +257,12 @@ export const command: Command = {
           realIs = inceptionScore(real.logits, { splits: settings.isSplits, seed: settings.seed });
         }
       } catch (err) {
-        throw new CliError((err as Error).message);
+        throw new CliError((err as Error).message, 2, { cause: err });
       }
-      if (values['save-stats']) saveStats(values['save-stats'], reference.stats, extractor.id, referenceDescription);
+      if (values['save-stats']) {
+        mkdirSync(dirname(values['save-stats']), { recursive: true });
+        saveStats(values['save-stats'], reference.stats, extractor.id, referenceDescription);
+      }
       tick('reference', t);
 
       t = performance.now();
@@ -225,17 +271,15 @@ export const command: Command = {
       try {
         generated = { description: candidate.description, n: candidate.count, metrics: scoreAgainst(reference, generatedFeatures, settings, warnings) };
       } catch (err) {
-        throw new CliError((err as Error).message);
+        throw new CliError((err as Error).message, 2, { cause: err });
       }
       tick('evaluated', t);
 
       let floor: ScoredSet | null = null;
       if (useFloor) {
         t = performance.now();
-        const other = split === 'test' ? splits.train : splits.test;
         const otherName = split === 'test' ? 'train' : 'test';
-        const floorCount = Math.min(candidate.count, other.count);
-        const floorSource = datasetSource(other, `${data} ${otherName}`, floorCount, seed);
+        const floorSource = datasetSource(otherSplit, `${data} ${otherName}`, floorCount, seed);
         const floorFeatures = await extractFeatures(extractor, floorSource, batchSize, progressLine(`features of ${data} ${otherName} (floor)`));
         floor = {
           description: `${floorCount} random ${data} ${otherName}-split images (seed ${seed}) vs the same reference`,
@@ -244,7 +288,6 @@ export const command: Command = {
         tick('floor', t);
       }
 
-      const out = values.out ?? (values.run ? join(values.run, 'eval') : `${resolve(values.images!)}-eval`);
       mkdirSync(out, { recursive: true });
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       const report = {

@@ -83,7 +83,7 @@ export const command: Command = {
         throw new CliError(`latent-map draws 2-D latent spaces, but ${values.run} has ${arch.latentDim} latent dimensions; train one with --latent-dim 2`);
       }
       const classNames = test.classNames ?? [];
-      const [mapClass] = arch.numClasses ? parseIndices('class', values.class ?? '0', arch.numClasses) : [0];
+      const [mapClass] = arch.numClasses ? parseIndices('class', values.class ?? '0', arch.numClasses, 'class indices') : [0];
       if (!arch.numClasses && values.class !== undefined) throw new CliError(`--class needs a conditional run; ${values.run} is unconditional`);
       const outDir = values['out-dir'] ?? join(values.run!, 'samples');
       mkdirSync(outDir, { recursive: true });

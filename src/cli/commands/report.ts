@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { writeReport } from '../../report/build-report.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { asCliError } from '../open-run.ts';
 
 const help = `usage: ganvae report RUN [RUN...] [--out report.html] [--title TEXT] [--max-grids 12]
 
@@ -30,7 +31,8 @@ export const command: Command = {
     try {
       await writeReport(positionals, out, { title: values.title, maxGrids: Math.round(maxGrids) });
     } catch (err) {
-      throw new CliError((err as Error).message);
+      // A run folder that cannot be read is bad input (2); a page that cannot be written, a failed job (1).
+      throw asCliError(err);
     }
     console.log(`wrote ${resolve(out)}`);
     return 0;

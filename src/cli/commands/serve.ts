@@ -56,7 +56,7 @@ export const command: Command = {
     try {
       manifest = explorerManifest(runDir);
     } catch (err) {
-      throw new CliError((err as Error).message);
+      throw new CliError((err as Error).message, 2, { cause: err });
     }
     const webDir = webDist();
     if (!existsSync(join(webDir, 'index.html'))) {

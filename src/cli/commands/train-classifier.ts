@@ -61,7 +61,7 @@ export const command: Command = {
     try {
       splits = await loadDataset(data, { dataDir: values['data-dir'] });
     } catch (err) {
-      if (err instanceof DataError) throw new CliError(err.message);
+      if (err instanceof DataError) throw new CliError(err.message, 2, { cause: err });
       throw err;
     }
     console.error(`ganvae train classifier: ${data} (${splits.train.count} train, ${splits.test.count} test) on the ${backend.name} backend → ${out}`);
@@ -79,7 +79,7 @@ export const command: Command = {
         onEpochEnd: ({ epoch, testAccuracy }) => process.stderr.write(`\nepoch ${epoch + 1}: test accuracy ${(testAccuracy * 100).toFixed(2)}%\n`),
       });
     } catch (err) {
-      throw new CliError((err as Error).message, 1);
+      throw new CliError((err as Error).message, 1, { cause: err });
     }
     process.stderr.write('\n');
     console.log(`test accuracy ${(info.testAccuracy * 100).toFixed(2)}% on ${info.testCount} images; ` +

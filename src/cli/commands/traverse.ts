@@ -41,7 +41,7 @@ export const command: Command = {
     return withVaeRun(values.run, async (vaeRun) => {
       const latent = vaeRun.vae.architecture.latentDim;
       const [image] = parseIndices('image', values.image ?? '0', vaeRun.test.count);
-      const dims = !values.dims || values.dims === 'all' ? Array.from({ length: latent }, (_, d) => d) : parseIndices('dims', values.dims, latent);
+      const dims = !values.dims || values.dims === 'all' ? Array.from({ length: latent }, (_, d) => d) : parseIndices('dims', values.dims, latent, 'latent dimensions');
       const { x, labels } = vaeRunImages(vaeRun, { indices: [image] }).batches(1).next().value!;
       const images = tf.tidy(() => {
         const base = encode(vaeRun.vae, x, labels).mu.dataSync();
