@@ -2,7 +2,7 @@
 // real `ganvae serve`, driven in Debian's Chromium. Screenshots of each state go to test-artifacts/web/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Browser, Page } from 'playwright-core';
@@ -141,6 +141,26 @@ describe('ganvae serve: the browser explorer', () => {
       assert.deepEqual(problems, []);
     } finally {
       assert.equal(await served.stop(), 0, 'Ctrl-C stops ganvae serve cleanly');
+    }
+  });
+
+  it('GAN evaluated with a classifier: the metrics table names the extractor of FID, KID and IS (issue #19)', async () => {
+    const metrics = { fid: 42.5, kid: { mean: 0.05, std: 0.01 }, inceptionScore: { mean: 2.5, std: 0.1 }, precision: 0.3, recall: 0.2, density: 0.4, coverage: 0.5 };
+    mkdirSync(join(ganRun, 'eval'), { recursive: true });
+    writeFileSync(join(ganRun, 'eval', 'metrics.json'), JSON.stringify({ extractor: 'toy classifier v1', evaluated: { n: 20, metrics }, floor: { n: 20, metrics: { ...metrics, fid: 1.25 } } }));
+    const served = await serve(ganRun);
+    try {
+      const { page, problems } = await openExplorer(served, noWebgl);
+      const table = await page.textContent('#metrics-table') ?? '';
+      for (const label of ['FID (toy classifier v1) ↓42.5', 'KID (toy classifier v1) ↓0.05', 'IS (toy classifier v1) ↑2.5', 'real-data floor FID (toy classifier v1)1.25']) {
+        assert.ok(table.includes(label), `"${label}" not in "${table}"`);
+      }
+      assert.doesNotMatch(table, /Inception score/);
+      assert.match(await page.textContent('#metrics') ?? '', /Numbers from the toy classifier v1 extractor are not comparable with Inception FID\/IS/);
+      assert.deepEqual(problems, []);
+    } finally {
+      rmSync(join(ganRun, 'eval'), { recursive: true, force: true });
+      assert.equal(await served.stop(), 0);
     }
   });
 

@@ -2,16 +2,20 @@
 // metrics from eval/metrics.json (the headline numbers; the report has the rest).
 import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
 
-/** Headline metrics to show, by path in eval/metrics.json, with their labels. */
+/**
+ * Headline metrics to show, by path in eval/metrics.json, with their labels. FID, KID and IS are named
+ * with the feature extractor that computed them (`{x}`, e.g. "fashion-mnist classifier v2"), as the HTML
+ * report does: a classifier's numbers are not comparable with Inception's.
+ */
 const METRICS: [string, string][] = [
-  ['evaluated.metrics.fid', 'FID ↓'],
-  ['evaluated.metrics.kid.mean', 'KID ↓'],
-  ['evaluated.metrics.inceptionScore.mean', 'Inception score ↑'],
+  ['evaluated.metrics.fid', 'FID ({x}) ↓'],
+  ['evaluated.metrics.kid.mean', 'KID ({x}) ↓'],
+  ['evaluated.metrics.inceptionScore.mean', 'IS ({x}) ↑'],
   ['evaluated.metrics.precision', 'precision ↑'],
   ['evaluated.metrics.recall', 'recall ↑'],
   ['evaluated.metrics.density', 'density'],
   ['evaluated.metrics.coverage', 'coverage ↑'],
-  ['floor.metrics.fid', 'real-data floor FID'],
+  ['floor.metrics.fid', 'real-data floor FID ({x})'],
   ['vae.elbo.elbo', 'test ELBO (nats) ↑'],
   ['vae.iwae.nll', 'test NLL, IWAE (nats) ↓'],
   ['vae.reconstruction.mse', 'reconstruction MSE ↓'],
@@ -23,11 +27,14 @@ function at(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
 }
 
-/** [label, formatted value] of each headline metric present in `metrics`. */
+/** [label, formatted value] of each headline metric present in `metrics` (eval/metrics.json). */
 export function metricRows(metrics: unknown): [string, string][] {
+  const extractor = at(metrics, 'extractor');
+  const named = typeof extractor === 'string' && extractor ? extractor : 'unnamed extractor';
   return METRICS.flatMap(([path, label]) => {
     const v = at(metrics, path);
-    return typeof v === 'number' ? [[label, Math.abs(v) >= 100 ? v.toFixed(1) : String(Number(v.toPrecision(4)))] as [string, string]] : [];
+    const text = label.replace('{x}', named);
+    return typeof v === 'number' ? [[text, Math.abs(v) >= 100 ? v.toFixed(1) : String(Number(v.toPrecision(4)))] as [string, string]] : [];
   });
 }
 
@@ -76,5 +83,13 @@ export function renderHeader(m: ExplorerManifest, backend: string): void {
     cell.textContent = value;
     cell.className = 'number';
   }
-  metrics.replaceChildren(table);
+  const extractor = at(m.metrics, 'extractor');
+  if (typeof extractor === 'string' && !extractor.startsWith('Inception')) {
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = `Numbers from the ${extractor} extractor are not comparable with Inception FID/IS.`;
+    metrics.replaceChildren(table, note);
+  } else {
+    metrics.replaceChildren(table);
+  }
 }
