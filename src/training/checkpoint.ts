@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel, saveLayersModel } from '../metrics/layers-model-files.ts';
 import type { Trainable } from './trainable.ts';
-import { RUN_FORMAT_VERSION, runPaths } from './run-folder.ts';
+import { RUN_FORMAT_VERSION, RunFolderError, runPaths } from './run-folder.ts';
 
 /** What a checkpoint records besides tensors. */
 export interface CheckpointState {
@@ -43,17 +43,17 @@ async function restoreOptimizer(optimizer: tf.Optimizer, dir: string, name: stri
     saved = JSON.parse(readFileSync(jsonPath, 'utf8'));
     if (!Array.isArray(saved.specs)) throw new Error('it lacks the list of saved variables ("specs")');
   } catch (err) {
-    throw new Error(`${jsonPath} is damaged: ${(err as Error).message}`, { cause: err });
+    throw new RunFolderError(`${jsonPath} is damaged: ${(err as Error).message}`, { cause: err });
   }
   const { className, specs } = saved;
   if (className !== optimizer.getClassName()) {
-    throw new Error(`${jsonPath} holds ${className} state, but the run's optimiser "${name}" is ${optimizer.getClassName()}`);
+    throw new RunFolderError(`${jsonPath} holds ${className} state, but the run's optimiser "${name}" is ${optimizer.getClassName()}`);
   }
   const binPath = join(dir, `${name}.bin`);
   const bytes = readFileSync(binPath);
   const expected = 4 * specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
   if (bytes.byteLength !== expected) {
-    throw new Error(`${binPath} holds ${bytes.byteLength} bytes, but ${jsonPath} describes ${expected}: the file is damaged`);
+    throw new RunFolderError(`${binPath} holds ${bytes.byteLength} bytes, but ${jsonPath} describes ${expected}: the file is damaged`);
   }
   const tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
   const regular = specs.filter((s) => !s.name.startsWith('__')).map((s) => ({ name: s.name, tensor: tensors[s.name] }));
@@ -207,16 +207,16 @@ export function readCheckpointState(dir: string): CheckpointState {
   try {
     state = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
   } catch (err) {
-    throw new Error(`${path} is damaged (${(err as Error).message}); the checkpoint cannot be used. ` +
+    throw new RunFolderError(`${path} is damaged (${(err as Error).message}); the checkpoint cannot be used. ` +
       'Remove the run folder to start over, or restore the file from a backup', { cause: err });
   }
-  if (typeof state !== 'object' || state === null) throw new Error(`${path} is damaged: it holds no JSON object; the checkpoint cannot be used`);
+  if (typeof state !== 'object' || state === null) throw new RunFolderError(`${path} is damaged: it holds no JSON object; the checkpoint cannot be used`);
   if (state.formatVersion !== RUN_FORMAT_VERSION) {
-    throw new Error(`${path} has format version ${state.formatVersion}, but this ganvae reads ${RUN_FORMAT_VERSION}`);
+    throw new RunFolderError(`${path} has format version ${state.formatVersion}, but this ganvae reads ${RUN_FORMAT_VERSION}`);
   }
   if (!Number.isInteger(state.step) || state.step < 0 || !Number.isFinite(state.rng) ||
     typeof state.config !== 'object') {
-    throw new Error(`${path} is damaged: it lacks a step, rng state or config; the checkpoint cannot be used`);
+    throw new RunFolderError(`${path} is damaged: it lacks a step, rng state or config; the checkpoint cannot be used`);
   }
   return state;
 }
@@ -228,11 +228,11 @@ export async function loadWeightsInto(model: LayersModel, dir: string): Promise<
     const source = saved.getWeights();
     const target = model.weights;
     if (source.length !== target.length) {
-      throw new Error(`${dir} holds ${source.length} weights, the model "${model.name}" has ${target.length}: the architecture differs`);
+      throw new RunFolderError(`${dir} holds ${source.length} weights, the model "${model.name}" has ${target.length}: the architecture differs`);
     }
     target.forEach((weight, i) => {
       if (weight.shape.join() !== source[i].shape.join()) {
-        throw new Error(`${dir}: weight ${i} (${weight.originalName}) has shape [${source[i].shape}], the model expects [${weight.shape}]`);
+        throw new RunFolderError(`${dir}: weight ${i} (${weight.originalName}) has shape [${source[i].shape}], the model expects [${weight.shape}]`);
       }
     });
     model.setWeights(source);

@@ -285,7 +285,7 @@ describe('disk full and damaged checkpoints', () => {
     await trainRun({ family: 'gan', outDir: out, flags: tinyRunOptions(images, { maxSteps: 1 }), dataCache: false });
     writeFileSync(join(latestCheckpoint(out)!, 'state.json'), '{"step": 1, ');
     const { code, stderr } = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', '2']);
-    assert.notEqual(code, 0);
+    assert.equal(code, 2, 'a damaged run folder is bad input');
     assert.match(stderr, /checkpoints\/step-00000001\/state.json is damaged \(.*JSON.*\); the checkpoint cannot be used/);
   });
 });

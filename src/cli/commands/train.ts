@@ -1,14 +1,13 @@
 // `ganvae train gan|vae`: trains a model family into a run folder; every option is a flag with a default,
 // `--config file.json` sets several at once (flags win), `--resume` continues a run from its checkpoint.
 import { constants as osConstants } from 'node:os';
-import { DataError } from '../../data/errors.ts';
 import { initBackend } from '../../env/backend.ts';
 import { ConfigError, configFlags, configHelp, flagsToConfig, readConfigFile, runConfigSchema } from '../../training/config.ts';
 import { FAMILIES, loadFamily } from '../../training/families.ts';
 import { formatDuration, createProgress } from '../../training/progress.ts';
 import { RunLockedError } from '../../training/run-lock.ts';
 import { trainRun } from '../../training/train-run.ts';
-import { CliError, type Command, parseFlags } from '../command.ts';
+import { CliError, type Command, exitCodeOf, parseFlags } from '../command.ts';
 
 const usage = 'usage: ganvae train <gan|vae|classifier> [--out runs/NAME] [--config file.json] [--resume] [options]';
 
@@ -111,8 +110,8 @@ export const command: Command = {
           return 0;
       }
     } catch (err) {
-      if (err instanceof ConfigError || err instanceof DataError || err instanceof RunLockedError) throw new CliError(err.message, 2, { cause: err });
-      throw new CliError((err as Error).message, 1, { cause: err });
+      const badInput = err instanceof ConfigError || err instanceof RunLockedError;
+      throw new CliError((err as Error).message, badInput ? 2 : exitCodeOf(err), { cause: err });
     } finally {
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     }
