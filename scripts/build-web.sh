@@ -5,12 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+exec 9>web/.build.lock
+flock 9
 page=web/dist/index.html
 if [[ -f $page && -f web/dist/sources.txt ]] &&
   [[ -z $(find web/index.html web/src web/vite.config.ts package-lock.json $(cat web/dist/sources.txt) -newer "$page" -print -quit 2>/dev/null) ]]; then
   exit 0
 fi
-echo "build-web: building the browser explorer (web/dist)"
+echo "build-web: building the browser explorer (web/dist)" >&2
 npm run --silent build:web >/tmp/ganvae-web-build.log 2>&1 || {
   echo "build-web: the explorer build failed (log: /tmp/ganvae-web-build.log); \`ganvae serve\` will not start until it builds" >&2
   exit 1

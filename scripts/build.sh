@@ -6,13 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# One build at a time (setup, npm pack's prepack and a test may start one together); the check below runs
+# after the lock, so a second caller finds the first one's build fresh.
+exec 9>.build.lock
+flock 9
 stamp=dist/.build-stamp
 if [[ "${1:-}" != "--force" && -f $stamp ]] &&
   [[ -z $(find src tsconfig.json tsconfig.build.json tsconfig.types.json package-lock.json -newer "$stamp" -print -quit) ]]; then
   exit 0
 fi
 
-echo "build: compiling src/ to dist/ (tsc)"
+echo "build: compiling src/ to dist/ (tsc)" >&2
 start=$(date +%s.%N)
 rm -rf dist.new
 tsc=node_modules/.bin/tsc

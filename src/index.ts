@@ -27,6 +27,7 @@ export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, 
 export { opSeed, type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { trainRun, type TrainOutcome, type TrainRequest } from './training/train-run.ts';
 export { trainLoop, writeSampleGrid, type LoopOptions, type LoopResult, type StopReason } from './training/loop.ts';
+export { createAdam } from './training/adam.ts';
 export { latestCheckpoint, loadWeightsInto, restoreCheckpoint, writeCheckpoint, type CheckpointState } from './training/checkpoint.ts';
 export { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './training/run-folder.ts';
 export { openRun, type OpenRun } from './training/open-run.ts';

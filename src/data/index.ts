@@ -7,6 +7,8 @@ export { batchTensors, type BatchTensors } from './tensors.ts';
 export { decodeImage, encodePng, type RawImage, writePng } from './imageCodec.ts';
 export { readImageHeader, type ImageHeader } from './imageHeader.ts';
 export { type GridOptions, imageGrid, type ImageBatch } from './imageGrid.ts';
+export { convertChannels, resizeCover } from './resize.ts';
+export { encodeGif, type GifOptions } from './gif.ts';
 export { mixSeed, permutation, Rng, shuffleInPlace } from './random.ts';
 export { classCounts, pixelStats, type PixelStats } from './stats.ts';
 export { DOWNLOADABLE, DOWNLOADS, type DownloadableName } from './catalog.ts';
