@@ -48,11 +48,12 @@ function checkFolderCreatable(what: string, dir: string): void {
 
 /**
  * Checks that `file` can be written (created, with its missing folders, or replaced). `flag` names the
- * option in messages, e.g. "--save-stats". A CliError (exit 2) says what is in the way.
+ * option in messages, e.g. "--save-stats"; `example` is a file name to suggest when `file` is a folder.
+ * A CliError (exit 2) says what is in the way.
  */
-export function checkOutputFile(flag: string, file: string): void {
+export function checkOutputFile(flag: string, file: string, example?: string): void {
   const stats = statOrNull(file);
-  if (stats?.isDirectory()) throw new CliError(`${flag} ${file} is a folder; give the path of a file to write, like ${join(file, 'stats.bin')}`);
+  if (stats?.isDirectory()) throw new CliError(`${flag} ${file} is a folder; give the path of a file to write${example ? `, like ${join(file, example)}` : ''}`);
   if (stats && !writable(file)) throw new CliError(`${flag} ${file} exists and is not writable`);
   checkFolderCreatable(`${flag} ${file}: its folder ${dirname(file)}`, dirname(file));
 }

@@ -67,7 +67,7 @@ describe('eval checks its outputs first', () => {
   });
 
   it('--save-stats that is a folder, or below a file', async () => {
-    refusedUpFront(await evaluate(['-n', '20', '--save-stats', temp.dir]), new RegExp(`^--save-stats ${temp.dir} is a folder; give the path of a file`));
+    refusedUpFront(await evaluate(['-n', '20', '--save-stats', temp.dir]), new RegExp(`^--save-stats ${temp.dir} is a folder; give the path of a file to write, like ${temp.dir}/reference\.stats$`));
     refusedUpFront(await evaluate(['-n', '20', '--save-stats', join(file, 'x.stats')]), new RegExp(`^--save-stats ${file}/x\.stats: its folder ${file} is a file, not a folder$`));
   });
 

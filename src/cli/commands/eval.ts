@@ -163,8 +163,10 @@ export const command: Command = {
     const useFloor = !values['no-floor'] && !values['ref-stats'];
     // The outputs are checked before anything is computed, so a bad path does not cost the evaluation.
     const out = values.out ?? (values.run ? join(values.run, 'eval') : `${resolve(values.images!)}-eval`);
-    checkOutputFolder(values.out ? '--out' : 'the output folder (--out)', out, ['metrics.json']);
-    if (values['save-stats']) checkOutputFile('--save-stats', values['save-stats']);
+    const checkOut = () => checkOutputFolder(values.out ? '--out' : 'the output folder (--out)', out, ['metrics.json']);
+    // The default <run>/eval is checked once the run folder is known to be one (its own error comes first).
+    if (values.out || !values.run) checkOut();
+    if (values['save-stats']) checkOutputFile('--save-stats', values['save-stats'], 'reference.stats');
     const started = performance.now();
     const backend = await initBackend();
 
@@ -173,6 +175,7 @@ export const command: Command = {
     try {
       if (values.run) {
         run = await openRunForCli(values.run);
+        if (!values.out) checkOut();
       }
       // VAE runs: likelihood metrics first (src/cli/vae-command.ts); --vae-only stops after them.
       const vae = run?.info.kind === 'vae' ? await vaeEvaluation(run, values.run!, values) : null;

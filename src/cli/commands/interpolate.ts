@@ -11,6 +11,7 @@ import { initBackend } from '../../env/backend.ts';
 import { interpolateLatents, latentValues } from '../../training/latent.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFile } from '../output-paths.ts';
 import { encodeImagePair } from '../vae-command.ts';
 import { sampleLabels } from './sample.ts';
 
@@ -54,9 +55,14 @@ export const command: Command = {
     if (loop !== 'pingpong' && loop !== 'forward') throw new CliError(`--gif-loop must be pingpong or forward, got "${loop}"`);
     const scaleFlag = values['gif-scale'] === undefined ? undefined : numberFlag('gif-scale', values['gif-scale'], 1, 1, 64);
     if (scaleFlag !== undefined && !Number.isInteger(scaleFlag)) throw new CliError(`--gif-scale must be an integer, got "${values['gif-scale']}"`);
+    const ends = values.images ? `image-${values.images.replace(',', '-')}` : `${from}-${to}`;
+    const out = values.out ?? join(values.run, 'samples', `interpolate-${ends}.png`);
+    const gifOut = values.gif ?? `${out.replace(/\.png$/i, '')}.gif`;
     await initBackend();
     const run = await openRunForCli(values.run);
     try {
+      checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, `interpolate-${ends}.png`);
+      checkOutputFile(values.gif ? '--gif' : 'the GIF (--gif)', gifOut, `interpolate-${ends}.gif`);
       const { latentSize, prior = 'normal' } = run.trainable;
       const encoded = values.images ? await encodeImagePair(run, values.run, values.images) : undefined;
       const labelValues = sampleLabels(run, steps, values.class ?? (run.trainable.numClasses ? String(encoded?.label ?? 0) : undefined));
@@ -73,9 +79,6 @@ export const command: Command = {
         imageGrid({ data: data.subarray(i * h * w * c, (i + 1) * h * w * c), shape: [1, h, w, c] }, { range: '[-1,1]', padding: 0 }));
       // Ping-pong adds the way back without repeating either end, so the loop never jumps.
       const played = loop === 'pingpong' ? [...frames, ...frames.slice(1, -1).reverse()] : frames;
-      const ends = values.images ? `image-${values.images.replace(',', '-')}` : `${from}-${to}`;
-      const out = values.out ?? join(values.run, 'samples', `interpolate-${ends}.png`);
-      const gifOut = values.gif ?? `${out.replace(/\.png$/i, '')}.gif`;
       const scale = scaleFlag ?? Math.max(1, Math.round(128 / Math.max(h, w)));
       for (const path of [out, gifOut]) mkdirSync(dirname(path), { recursive: true });
       writePng(out, strip);

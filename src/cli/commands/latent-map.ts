@@ -10,6 +10,7 @@ import { decoderMeanImage } from '../../models/vae-likelihood.ts';
 import { latentMapCodes } from '../../models/vae-latent-grids.ts';
 import { vaeRunImages } from '../../training/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFolder } from '../output-paths.ts';
 import { parseIndices, withVaeRun } from '../vae-command.ts';
 
 const help = `usage: ganvae latent-map --run runs/NAME [--steps 20] [--n 2000] [--class K] [--out-dir DIR]
@@ -86,6 +87,7 @@ export const command: Command = {
       const [mapClass] = arch.numClasses ? parseIndices('class', values.class ?? '0', arch.numClasses, 'class indices') : [0];
       if (!arch.numClasses && values.class !== undefined) throw new CliError(`--class needs a conditional run; ${values.run} is unconditional`);
       const outDir = values['out-dir'] ?? join(values.run!, 'samples');
+      checkOutputFolder(values['out-dir'] ? '--out-dir' : 'the output folder (--out-dir)', outDir, ['latent-map.png', 'latent-scatter.svg']);
       mkdirSync(outDir, { recursive: true });
 
       const images = tf.tidy(() => {

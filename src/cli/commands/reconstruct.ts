@@ -8,6 +8,7 @@ import { writePng } from '../../data/imageCodec.ts';
 import { reconstruct } from '../../metrics/vae-reconstruction.ts';
 import { vaeRunImages } from '../../training/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFile } from '../output-paths.ts';
 import { parseIndices, withVaeRun } from '../vae-command.ts';
 
 const help = `usage: ganvae reconstruct --run runs/NAME [--n 32] [--columns 8] [--images I,J,...] [--out recon.png]
@@ -42,7 +43,9 @@ export const command: Command = {
     const n = numberFlag('n', values.n, 32, 1, 1000);
     const columns = numberFlag('columns', values.columns, 8, 1, 100);
     if (!Number.isInteger(n) || !Number.isInteger(columns)) throw new CliError('--n and --columns must be integers');
+    const out = values.out ?? join(values.run, 'samples', 'reconstruct.png');
     return withVaeRun(values.run, async (vaeRun) => {
+      checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, 'reconstruct.png');
       const indices = values.images ? parseIndices('images', values.images, vaeRun.test.count) : undefined;
       const set = vaeRunImages(vaeRun, indices ? { indices } : { subset: Math.min(n, vaeRun.test.count) });
       const { x, labels } = set.batches(set.count).next().value!;
@@ -50,7 +53,6 @@ export const command: Command = {
       tf.dispose([x, labels]);
       const image = imageGrid({ data: await grid.data(), shape: grid.shape }, { range: '[0,1]', columns });
       grid.dispose();
-      const out = values.out ?? join(values.run!, 'samples', 'reconstruct.png');
       mkdirSync(dirname(out), { recursive: true });
       writePng(out, image);
       console.log(`ganvae reconstruct: ${set.count} inputs and reconstructions (${set.protocol}) in ${out}`);

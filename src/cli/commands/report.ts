@@ -1,8 +1,10 @@
 // `ganvae report RUN [RUN...] [--out report.html]`: one self-contained HTML page (inline SVG plots,
 // embedded PNGs) for a run, or comparing several: config, losses, samples, metrics, backend and timings.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeReport } from '../../report/build-report.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFile } from '../output-paths.ts';
 import { asCliError } from '../open-run.ts';
 
 const help = `usage: ganvae report RUN [RUN...] [--out report.html] [--title TEXT] [--max-grids 12]
@@ -28,6 +30,8 @@ export const command: Command = {
     if (!positionals.length) throw new CliError(`give at least one run folder\n${help.split('\n')[0]}`);
     const maxGrids = numberFlag('max-grids', values['max-grids'], 12, 2, 1000);
     const out = values.out ?? (positionals.length === 1 ? `${positionals[0].replace(/\/+$/, '')}/report.html` : 'report.html');
+    // Checked first, unless it is the default inside a folder that is not a run (that error comes first).
+    if (values.out || existsSync(join(positionals[0], 'run.json'))) checkOutputFile(values.out ? '--out' : 'the report file (--out)', out, 'report.html');
     try {
       await writeReport(positionals, out, { title: values.title, maxGrids: Math.round(maxGrids) });
     } catch (err) {

@@ -11,6 +11,7 @@ import { latentNoise } from '../../training/latent.ts';
 import { type OpenRun } from '../../training/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';
 
 const help = `usage: ganvae sample --run runs/NAME [--n 64] [--class K] [--seed 0] [--truncation T] [--out grid.png | --out-dir DIR]
 
@@ -56,7 +57,10 @@ export const command: Command = {
     const truncation = numberFlag('truncation', values.truncation, 0, 0);
     await initBackend();
     const run = await openRunForCli(values.run);
+    const out = values.out ?? join(values.run, 'samples', 'sample.png');
     try {
+      if (values['out-dir']) checkOutputFolder('--out-dir', values['out-dir']);
+      else checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, 'sample.png');
       const labelValues = sampleLabels(run, n, values.class);
       const images = tf.tidy(() => {
         const noise = latentNoise(n, run.trainable.latentSize, run.trainable.prior ?? 'normal', new Rng(seed), truncation);
@@ -74,7 +78,6 @@ export const command: Command = {
         console.log(`ganvae sample: ${n} images in ${values['out-dir']}`);
       } else {
         const columns = Math.round(numberFlag('columns', values.columns, labelValues && values.class === undefined ? run.trainable.numClasses : Math.ceil(Math.sqrt(n)), 1));
-        const out = values.out ?? join(values.run, 'samples', 'sample.png');
         mkdirSync(dirname(out), { recursive: true });
         writePng(out, imageGrid({ data, shape: [n, h, w, c] }, { range: '[-1,1]', columns }));
         console.log(`ganvae sample: ${n} images in ${out}`);

@@ -10,6 +10,7 @@ import { decoderMeanImage } from '../../models/vae-likelihood.ts';
 import { latentTraversal, linspace } from '../../models/vae-latent-grids.ts';
 import { vaeRunImages } from '../../training/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { checkOutputFile } from '../output-paths.ts';
 import { parseIndices, withVaeRun } from '../vae-command.ts';
 
 const help = `usage: ganvae traverse --run runs/NAME [--image 0] [--dims all|0,3,5] [--steps 9] [--range 3] [--out traverse.png]
@@ -41,6 +42,8 @@ export const command: Command = {
     return withVaeRun(values.run, async (vaeRun) => {
       const latent = vaeRun.vae.architecture.latentDim;
       const [image] = parseIndices('image', values.image ?? '0', vaeRun.test.count);
+      const out = values.out ?? join(values.run!, 'samples', `traverse-image-${image}.png`);
+      checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, `traverse-image-${image}.png`);
       const dims = !values.dims || values.dims === 'all' ? Array.from({ length: latent }, (_, d) => d) : parseIndices('dims', values.dims, latent, 'latent dimensions');
       const { x, labels } = vaeRunImages(vaeRun, { indices: [image] }).batches(1).next().value!;
       const images = tf.tidy(() => {
@@ -52,7 +55,6 @@ export const command: Command = {
       tf.dispose([x, labels]);
       const grid = imageGrid({ data: await images.data(), shape: images.shape }, { range: '[0,1]', columns: steps });
       images.dispose();
-      const out = values.out ?? join(values.run!, 'samples', `traverse-image-${image}.png`);
       mkdirSync(dirname(out), { recursive: true });
       writePng(out, grid);
       console.log(`ganvae traverse: ${dims.length} dimensions x ${steps} values in [-${range}, ${range}] around test image ${image} in ${out}`);
