@@ -47,7 +47,8 @@ export function importGraph(entry: string): { files: Map<string, string[]>; bare
 
 /**
  * Node-only imports the browser entry still reaches, each with what must change. They are reported as TODO
- * tests (never silently), and the Vite page test stubs exactly these and fails on any other.
+ * tests (never silently); meanwhile package.json's "browser" field maps each to a stand-in in browser-stubs/,
+ * so bundlers build the entry (the Vite page test fails on any Node-only module left unmapped).
  */
 export const PENDING_NODE_IMPORTS: { file: string; specifier: string; why: string }[] = [
   {
