@@ -56,6 +56,11 @@ async function restoreOptimizer(optimizer: tf.Optimizer, dir: string, name: stri
     throw new RunFolderError(`${binPath} holds ${bytes.byteLength} bytes, but ${jsonPath} describes ${expected}: the file is damaged`);
   }
   const tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
+  const nonFinite = Object.entries(tensors).find(([, t]) => t.dtype === 'float32' && tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0] === 1));
+  if (nonFinite) {
+    tf.dispose(Object.values(tensors));
+    throw new RunFolderError(`${binPath} holds NaN or infinite values in ${nonFinite[0]}: this optimiser state cannot be resumed`);
+  }
   const regular = specs.filter((s) => !s.name.startsWith('__')).map((s) => ({ name: s.name, tensor: tensors[s.name] }));
   await optimizer.setWeights(regular);
   for (const key of EXTRA_OPTIMIZER_VARIABLES) {

@@ -290,6 +290,20 @@ describe('disk full and damaged checkpoints', () => {
   });
 });
 
+describe('a checkpoint whose optimiser state holds a NaN', () => {
+  it('is refused on resume, naming the file', async () => {
+    const out = join(temp.dir, 'nan-optimizer');
+    await trainRun({ family: 'gan', outDir: out, flags: tinyRunOptions(images, { maxSteps: 1 }), dataCache: false });
+    const bin = join(latestCheckpoint(out)!, 'optimizers', 'discriminator.bin');
+    const bytes = readFileSync(bin);
+    bytes.writeFloatLE(NaN, bytes.byteLength - 4);
+    writeFileSync(bin, bytes);
+    const { code, stderr } = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', '2']);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /optimizers\/discriminator.bin holds NaN or infinite values in .*: this optimiser state cannot be resumed/);
+  });
+});
+
 describe('ganvae train: names', () => {
   it('an unknown family lists every trainable one', async () => {
     const { code, stderr } = await run(['train', 'diffusion']);
