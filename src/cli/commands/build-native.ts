@@ -61,12 +61,14 @@ export const command: Command = {
     const nodeGyp = findNodeGyp();
     if (!nodeGyp) throw new CliError('node-gyp not found: run this through npx (`npx ganvae build-native`, npm bundles node-gyp) or `npm install -g node-gyp`', 1);
     const dir = nodeDir();
-    const args = [nodeGyp, values['configure-only'] ? 'configure' : 'rebuild', '--directory', NATIVE_DIR, '--jobs', 'max',
-      ...(dir ? [`--nodedir=${dir}`] : [])];
-    console.log(`build-native: node ${args.join(' ')}`);
-    const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
-    if (run.status !== 0) {
-      throw new CliError(`node-gyp failed (exit ${run.status ?? run.signal}); it needs libdnnl-dev, g++, make and python3 (apt-get install libdnnl-dev g++ make python3)`, 1);
+    // configure, then build: make recompiles only the sources changed since an earlier build.
+    for (const step of values['configure-only'] ? ['configure'] : ['configure', 'build']) {
+      const args = [nodeGyp, step, '--directory', NATIVE_DIR, ...(step === 'build' ? ['--jobs', 'max'] : []), ...(dir ? [`--nodedir=${dir}`] : [])];
+      console.log(`build-native: node ${args.join(' ')}`);
+      const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+      if (run.status !== 0) {
+        throw new CliError(`node-gyp ${step} failed (exit ${run.status ?? run.signal}); it needs libdnnl-dev, g++, make and python3 (apt-get install libdnnl-dev g++ make python3)`, 1);
+      }
     }
     if (values['configure-only']) {
       console.log('build-native: configured; run `ganvae build-native` to compile');
