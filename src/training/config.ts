@@ -1,6 +1,5 @@
 // A training run's configuration: the loop's options plus a model family's, one strict zod object whose
 // every field has a default. Sources, lowest first: defaults < `--config file.json` < command-line flags.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The shared loop's options; each is a --kebab-case flag and a key of the JSON config file. */
@@ -112,24 +111,6 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
-}
-
-/** Reads a JSON config file (a plain object of option keys). */
-export function readConfigFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read --config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`--config ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`--config ${path} must hold a JSON object of options`);
-  return value as Record<string, unknown>;
 }
 
 /** Validates `raw` against `schema`; errors list every bad key with the flag it corresponds to. */

@@ -4,23 +4,15 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { nodeOnlyImports, PENDING_NODE_IMPORTS } from './import-graph.ts';
+import { nodeOnlyImports } from './import-graph.ts';
 
 const BROWSER_ENTRY = fileURLToPath(new URL('../../src/browser.ts', import.meta.url));
 const found = nodeOnlyImports(BROWSER_ENTRY);
-const isPending = (f: { file: string; specifier: string }) => PENDING_NODE_IMPORTS.some((p) => p.file === f.file && p.specifier === f.specifier);
 
-it('imports nothing Node-only from the browser entry (beyond the pending list)', () => {
-  const unexpected = found.filter((f) => !isPending(f)).map((f) => `${f.chain.join(' > ')}`);
+it('imports nothing Node-only from the browser entry', () => {
+  const unexpected = found.map((f) => `${f.chain.join(' > ')}`);
   assert.deepEqual(unexpected, [], `the browser entry reaches Node-only modules:\n${unexpected.join('\n')}`);
 });
-
-for (const pending of PENDING_NODE_IMPORTS) {
-  it(`no longer imports ${pending.specifier} from ${pending.file}`, { todo: pending.why }, () => {
-    const still = found.filter((f) => f.file === pending.file && f.specifier === pending.specifier);
-    assert.deepEqual(still.map((f) => f.chain.join(' > ')), [], 'still reached; once it is not, delete its PENDING_NODE_IMPORTS entry');
-  });
-}
 
 it('the Node entry exports every name of the browser entry', async () => {
   const [node, browser] = await Promise.all([import('../../src/index.ts'), import('../../src/browser.ts')]);

@@ -45,18 +45,6 @@ export function importGraph(entry: string): { files: Map<string, string[]>; bare
   return { files, bare };
 }
 
-/**
- * Node-only imports the browser entry still reaches, each with what must change. They are reported as TODO
- * tests (never silently); meanwhile package.json's "browser" field maps each to a stand-in in browser-stubs/,
- * so bundlers build the entry (the Vite page test fails on any Node-only module left unmapped).
- */
-export const PENDING_NODE_IMPORTS: { file: string; specifier: string; why: string }[] = [
-  {
-    file: 'training/config.ts', specifier: 'node:fs',
-    why: 'readConfigFile (ganvae train --config) reads with node:fs beside the options schema that GanTrainable and VaeTrainable import; it belongs in a module of its own (src/training is being edited elsewhere)',
-  },
-];
-
 /** The Node-only imports reachable from `entry`: the importing file (relative to src/), the specifier and the chain. */
 export function nodeOnlyImports(entry: string): { file: string; specifier: string; chain: string[] }[] {
   const { files, bare } = importGraph(entry);

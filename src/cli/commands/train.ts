@@ -2,7 +2,8 @@
 // `--config file.json` sets several at once (flags win), `--resume` continues a run from its checkpoint.
 import { constants as osConstants } from 'node:os';
 import { initBackend } from '../../env/backend.ts';
-import { ConfigError, configFlags, configHelp, flagsToConfig, readConfigFile, runConfigSchema } from '../../training/config.ts';
+import { ConfigError, configFlags, configHelp, flagsToConfig, runConfigSchema } from '../../training/config.ts';
+import { readConfigFile } from '../../training/config-file.ts';
 import { FAMILIES, loadFamily } from '../../training/families.ts';
 import { formatDuration, createProgress } from '../../training/progress.ts';
 import { RunLockedError } from '../../training/run-lock.ts';
