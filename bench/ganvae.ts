@@ -1,12 +1,12 @@
 // The ganvae side of the benchmark: a workload trained by ganvae's own model families (src/training/) on a
 // tfjs backend, timed. bench/ganvae-worker.ts runs it in a child process; bench/profile.ts reuses its pieces.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../src/data/random.ts';
+import { Rng } from '../src/core/random.ts';
 import { initBackend } from '../src/env/backend.ts';
 import { loadAddon } from '../src/native/addon.ts';
-import { ganKind } from '../src/training/gan.ts';
+import { ganKind } from '../src/gan/gan-family.ts';
 import type { Batch, Trainable } from '../src/training/trainable.ts';
-import { vaeKind } from '../src/training/vae-trainable.ts';
+import { vaeKind } from '../src/vae/vae-family.ts';
 import { peakRssBytes, TIMING_STARTED, type Measurement, type TimingPlan } from './measurement.ts';
 import { tfjsLayerShapes, trainableParams } from './tfjs-layers.ts';
 import { workload, type Workload, type WorkloadId } from './workloads.ts';

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Rng } from '../src/data/random.ts';
+import { Rng } from '../src/core/random.ts';
 import { initBackend } from '../src/env/backend.ts';
 import { createTrainable, randomBatch, trainIteration } from './ganvae.ts';
 import { formatTable } from './table.ts';

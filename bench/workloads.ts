@@ -1,11 +1,11 @@
 // The benchmark's workloads W1-W3: ganvae training options, batch size, and the passes one iteration makes.
 // ganvae trains them through its own model families (src/training/); the architecture those options resolve
 // to is the JSON the PyTorch mirror (bench/pytorch/models.py) is built from.
-import type { GanArchitecture } from '../src/models/presets.ts';
-import type { VaeArchitecture } from '../src/models/vae.ts';
-import { ganArchitecture, ganOptions, resolveGanOptions, type GanOptions } from '../src/training/gan.ts';
+import type { GanArchitecture } from '../src/gan/presets.ts';
+import type { VaeArchitecture } from '../src/vae/vae.ts';
+import { ganArchitecture, ganOptions, resolveGanOptions, type GanOptions } from '../src/gan/gan-family.ts';
 import type { DataShape } from '../src/training/trainable.ts';
-import { resolveVaeOptions, vaeArchitecture, vaeOptions, type VaeOptions } from '../src/training/vae-trainable.ts';
+import { resolveVaeOptions, vaeArchitecture, vaeOptions, type VaeOptions } from '../src/vae/vae-family.ts';
 import type { Pass } from './flops.ts';
 
 export const WORKLOAD_IDS = ['W1', 'W2', 'W3'] as const;

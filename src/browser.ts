@@ -10,32 +10,32 @@ export { BROWSER_BACKENDS, initBackend, webglAvailable, type BrowserBackendChoic
 export { type Dataset, type DatasetSplits, splitDataset, takeRows } from './data/dataset.ts';
 export { type Batch, type Batcher, type BatchOptions, createBatcher, type PixelRange } from './data/batches.ts';
 export { batchTensors, type BatchTensors } from './data/tensors.ts';
-export { type GridOptions, imageGrid, type ImageBatch } from './data/imageGrid.ts';
+export { type GridOptions, imageGrid, type ImageBatch } from './data/image-grid.ts';
 export { convertChannels, resizeCover } from './data/resize.ts';
 export { encodeGif, type GifOptions } from './data/gif.ts';
-export { mixSeed, permutation, Rng, shuffleInPlace } from './data/random.ts';
+export { mixSeed, permutation, Rng, shuffleInPlace } from './core/random.ts';
 export { classCounts, pixelStats, type PixelStats } from './data/stats.ts';
 export { DataError } from './data/errors.ts';
-export type { RawImage } from './data/imageCodec.ts';
+export type { RawImage } from './data/image-codec.ts';
 
 // Models: GAN and VAE builders and presets, latent and likelihood maths.
-export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './models/dcgan.ts';
-export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './models/presets.ts';
-export { buildVae, decode, disposeVae, encode, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './models/vae.ts';
-export { VAE_PRESETS, vaePreset, type VaePresetName } from './models/vae-presets.ts';
-export { LearnedLogScale } from './models/vae-log-scale.ts';
-export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from './models/vae-latent.ts';
-export { decoderMeanImage, reconstructionLogProb } from './models/vae-likelihood.ts';
-export { latentMapCodes, latentTraversal, normalQuantile } from './models/vae-latent-grids.ts';
+export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './gan/dcgan.ts';
+export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './gan/presets.ts';
+export { buildVae, decode, disposeVae, encode, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './vae/vae.ts';
+export { VAE_PRESETS, vaePreset, type VaePresetName } from './vae/presets.ts';
+export { LearnedLogScale } from './vae/log-scale.ts';
+export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from './vae/latent.ts';
+export { decoderMeanImage, reconstructionLogProb } from './vae/likelihood.ts';
+export { latentMapCodes, latentTraversal, normalQuantile } from './vae/latent-grids.ts';
 
 // Training: the GAN and VAE trainables (`trainStep` on a batch is one step of the loop), losses, Adam, latents.
 // The loop that writes metrics, samples and checkpoints to a run folder (trainLoop, trainRun) is Node only.
-export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './training/gan-losses.ts';
-export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './training/gan.ts';
-export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './training/vae-objective.ts';
-export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './training/vae-trainable.ts';
+export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './gan/losses.ts';
+export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
+export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
+export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-family.ts';
 export { opSeed, type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
-export { createAdam } from './training/adam.ts';
+export { createAdam } from './tfjs/fused-adam.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
 
 // Metrics on feature matrices and images (feature extractors load from files: Node entry).
@@ -47,9 +47,9 @@ export { type ManifoldResult, precisionRecallDensityCoverage, squaredKnnRadii } 
 export { type DotProducts, float64Dots, tfjsDots } from './metrics/dot-products.ts';
 export { sqrtmPsd, symmetricEigen } from './metrics/linalg.ts';
 export { NumpyRandomState } from './metrics/numpy-random.ts';
-export { evaluateElbo, type ElboResult } from './metrics/vae-elbo.ts';
-export { evaluateIwae, type IwaeOptions, type IwaeResult } from './metrics/vae-iwae.ts';
-export { evaluateReconstruction, reconstruct, type ReconstructionErrors } from './metrics/vae-reconstruction.ts';
-export { vaeEvalSet, type VaeEvalSet, type VaeEvalSetOptions } from './metrics/vae-eval-set.ts';
-export { ssim, STANDARD_SSIM, type SsimOptions } from './metrics/vae-ssim.ts';
-export { binaryCrossEntropy, meanSquaredError, psnr } from './metrics/vae-pixel-errors.ts';
+export { evaluateElbo, type ElboResult } from './vae/elbo.ts';
+export { evaluateIwae, type IwaeOptions, type IwaeResult } from './vae/iwae.ts';
+export { evaluateReconstruction, reconstruct, type ReconstructionErrors } from './vae/reconstruction.ts';
+export { vaeEvalSet, type VaeEvalSet, type VaeEvalSetOptions } from './vae/eval-set.ts';
+export { ssim, STANDARD_SSIM, type SsimOptions } from './metrics/ssim.ts';
+export { binaryCrossEntropy, meanSquaredError, psnr } from './metrics/pixel-errors.ts';

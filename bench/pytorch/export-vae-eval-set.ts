@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../src/env/backend.ts';
 import { loadDataset } from '../../src/data/sources.ts';
-import { vaeEvalSet, type VaeEvalSet } from '../../src/metrics/vae-eval-set.ts';
+import { vaeEvalSet, type VaeEvalSet } from '../../src/vae/eval-set.ts';
 import { readRunInfo, runPaths } from '../../src/training/run-folder.ts';
-import { binarization, vaeArchitecture, vaeOptions } from '../../src/training/vae-trainable.ts';
+import { binarization, vaeArchitecture, vaeOptions } from '../../src/vae/vae-family.ts';
 
 /** A NumPy .npy (format 1.0) of uint8 `values` with C-order `shape`. */
 function npyBytes(values: Uint8Array, shape: number[]): Buffer {

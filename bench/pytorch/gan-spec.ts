@@ -2,7 +2,7 @@
 // specs, the batch, the seed, and the steps and seconds the run took (its latest checkpoint, its last metrics row).
 // node --import tsx bench/pytorch/gan-spec.ts RUN_DIR > spec.json
 import { readFileSync } from 'node:fs';
-import { ganArchitecture, ganOptions } from '../../src/training/gan.ts';
+import { ganArchitecture, ganOptions } from '../../src/gan/gan-family.ts';
 import { latestCheckpoint, readCheckpointState } from '../../src/training/checkpoint.ts';
 import { readRunInfo, runPaths } from '../../src/training/run-folder.ts';
 

@@ -4,9 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../src/env/backend.ts';
-import { vaeEvalSet, type VaeEvalSet } from '../../src/metrics/vae-eval-set.ts';
-import { evaluateIwae } from '../../src/metrics/vae-iwae.ts';
-import { openVaeRun } from '../../src/training/vae-run.ts';
+import { vaeEvalSet, type VaeEvalSet } from '../../src/vae/eval-set.ts';
+import { evaluateIwae } from '../../src/vae/iwae.ts';
+import { openVaeRun } from '../../src/vae/vae-run.ts';
 
 async function main(): Promise<void> {
   const { values: flags, positionals } = parseArgs({

@@ -1,4 +1,4 @@
-"""PyTorch mirrors of ganvae's models, built from the same JSON specs (src/models/dcgan.ts, vae.ts).
+"""PyTorch mirrors of ganvae's models, built from the same JSON specs (src/gan/dcgan.ts, vae.ts).
 
 NCHW here, NHWC in ganvae: every Conv/ConvT/Dense has the same input and output shapes and kernel,
 so the same FLOPs; `bench/run.ts` checks that layer by layer before it reports a ratio.

@@ -10,7 +10,7 @@ def adam(params, settings):
 
 
 def vae_iteration(encoder, decoder, optimizer, images):
-    """src/training/vae-trainable.ts: images [batch, c, h, w] in [-1, 1] -> dynamic binarisation -> one Adam step
+    """src/vae/vae-family.ts: images [batch, c, h, w] in [-1, 1] -> dynamic binarisation -> one Adam step
     on the negative ELBO (Bernoulli reconstruction summed over pixels + KL, mean over the batch). Returns the loss."""
     unit = ((images + 1) * 0.5).clamp(0, 1)
     x = (torch.rand_like(unit) < unit).float()

@@ -228,7 +228,7 @@ def train(encoder, decoder, settings, train_images, seed):
     return sum(losses[-20:]) / len(losses[-20:])
 
 
-# ---- evaluation: the formulas of src/metrics/vae-elbo.ts and vae-iwae.ts ----
+# ---- evaluation: the formulas of src/vae/elbo.ts and vae-iwae.ts ----
 
 def log_bernoulli(x, logits):
     """log p(x|z) per image, summed over pixels: x, logits [b, c, h, w] -> [b]."""

@@ -3,7 +3,7 @@
 // Batches are plain Float32Arrays; `batchTensors` (tensors.ts) wraps them without copying.
 import type { Dataset } from './dataset.ts';
 import { DataError } from './errors.ts';
-import { mixSeed, permutation, Rng } from './random.ts';
+import { mixSeed, permutation, Rng } from '../core/random.ts';
 
 /** Value range of pixels in a batch: [-1, 1] for tanh generators, [0, 1] for Bernoulli VAEs. */
 export type PixelRange = '[-1,1]' | '[0,1]';

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, DOWNLOADS, type DownloadableName, type DownloadSpec } from './catalog.ts';
 import { DataError } from './errors.ts';
-import { writeFileAtomic } from './imageCodec.ts';
+import { writeFileAtomic } from './image-codec.ts';
 import { readTarEntries } from './tar.ts';
 
 export interface DownloadOptions {

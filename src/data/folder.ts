@@ -6,10 +6,10 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { labelArray, type Dataset } from './dataset.ts';
 import { DataError } from './errors.ts';
 import { readFileChecked } from './read-file.ts';
-import { decodeImage, type RawImage } from './imageCodec.ts';
-import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from './imageHeader.ts';
+import { decodeImage, type RawImage } from './image-codec.ts';
+import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from './image-header.ts';
 import { convertChannels, resizeCover } from './resize.ts';
-import { loadSharp, type Sharp } from './sharpLoader.ts';
+import { loadSharp, type Sharp } from './sharp-loader.ts';
 
 /** How folder images become dataset rows. */
 export interface FolderOptions {

@@ -1,6 +1,6 @@
 // Animated GIF89a encoder (one global palette, LZW, looping) for interpolation animations.
 // `encodeGif(frames, { delayMs: 100 })` → bytes; frames are uint8 RawImages of one size, grey or RGB.
-import type { RawImage } from './imageCodec.ts';
+import type { RawImage } from './image-codec.ts';
 
 export interface GifOptions {
   /** Time each frame is shown, in milliseconds (GIF stores hundredths of a second; rounded, at least 20 ms). */

@@ -1,7 +1,7 @@
 // Pure-JavaScript image geometry and colour for the folder loader when sharp is unavailable:
 // resize with centre crop (antialiased linear filter, like sharp's 'linear' kernel) and channel
 // conversion (alpha flattened onto black, Rec.601 luma for grey).
-import type { RawImage } from './imageCodec.ts';
+import type { RawImage } from './image-codec.ts';
 
 interface Taps {
   /** First source index of each output's taps (taps beyond the edge are clamped into range). */

@@ -8,8 +8,8 @@ import { loadCifar10 } from './cifar10.ts';
 import { splitDataset, type DatasetSplits } from './dataset.ts';
 import { DataError } from './errors.ts';
 import { decodeFolder, scanFolder, type FolderOptions } from './folder.ts';
-import { loadIdxDirectory } from './idxDirectory.ts';
-import { loadMnist10k, mnist10kFiles } from './mnist10k.ts';
+import { loadIdxDirectory } from './idx-directory.ts';
+import { loadMnist10k, mnist10kFiles } from './mnist-10k.ts';
 
 /** The named sources; a folder of images is `folder:<dir>`. */
 export const SOURCE_NAMES = ['fashion-mnist', 'mnist', 'mnist-10k', 'cifar10'] as const;

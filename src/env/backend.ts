@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // and the cpu backend that `native` extends.
 import '@tensorflow/tfjs';
 import { addonNotBuilt, BUILD_NATIVE_COMMAND, loadAddon } from '../native/addon.ts';
-import { installLeanGradients } from './lean-gradients.ts';
+import { installLeanGradients } from '../tfjs/lean-gradients.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register.ts';
 
 /** Backends ganvae knows, fastest first. */

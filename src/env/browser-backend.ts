@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // The umbrella package registers the webgl and cpu backends, the gradients and the chained ops.
 import '@tensorflow/tfjs';
-import { installLeanGradients } from './lean-gradients.ts';
+import { installLeanGradients } from '../tfjs/lean-gradients.ts';
 
 /** Backends a page can run, fastest first. */
 export const BROWSER_BACKENDS = ['webgl', 'cpu'] as const;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ClassifierSpec } from '../models/classifier.ts';
-import { loadLayersModel } from './layers-model-files.ts';
+import type { ClassifierSpec } from '../classifier/classifier.ts';
+import { loadLayersModel } from '../core/layers-model-files.ts';
 
 /** Features and logits of a batch: `[count, featureDim]` and `[count, numClasses]`, row-major. */
 export interface ExtractedBatch {

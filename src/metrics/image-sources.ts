@@ -2,7 +2,7 @@
 // (real data, or a folder of PNGs from any tool) or fresh samples from a trained run's generator.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset.ts';
-import { permutation, Rng } from '../data/random.ts';
+import { permutation, Rng } from '../core/random.ts';
 import { latentNoise } from '../training/latent.ts';
 import type { Trainable } from '../training/trainable.ts';
 

@@ -7,7 +7,7 @@ import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ExtractedBatch, type FeatureExtractor, runTwoHeadModel } from './extractor.ts';
-import { loadLayersModel } from './layers-model-files.ts';
+import { loadLayersModel } from '../core/layers-model-files.ts';
 
 const SIDE = 299;
 

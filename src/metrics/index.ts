@@ -13,4 +13,4 @@ export { loadInceptionExtractor } from './inception.ts';
 export { extractFeatures, type ExtractedFeatures } from './extract-features.ts';
 export { DEFAULT_METRIC_SETTINGS, type MetricSettings, prepareReference, scoreAgainst } from './evaluate.ts';
 export { loadStats, saveStats } from './stats-file.ts';
-export { loadLayersModel, saveLayersModel } from './layers-model-files.ts';
+export { loadLayersModel, saveLayersModel } from '../core/layers-model-files.ts';

@@ -4,7 +4,7 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { BufferPool } from './buffer-pool.ts';
-import { registerFastGradients } from './gradients.ts';
+import { registerFastGradients } from '../tfjs/lean-mean-relu-gradients.ts';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.ts';
 import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';

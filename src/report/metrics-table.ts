@@ -1,7 +1,7 @@
 // The metrics of eval/metrics.json (written by `ganvae eval`) as table columns: one column per scored set
 // (a run's samples, the real-data floor), one row per metric, empty cells where a set lacks a metric.
 import type { MetricValues } from '../metrics/evaluate.ts';
-import type { VaeEvaluation } from '../metrics/vae-evaluate.ts';
+import type { VaeEvaluation } from '../vae/evaluate.ts';
 
 /**
  * The parts of eval/metrics.json the report reads. `ganvae eval --vae-only` writes `evaluated` without

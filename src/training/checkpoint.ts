@@ -6,7 +6,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { loadLayersModel, saveLayersModel } from '../metrics/layers-model-files.ts';
+import { loadLayersModel, saveLayersModel } from '../core/layers-model-files.ts';
 import type { Trainable } from './trainable.ts';
 import { RUN_FORMAT_VERSION, RunFolderError, runPaths } from './run-folder.ts';
 
@@ -15,7 +15,7 @@ export interface CheckpointState {
   formatVersion: number;
   /** Training steps completed. */
   step: number;
-  /** State of the run's training RNG (src/data/random.ts Rng.state). */
+  /** State of the run's training RNG (src/core/random.ts Rng.state). */
   rng: number;
   /** The resolved run configuration. */
   config: Record<string, unknown>;

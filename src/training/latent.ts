@@ -1,7 +1,7 @@
 // Latent codes for sampling: seeded draws from a model's prior (optionally truncated) and paths between
 // two codes (linear or spherical), as used by sample grids, `ganvae sample` and `ganvae interpolate`.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '../data/random.ts';
+import type { Rng } from '../core/random.ts';
 import type { LatentPrior } from './trainable.ts';
 
 /**

@@ -2,7 +2,7 @@
 // read back by sample, interpolate, eval, report and serve, with its format version checked.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../data/imageCodec.ts';
+import { writeFileAtomic } from '../data/image-codec.ts';
 
 /**
  * A run folder (or a model folder read like one's parts) that cannot be used as it is: missing, unreadable,

@@ -4,7 +4,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { z } from 'zod';
-import type { Rng } from '../data/random.ts';
+import type { Rng } from '../core/random.ts';
 import type { MemoryEstimate } from './memory-budget.ts';
 
 /** One training batch, NHWC. */

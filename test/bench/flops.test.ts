@@ -7,7 +7,7 @@ import { forwardMacs, stepFlops, type LayerShape, type Pass } from '../../bench/
 import { tfjsLayerShapes, trainableParams } from '../../bench/tfjs-layers.ts';
 import { createTrainable } from '../../bench/ganvae.ts';
 import { iterationPasses, workload } from '../../bench/workloads.ts';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 
 const dense = (n: number, m: number): LayerShape => ({ name: `d${n}x${m}`, kind: 'dense', input: [n], output: [m], kernel: null });
 

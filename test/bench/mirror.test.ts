@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { initBackend } from '../../src/env/backend.ts';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { createTrainable } from '../../bench/ganvae.ts';
 import { mirrorProblem } from '../../bench/results.ts';
 import { tfjsLayerShapes, trainableParams } from '../../bench/tfjs-layers.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { command } from '../../src/cli/commands/data.ts';
 import { CliError } from '../../src/cli/command.ts';
-import { decodeImage } from '../../src/data/imageCodec.ts';
+import { decodeImage } from '../../src/data/image-codec.ts';
 import { pngBytes, put, smoothImage, tempFolder, writeIdxSet } from './fixtures.ts';
 
 const temp = tempFolder();

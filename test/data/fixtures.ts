@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
-import { encodePng } from '../../src/data/imageCodec.ts';
-import { Rng } from '../../src/data/random.ts';
+import { encodePng } from '../../src/data/image-codec.ts';
+import { Rng } from '../../src/core/random.ts';
 
 /** A new empty folder under the OS temp dir, and a function removing it. */
 export function tempFolder(): { dir: string; remove: () => void } {

@@ -7,8 +7,8 @@ import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { DataError } from '../../src/data/errors.ts';
-import { encodePng } from '../../src/data/imageCodec.ts';
-import { loadSharp } from '../../src/data/sharpLoader.ts';
+import { encodePng } from '../../src/data/image-codec.ts';
+import { loadSharp } from '../../src/data/sharp-loader.ts';
 import { loadDataset, type LoadOptions } from '../../src/data/sources.ts';
 import { jpegBytes, pngBytes, put, smoothImage, tempFolder } from './fixtures.ts';
 

@@ -4,9 +4,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, encodePng, writePng } from '../../src/data/imageCodec.ts';
-import { readImageHeader } from '../../src/data/imageHeader.ts';
-import { imageGrid } from '../../src/data/imageGrid.ts';
+import { decodeImage, encodePng, writePng } from '../../src/data/image-codec.ts';
+import { readImageHeader } from '../../src/data/image-header.ts';
+import { imageGrid } from '../../src/data/image-grid.ts';
 import { DataError } from '../../src/data/errors.ts';
 import { jpegBytes, randomBytesSeeded, smoothImage, tempFolder } from './fixtures.ts';
 

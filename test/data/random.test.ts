@@ -1,7 +1,7 @@
 // The seeded PRNG: reproducible streams, resumable state, sane distributions, valid permutations.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mixSeed, permutation, Rng } from '../../src/data/random.ts';
+import { mixSeed, permutation, Rng } from '../../src/core/random.ts';
 
 const draw = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.next());
 

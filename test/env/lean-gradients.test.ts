@@ -1,4 +1,4 @@
-// The lean backward pass (src/env/lean-gradients.ts): same gradients as tfjs, intermediate gradients freed as
+// The lean backward pass (src/tfjs/lean-gradients.ts): same gradients as tfjs, intermediate gradients freed as
 // soon as they are consumed. (tfjs-core's own gradient specs also run through it in test/conformance.)
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { command as trainClassifierCommand } from '../../src/cli/commands/train-classifier.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { imageBatch, trainClassifierExtractor } from '../../src/metrics/extractor-training.ts';
+import { imageBatch, trainClassifierExtractor } from '../../src/classifier/extractor-training.ts';
 
 const SIDE = 8;
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/env/backend.ts';
 import { inceptionInput, loadInceptionExtractor } from '../../src/metrics/inception.ts';
-import { saveLayersModel } from '../../src/metrics/layers-model-files.ts';
+import { saveLayersModel } from '../../src/core/layers-model-files.ts';
 import { assertClose } from './reference.ts';
 
 /** A stand-in with Inception's interface: [n, 299, 299, 3] → [mean per channel [n, 3], logits [n, 2]]. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { conv2dTranspose, FusedConv2DTranspose } from '../../src/models/conv2d-transpose.ts';
+import { conv2dTranspose, FusedConv2DTranspose } from '../../src/tfjs/conv2d-transpose.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { maxRelativeError } from '../helpers/backends.ts';
 

@@ -4,10 +4,10 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { buildDiscriminator, buildGenerator, checkGeneratorSpec, discriminatorFeatureSize, generatorSides, reseedDropout } from '../../src/models/dcgan.ts';
-import { ganPreset, type GanPresetName } from '../../src/models/presets.ts';
+import { buildDiscriminator, buildGenerator, checkGeneratorSpec, discriminatorFeatureSize, generatorSides, reseedDropout } from '../../src/gan/dcgan.ts';
+import { ganPreset, type GanPresetName } from '../../src/gan/presets.ts';
 
 before(async () => {
   await initBackend();

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
-import { createAdam } from '../../src/training/adam.ts';
+import { createAdam } from '../../src/tfjs/fused-adam.ts';
 import { nativeMissing } from '../helpers/backends.ts';
 
 /** Trains a tiny least-squares model for `steps` with `makeOptimizer`; returns weights and Adam state. */

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { batchNormalization, FusedBatchNormalization } from '../../src/models/batch-norm.ts';
+import { batchNormalization, FusedBatchNormalization } from '../../src/tfjs/batch-norm.ts';
 import { batchNormTraining } from '../../src/native/batch-norm-training.ts';
 import { loadAddon } from '../../src/native/addon.ts';
 import { maxRelativeError, nativeMissing, runOn } from '../helpers/backends.ts';

@@ -3,12 +3,12 @@
 // run in a child process.
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { Rng } from '../../src/data/random.ts';
-import { saveLayersModel } from '../../src/metrics/layers-model-files.ts';
-import { ganKind } from '../../src/training/gan.ts';
+import { Rng } from '../../src/core/random.ts';
+import { saveLayersModel } from '../../src/core/layers-model-files.ts';
+import { ganKind } from '../../src/gan/gan-family.ts';
 import { RUN_FORMAT_VERSION, writeRunInfo } from '../../src/training/run-folder.ts';
 import type { TrainableKind } from '../../src/training/trainable.ts';
-import { vaeKind } from '../../src/training/vae-trainable.ts';
+import { vaeKind } from '../../src/vae/vae-family.ts';
 
 export { tempFolder, writeImageFolder } from '../training/fixtures.ts';
 

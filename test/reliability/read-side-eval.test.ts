@@ -9,7 +9,7 @@ import { CliError } from '../../src/cli/command.ts';
 import { command as evalCommand } from '../../src/cli/commands/eval.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { trainClassifierExtractor } from '../../src/metrics/extractor-training.ts';
+import { trainClassifierExtractor } from '../../src/classifier/extractor-training.ts';
 import { tempFolder, writeGanRun, writeImageFolder } from './fixtures.ts';
 
 const temp = tempFolder('ganvae-read-eval-');

@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { CliError } from '../../src/cli/command.ts';
 import { command as evalCommand } from '../../src/cli/commands/eval.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { loadLayersModel, saveLayersModel } from '../../src/metrics/layers-model-files.ts';
+import { loadLayersModel, saveLayersModel } from '../../src/core/layers-model-files.ts';
 import { loadWeightsInto } from '../../src/training/checkpoint.ts';
 import { RunFolderError } from '../../src/training/run-folder.ts';
 import { ganvae, quietly, tempFolder, writeGanRun, writeImageFolder } from './fixtures.ts';

@@ -7,18 +7,18 @@ import fs, { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } f
 import { syncBuiltinESMExports } from 'node:module';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { discriminatorSize, generatorSize } from '../../src/models/dcgan.ts';
-import { vaeSize } from '../../src/models/vae.ts';
-import { vaePreset } from '../../src/models/vae-presets.ts';
+import { discriminatorSize, generatorSize } from '../../src/gan/dcgan.ts';
+import { vaeSize } from '../../src/vae/vae.ts';
+import { vaePreset } from '../../src/vae/presets.ts';
 import { latestCheckpoint, readCheckpointState, writeCheckpoint } from '../../src/training/checkpoint.ts';
-import { ganArchitecture, ganOptions, GanTrainable, resolveGanOptions } from '../../src/training/gan.ts';
+import { ganArchitecture, ganOptions, GanTrainable, resolveGanOptions } from '../../src/gan/gan-family.ts';
 import { checkMemory } from '../../src/training/memory-budget.ts';
 import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../src/training/run-lock.ts';
-import { trainRun } from '../../src/training/train-run.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
-import { buildVae } from '../../src/models/vae.ts';
+import { buildVae } from '../../src/vae/vae.ts';
 import { tempFolder, tinyRunArgs, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/ganvae.js');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command as reportCommand } from '../../src/cli/commands/report.ts';
 import { CliError } from '../../src/cli/command.ts';
-import { writePng } from '../../src/data/imageCodec.ts';
+import { writePng } from '../../src/data/image-codec.ts';
 import { buildReport } from '../../src/report/build-report.ts';
 import { RUN_FORMAT_VERSION, writeRunInfo } from '../../src/training/run-folder.ts';
 

@@ -11,11 +11,11 @@ import { CliError } from '../../src/cli/command.ts';
 import { command as interpolateCommand } from '../../src/cli/commands/interpolate.ts';
 import { command as sampleCommand } from '../../src/cli/commands/sample.ts';
 import { command as trainCommand } from '../../src/cli/commands/train.ts';
-import { decodeImage } from '../../src/data/imageCodec.ts';
-import { Rng } from '../../src/data/random.ts';
+import { decodeImage } from '../../src/data/image-codec.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { latestCheckpoint, readCheckpointState, restoreCheckpoint } from '../../src/training/checkpoint.ts';
-import { ganOptions, GanTrainable, resolveGanOptions } from '../../src/training/gan.ts';
+import { ganOptions, GanTrainable, resolveGanOptions } from '../../src/gan/gan-family.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
 import { tempFolder, tinyRunArgs, writeImageFolder } from './fixtures.ts';
 

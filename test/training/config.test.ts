@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFlags, configHelp, flagName, flagsToConfig, parseConfig, runConfigSchema, trainingOptions } from '../../src/training/config.ts';
-import { ganOptions, resolveGanOptions } from '../../src/training/gan.ts';
+import { ganOptions, resolveGanOptions } from '../../src/gan/gan-family.ts';
 
 const schema = runConfigSchema(ganOptions);
 

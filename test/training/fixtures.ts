@@ -3,8 +3,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodePng } from '../../src/data/imageCodec.ts';
-import { Rng } from '../../src/data/random.ts';
+import { encodePng } from '../../src/data/image-codec.ts';
+import { Rng } from '../../src/core/random.ts';
 
 /** A new empty folder under the OS temp dir, and a function removing it. */
 export function tempFolder(prefix = 'ganvae-train-test-'): { dir: string; remove: () => void } {

@@ -4,12 +4,12 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import {
   classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss,
-} from '../../src/training/gan-losses.ts';
-import { ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from '../../src/training/gan.ts';
+} from '../../src/gan/losses.ts';
+import { ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from '../../src/gan/gan-family.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
 
 before(async () => {

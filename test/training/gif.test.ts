@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { encodeGif, gifPalette, lzwEncode } from '../../src/data/gif.ts';
-import type { RawImage } from '../../src/data/imageCodec.ts';
-import { Rng } from '../../src/data/random.ts';
+import type { RawImage } from '../../src/data/image-codec.ts';
+import { Rng } from '../../src/core/random.ts';
 
 /** A seeded noise frame: incompressible, so large frames fill LZW's 4096-code table and force clear codes. */
 function noiseFrame(width: number, height: number, channels: number, seed: number): RawImage {

@@ -2,7 +2,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { interpolateLatents, latentValues } from '../../src/training/latent.ts';
 

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ganRunSpec } from '../../bench/pytorch/gan-spec.ts';
-import { decodeImage } from '../../src/data/imageCodec.ts';
+import { decodeImage } from '../../src/data/image-codec.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { ganArchitecture, ganOptions, resolveGanOptions } from '../../src/training/gan.ts';
-import { trainRun } from '../../src/training/train-run.ts';
+import { ganArchitecture, ganOptions, resolveGanOptions } from '../../src/gan/gan-family.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
 import { tempFolder, tinyRunOptions, writeImageFolder } from './fixtures.ts';
 
 const PYTHON = '/usr/bin/python3';

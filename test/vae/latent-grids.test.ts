@@ -2,7 +2,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/env/backend.ts';
-import { latentMapCodes, latentTraversal, linspace, normalQuantile } from '../../src/models/vae-latent-grids.ts';
+import { latentMapCodes, latentTraversal, linspace, normalQuantile } from '../../src/vae/latent-grids.ts';
 
 before(async () => { await initBackend(); });
 

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
-import { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from '../../src/models/vae-latent.ts';
+import { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from '../../src/vae/latent.ts';
 
 before(async () => { await initBackend(); });
 

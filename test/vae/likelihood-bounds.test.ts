@@ -4,10 +4,10 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
-import { buildVae, disposeVae, type Vae } from '../../src/models/vae.ts';
-import { evaluateElbo } from '../../src/metrics/vae-elbo.ts';
-import { vaeEvalSet } from '../../src/metrics/vae-eval-set.ts';
-import { evaluateIwae, LogSumExp } from '../../src/metrics/vae-iwae.ts';
+import { buildVae, disposeVae, type Vae } from '../../src/vae/vae.ts';
+import { evaluateElbo } from '../../src/vae/elbo.ts';
+import { vaeEvalSet } from '../../src/vae/eval-set.ts';
+import { evaluateIwae, LogSumExp } from '../../src/vae/iwae.ts';
 import { barDataset, tinyArchitecture } from './tiny.ts';
 
 let vae: Vae;

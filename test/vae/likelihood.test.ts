@@ -3,8 +3,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
-import { reconstructionLogProb, decoderMeanImage } from '../../src/models/vae-likelihood.ts';
-import { vaePreset } from '../../src/models/vae-presets.ts';
+import { reconstructionLogProb, decoderMeanImage } from '../../src/vae/likelihood.ts';
+import { vaePreset } from '../../src/vae/presets.ts';
 
 before(async () => { await initBackend(); });
 

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../../src/env/backend.ts';
 import { configHelp, parseConfig, runConfigSchema } from '../../src/training/config.ts';
-import { ganOptions } from '../../src/training/gan.ts';
-import { trainRun } from '../../src/training/train-run.ts';
-import { VAE_LOOP_DEFAULTS, vaeOptions } from '../../src/training/vae-trainable.ts';
+import { ganOptions } from '../../src/gan/gan-family.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
+import { VAE_LOOP_DEFAULTS, vaeOptions } from '../../src/vae/vae-family.ts';
 import { tempFolder, writeImageFolder } from '../training/fixtures.ts';
 
 const temp = tempFolder('ganvae-vae-defaults-');

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/env/backend.ts';
-import { buildVae, decode, disposeVae, encode } from '../../src/models/vae.ts';
-import { vaePreset } from '../../src/models/vae-presets.ts';
+import { buildVae, decode, disposeVae, encode } from '../../src/vae/vae.ts';
+import { vaePreset } from '../../src/vae/presets.ts';
 
 before(async () => { await initBackend(); });
 

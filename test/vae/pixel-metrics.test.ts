@@ -4,9 +4,9 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
-import { Rng } from '../../src/data/random.ts';
-import { binaryCrossEntropy, meanSquaredError, psnr } from '../../src/metrics/vae-pixel-errors.ts';
-import { ssim } from '../../src/metrics/vae-ssim.ts';
+import { Rng } from '../../src/core/random.ts';
+import { binaryCrossEntropy, meanSquaredError, psnr } from '../../src/metrics/pixel-errors.ts';
+import { ssim } from '../../src/metrics/ssim.ts';
 
 before(async () => { await initBackend(); });
 

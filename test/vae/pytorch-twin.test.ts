@@ -8,8 +8,8 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'nod
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/env/backend.ts';
 import { readRunInfo } from '../../src/training/run-folder.ts';
-import { trainRun } from '../../src/training/train-run.ts';
-import { vaeArchitecture, vaeOptions } from '../../src/training/vae-trainable.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
+import { vaeArchitecture, vaeOptions } from '../../src/vae/vae-family.ts';
 import { tempFolder, writeImageFolder } from '../training/fixtures.ts';
 
 const PYTHON = '/usr/bin/python3';

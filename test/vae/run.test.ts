@@ -4,12 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage } from '../../src/data/imageCodec.ts';
+import { decodeImage } from '../../src/data/image-codec.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { CliError } from '../../src/cli/command.ts';
-import { evaluateVae } from '../../src/metrics/vae-evaluate.ts';
-import { trainRun } from '../../src/training/train-run.ts';
-import { openVaeRun } from '../../src/training/vae-run.ts';
+import { evaluateVae } from '../../src/vae/evaluate.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
+import { openVaeRun } from '../../src/vae/vae-run.ts';
 import { tempFolder, writeImageFolder } from '../training/fixtures.ts';
 
 const temp = tempFolder('ganvae-vae-test-');

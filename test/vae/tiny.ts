@@ -1,9 +1,9 @@
 // Tiny VAEs and data for the VAE tests: 8x8 images of bars, a model with a few hundred weights.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../src/data/dataset.ts';
-import { Rng } from '../../src/data/random.ts';
-import type { VaeArchitecture } from '../../src/models/vae.ts';
-import { vaePreset } from '../../src/models/vae-presets.ts';
+import { Rng } from '../../src/core/random.ts';
+import type { VaeArchitecture } from '../../src/vae/vae.ts';
+import { vaePreset } from '../../src/vae/presets.ts';
 
 /** An 8x8x1 VAE with 2 latents and one layer of each kind. */
 export function tinyArchitecture(overrides: Partial<VaeArchitecture> = {}): VaeArchitecture {

@@ -4,9 +4,9 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
-import { Rng } from '../../src/data/random.ts';
-import { buildVae } from '../../src/models/vae.ts';
-import { vaeOptions, VaeTrainable, type VaeOptions } from '../../src/training/vae-trainable.ts';
+import { Rng } from '../../src/core/random.ts';
+import { buildVae } from '../../src/vae/vae.ts';
+import { vaeOptions, VaeTrainable, type VaeOptions } from '../../src/vae/vae-family.ts';
 import { barBatch, tinyArchitecture } from './tiny.ts';
 
 before(async () => { await initBackend(); });

@@ -4,7 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { trainRun } from '../../src/training/train-run.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
 
 /** Debian's Chromium, installed by `npm run setup`. */
 export const CHROMIUM = '/usr/bin/chromium';

@@ -6,13 +6,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Browser, Page } from 'playwright-core';
-import { decodeImage } from '../../src/data/imageCodec.ts';
-import { Rng } from '../../src/data/random.ts';
+import { decodeImage } from '../../src/data/image-codec.ts';
+import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
-import { reconstruct } from '../../src/metrics/vae-reconstruction.ts';
+import { reconstruct } from '../../src/vae/reconstruction.ts';
 import { latentValues } from '../../src/training/latent.ts';
-import { openRun } from '../../src/training/open-run.ts';
-import { VaeTrainable } from '../../src/training/vae-trainable.ts';
+import { openRun } from '../../src/runs/open-run.ts';
+import { VaeTrainable } from '../../src/vae/vae-family.ts';
 import { tempFolder, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
 import { ARTIFACTS, launchChromium, serve, trainTinyRun, watchPage, type Served } from './browser.ts';
 

@@ -7,9 +7,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
-import { createExplorerServer } from '../../src/web/explorer-server.ts';
-import { safeSegments } from '../../src/web/static-files.ts';
+import type { ExplorerManifest } from '../../src/server/explorer-api.ts';
+import { createExplorerServer } from '../../src/server/explorer-server.ts';
+import { safeSegments } from '../../src/server/static-files.ts';
 import { tempFolder } from '../training/fixtures.ts';
 
 const temp = tempFolder('ganvae-serve-test-');

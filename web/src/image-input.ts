@@ -2,7 +2,7 @@
 // src/data/resize.ts exactly as the folder loader prepares training images (alpha onto black,
 // Rec.601 luma for grey, cover-resize with centre crop), then scaled to [0, 1].
 import { convertChannels, resizeCover } from '../../src/data/resize.ts';
-import type { RawImage } from '../../src/data/imageCodec.ts';
+import type { RawImage } from '../../src/data/image-codec.ts';
 
 /** The decoded file as uint8 [h, w, c] (for display) and as floats [h, w, c] in [0, 1] (for the encoder). */
 export interface PreparedImage {

@@ -1,6 +1,6 @@
 // The 2-D latent map for models with a 2-D latent: the decoder over a grid of codes at the prior's
-// quantiles (src/models/vae-latent-grids.ts latentMapCodes, as `ganvae latent-map` uses).
-import { latentMapCodes } from '../../src/models/vae-latent-grids.ts';
+// quantiles (src/vae/latent-grids.ts latentMapCodes, as `ganvae latent-map` uses).
+import { latentMapCodes } from '../../src/vae/latent-grids.ts';
 import { drawImages } from './pixels.ts';
 import type { RunModel } from './run-model.ts';
 

@@ -1,6 +1,6 @@
 // The explorer page: fetches the run `ganvae serve` describes, loads its models with tfjs and wires the
 // panels (samples, sliders, interpolation, VAE upload and latent space). Built by `npm run build:web`.
-import { MANIFEST_ROUTE, type ExplorerManifest, type TestLatents } from '../../src/web/explorer-api.ts';
+import { MANIFEST_ROUTE, type ExplorerManifest, type TestLatents } from '../../src/server/explorer-api.ts';
 import { chooseBackend } from './backend.ts';
 import { ALL_SLIDERS_UP_TO, columnVariance, influence, RANKED_SLIDERS, topIndices } from './dimension-ranking.ts';
 import { prepareImage } from './image-input.ts';

@@ -1,7 +1,7 @@
-// Puts model images on canvases: laid out and mapped to bytes by src/data/imageGrid.ts, the same code
+// Puts model images on canvases: laid out and mapped to bytes by src/data/image-grid.ts, the same code
 // that writes `ganvae sample` grids, so the page shows the same pixels as the PNGs.
-import { imageGrid, type GridOptions } from '../../src/data/imageGrid.ts';
-import type { RawImage } from '../../src/data/imageCodec.ts';
+import { imageGrid, type GridOptions } from '../../src/data/image-grid.ts';
+import type { RawImage } from '../../src/data/image-codec.ts';
 
 /** Copies a grey or RGB image into `canvas` (resized to it) and bumps its data-renders counter. */
 export function drawRaw(canvas: HTMLCanvasElement, image: RawImage, displayWidth: number): void {

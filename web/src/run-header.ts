@@ -1,6 +1,6 @@
 // The page header: which run, model and dataset the page shows, the backend running it, and the run's
 // metrics from eval/metrics.json (the headline numbers; the report has the rest).
-import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
+import type { ExplorerManifest } from '../../src/server/explorer-api.ts';
 
 /**
  * Headline metrics to show, by path in eval/metrics.json, with their labels. FID, KID and IS are named

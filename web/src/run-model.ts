@@ -2,16 +2,16 @@
 // codes into images exactly as `ganvae sample` does (GAN tanh output, VAE decoder mean), and images into μ(x).
 import * as tf from '@tensorflow/tfjs';
 // Registers the learned-σ layer that Gaussian VAE decoders contain, so their model.json loads.
-import '../../src/models/vae-log-scale.ts';
+import '../../src/vae/log-scale.ts';
 import type { PixelRange } from '../../src/data/batches.ts';
-import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
+import type { ExplorerManifest } from '../../src/server/explorer-api.ts';
 
 /** A loaded run: images from codes (and codes from images, for VAEs). */
 export interface RunModel {
   manifest: ExplorerManifest;
   /** [h, w, c] of one image. */
   imageShape: [number, number, number];
-  /** Range of the values `generate` returns, for the byte mapping of src/data/imageGrid.ts. */
+  /** Range of the values `generate` returns, for the byte mapping of src/data/image-grid.ts. */
   range: PixelRange;
   /** codes [n, latentSize] flat (labels [n] for conditional runs) → images [n, h, w, c] flat, in `range`. */
   generate(codes: Float32Array, labels?: Int32Array): Promise<Float32Array>;
@@ -41,7 +41,7 @@ export async function loadRunModel(manifest: ExplorerManifest): Promise<RunModel
         const n = codes.length / size;
         const out = tf.tidy(() => {
           const noise = tf.tensor2d(codes, [n, size]);
-          // The generator takes class indices as floats [n, 1] for its embedding (src/training/gan.ts).
+          // The generator takes class indices as floats [n, 1] for its embedding (src/gan/gan-family.ts).
           const inputs = conditional ? [noise, tf.tensor2d(Float32Array.from(labelsFor(n, labels)), [n, 1])] : noise;
           return generator.predict(inputs) as tf.Tensor4D;
         });
@@ -61,7 +61,7 @@ export async function loadRunModel(manifest: ExplorerManifest): Promise<RunModel
         const z = tf.tensor2d(codes, [n, size]);
         const result = decoder.predict(conditional ? [z, oneHot(labelsFor(n, labels), classes)] : z);
         const params = (Array.isArray(result) ? result[0] : result) as tf.Tensor4D;
-        // The decoder's mean image, as src/models/vae-likelihood.ts decoderMeanImage.
+        // The decoder's mean image, as src/vae/likelihood.ts decoderMeanImage.
         return manifest.output === 'bernoulli-logits' ? tf.sigmoid(params) : tf.clipByValue(params, 0, 1);
       });
       const data = await out.data() as Float32Array;

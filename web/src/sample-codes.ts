@@ -1,8 +1,8 @@
 // Latent codes and labels for the sample grid, drawn exactly as `ganvae sample --seed S --n N [--class K]`
 // draws them (same seeded generator, same label cycling), so the page and the CLI show the same images.
-import { Rng } from '../../src/data/random.ts';
+import { Rng } from '../../src/core/random.ts';
 import { latentValues } from '../../src/training/latent.ts';
-import type { ExplorerManifest } from '../../src/web/explorer-api.ts';
+import type { ExplorerManifest } from '../../src/server/explorer-api.ts';
 
 /** n codes [n, latentSize] flat, and their labels [n] for conditional runs. */
 export interface CodeBatch {

@@ -13,11 +13,11 @@ import { datasetSource, type ImageSource, trainableSource } from '../../metrics/
 import { loadInceptionExtractor } from '../../metrics/inception.ts';
 import { inceptionScore } from '../../metrics/inception-score.ts';
 import { loadStats, saveStats } from '../../metrics/stats-file.ts';
-import { type OpenRun } from '../../training/open-run.ts';
+import { type OpenRun } from '../../runs/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';
-import { VAE_EVAL_FLAGS, VAE_EVAL_HELP, vaeEvaluation } from '../vae-command.ts';
+import { VAE_EVAL_FLAGS, VAE_EVAL_HELP, vaeEvaluation } from '../vae-flags.ts';
 
 const help = `usage: ganvae eval (--run runs/NAME | --images DIR) [--data fashion-mnist] [options]
 
@@ -177,7 +177,7 @@ export const command: Command = {
         run = await openRunForCli(values.run);
         if (!values.out) checkOut();
       }
-      // VAE runs: likelihood metrics first (src/cli/vae-command.ts); --vae-only stops after them.
+      // VAE runs: likelihood metrics first (src/cli/vae-flags.ts); --vae-only stops after them.
       const vae = run?.info.kind === 'vae' ? await vaeEvaluation(run, values.run!, values) : null;
       if (values['vae-only']) {
         if (!vae) throw new CliError('--vae-only needs --run with a VAE run (`ganvae train vae`)');

@@ -3,16 +3,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imageGrid } from '../../data/imageGrid.ts';
+import { imageGrid } from '../../data/image-grid.ts';
 import { encodeGif } from '../../data/gif.ts';
-import { writeFileAtomic, writePng } from '../../data/imageCodec.ts';
-import { Rng } from '../../data/random.ts';
+import { writeFileAtomic, writePng } from '../../data/image-codec.ts';
+import { Rng } from '../../core/random.ts';
 import { initBackend } from '../../env/backend.ts';
 import { interpolateLatents, latentValues } from '../../training/latent.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile } from '../output-paths.ts';
-import { encodeImagePair } from '../vae-command.ts';
+import { encodeImagePair } from '../vae-flags.ts';
 import { sampleLabels } from './sample.ts';
 
 const help = `usage: ganvae interpolate --run runs/NAME (--from SEED --to SEED | --images I,J) [--steps 10] [--mode slerp|linear] [--class K] [--out strip.png]

@@ -3,15 +3,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imageGrid } from '../../data/imageGrid.ts';
-import { writePng } from '../../data/imageCodec.ts';
-import { decode, encode } from '../../models/vae.ts';
-import { decoderMeanImage } from '../../models/vae-likelihood.ts';
-import { latentMapCodes } from '../../models/vae-latent-grids.ts';
-import { vaeRunImages } from '../../training/vae-run.ts';
+import { imageGrid } from '../../data/image-grid.ts';
+import { writePng } from '../../data/image-codec.ts';
+import { decode, encode } from '../../vae/vae.ts';
+import { decoderMeanImage } from '../../vae/likelihood.ts';
+import { latentMapCodes } from '../../vae/latent-grids.ts';
+import { vaeRunImages } from '../../vae/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFolder } from '../output-paths.ts';
-import { parseIndices, withVaeRun } from '../vae-command.ts';
+import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae latent-map --run runs/NAME [--steps 20] [--n 2000] [--class K] [--out-dir DIR]
 

@@ -3,13 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imageGrid } from '../../data/imageGrid.ts';
-import { writePng } from '../../data/imageCodec.ts';
-import { reconstruct } from '../../metrics/vae-reconstruction.ts';
-import { vaeRunImages } from '../../training/vae-run.ts';
+import { imageGrid } from '../../data/image-grid.ts';
+import { writePng } from '../../data/image-codec.ts';
+import { reconstruct } from '../../vae/reconstruction.ts';
+import { vaeRunImages } from '../../vae/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile } from '../output-paths.ts';
-import { parseIndices, withVaeRun } from '../vae-command.ts';
+import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae reconstruct --run runs/NAME [--n 32] [--columns 8] [--images I,J,...] [--out recon.png]
 

@@ -3,12 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imageGrid } from '../../data/imageGrid.ts';
-import { writePng } from '../../data/imageCodec.ts';
-import { Rng } from '../../data/random.ts';
+import { imageGrid } from '../../data/image-grid.ts';
+import { writePng } from '../../data/image-codec.ts';
+import { Rng } from '../../core/random.ts';
 import { initBackend } from '../../env/backend.ts';
 import { latentNoise } from '../../training/latent.ts';
-import { type OpenRun } from '../../training/open-run.ts';
+import { type OpenRun } from '../../runs/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';

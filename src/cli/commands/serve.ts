@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createExplorerServer } from '../../web/explorer-server.ts';
-import { explorerManifest } from '../../web/explorer-manifest.ts';
+import { createExplorerServer } from '../../server/explorer-server.ts';
+import { explorerManifest } from '../../server/explorer-manifest.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 /** Where `npm run build:web` writes the page; GANVAE_WEB_DIST points elsewhere (packaging, tests). */
@@ -68,7 +68,7 @@ export const command: Command = {
       // Read again on every page load, so new metrics or checkpoints show after `ganvae eval` or more training.
       manifest: () => explorerManifest(runDir),
       // Loaded on first use: it pulls in tfjs and the dataset, which a GAN run never needs.
-      testLatents: manifest.kind === 'vae' ? async () => (await import('../../web/test-latents.ts')).encodeTestLatents(runDir) : undefined,
+      testLatents: manifest.kind === 'vae' ? async () => (await import('../../server/test-latents.ts')).encodeTestLatents(runDir) : undefined,
     });
     const address = await listen(server, port, host);
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -4,8 +4,8 @@ import { initBackend } from '../../env/backend.ts';
 import { DataError } from '../../data/errors.ts';
 import { loadDataset } from '../../data/sources.ts';
 import { builtInExtractorDir } from '../../metrics/extractor.ts';
-import { CLASSIFIER_ARCHITECTURES, type ClassifierArchitecture } from '../../models/classifier.ts';
-import { trainClassifierExtractor } from '../../metrics/extractor-training.ts';
+import { CLASSIFIER_ARCHITECTURES, type ClassifierArchitecture } from '../../classifier/classifier.ts';
+import { trainClassifierExtractor } from '../../classifier/extractor-training.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 /** The settings of the v2 extractors (fashion-mnist-v2; mnist-10k-v2 adds --epochs and --shift, see its extractor.json). */

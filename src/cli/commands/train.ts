@@ -4,10 +4,10 @@ import { constants as osConstants } from 'node:os';
 import { initBackend } from '../../env/backend.ts';
 import { ConfigError, configFlags, configHelp, flagsToConfig, runConfigSchema } from '../../training/config.ts';
 import { readConfigFile } from '../../training/config-file.ts';
-import { FAMILIES, loadFamily } from '../../training/families.ts';
+import { FAMILIES, loadFamily } from '../../runs/families.ts';
 import { formatDuration, createProgress } from '../../training/progress.ts';
 import { RunLockedError } from '../../training/run-lock.ts';
-import { trainRun } from '../../training/train-run.ts';
+import { trainRun } from '../../runs/train-run.ts';
 import { CliError, type Command, exitCodeOf, parseFlags } from '../command.ts';
 
 const usage = 'usage: ganvae train <gan|vae|classifier> [--out runs/NAME] [--config file.json] [--resume] [options]';

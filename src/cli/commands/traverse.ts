@@ -3,15 +3,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imageGrid } from '../../data/imageGrid.ts';
-import { writePng } from '../../data/imageCodec.ts';
-import { decode, encode } from '../../models/vae.ts';
-import { decoderMeanImage } from '../../models/vae-likelihood.ts';
-import { latentTraversal, linspace } from '../../models/vae-latent-grids.ts';
-import { vaeRunImages } from '../../training/vae-run.ts';
+import { imageGrid } from '../../data/image-grid.ts';
+import { writePng } from '../../data/image-codec.ts';
+import { decode, encode } from '../../vae/vae.ts';
+import { decoderMeanImage } from '../../vae/likelihood.ts';
+import { latentTraversal, linspace } from '../../vae/latent-grids.ts';
+import { vaeRunImages } from '../../vae/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile } from '../output-paths.ts';
-import { parseIndices, withVaeRun } from '../vae-command.ts';
+import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae traverse --run runs/NAME [--image 0] [--dims all|0,3,5] [--steps 9] [--range 3] [--out traverse.png]
 

@@ -1,5 +1,5 @@
 // Training-mode batch norm (forward and gradient) as two native-only kernels; src/native/batch-norm-training.ts
-// is the op and gradient that use them, src/models/batch-norm.ts the layer.
+// is the op and gradient that use them, src/tfjs/batch-norm.ts the layer.
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';

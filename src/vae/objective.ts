@@ -1,9 +1,9 @@
 // The VAE's training objective: the negative ELBO with a β weight on the KL term (β-VAE) and an
 // optional linear KL warm-up. Losses are nats per image: summed over pixels/latents, mean over the batch.
 import * as tf from '@tensorflow/tfjs-core';
-import { decode, encode, type Vae } from '../models/vae.ts';
-import { klToStandardNormal, reparameterize } from '../models/vae-latent.ts';
-import { reconstructionLogProb } from '../models/vae-likelihood.ts';
+import { decode, encode, type Vae } from './vae.ts';
+import { klToStandardNormal, reparameterize } from './latent.ts';
+import { reconstructionLogProb } from './likelihood.ts';
 
 /** β and its warm-up: the KL weight rises linearly from 0 to β over `warmupSteps` steps (0 = β from the start). */
 export interface KlSchedule {

@@ -1,11 +1,11 @@
 // Reconstruction error of a VAE on an evaluation set: each image is encoded to its posterior mean μ
 // and decoded to the decoder's mean image, then compared with MSE, PSNR, BCE and SSIM.
 import * as tf from '@tensorflow/tfjs-core';
-import { decode, encode, type Vae } from '../models/vae.ts';
-import { decoderMeanImage } from '../models/vae-likelihood.ts';
-import type { VaeEvalSet } from './vae-eval-set.ts';
-import { binaryCrossEntropy, meanSquaredError, psnr } from './vae-pixel-errors.ts';
-import { ssim, STANDARD_SSIM } from './vae-ssim.ts';
+import { decode, encode, type Vae } from './vae.ts';
+import { decoderMeanImage } from './likelihood.ts';
+import type { VaeEvalSet } from './eval-set.ts';
+import { binaryCrossEntropy, meanSquaredError, psnr } from '../metrics/pixel-errors.ts';
+import { ssim, STANDARD_SSIM } from '../metrics/ssim.ts';
 
 /** Means over the images of per-image errors (images in [0, 1]). */
 export interface ReconstructionErrors {

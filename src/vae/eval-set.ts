@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { takeRows, type Dataset } from '../data/dataset.ts';
 import { createBatcher } from '../data/batches.ts';
 import { batchTensors } from '../data/tensors.ts';
-import { permutation, Rng } from '../data/random.ts';
+import { permutation, Rng } from '../core/random.ts';
 
 /** Fixed seeds of the protocol, so every run is evaluated on the same subset and the same binarisation. */
 export const EVAL_SUBSET_SEED = 1234;

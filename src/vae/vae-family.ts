@@ -3,14 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
-import { buildVae, decode, disposeVae, vaeSize, type Vae, type VaeArchitecture } from '../models/vae.ts';
-import { decoderMeanImage } from '../models/vae-likelihood.ts';
-import { VAE_PRESETS, vaePreset } from '../models/vae-presets.ts';
-import { klWeightAt, vaeLoss } from './vae-objective.ts';
-import type { Rng } from '../data/random.ts';
-import { createAdam } from './adam.ts';
-import { withLoopDefaults } from './config.ts';
-import { opSeed, type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
+import { buildVae, decode, disposeVae, vaeSize, type Vae, type VaeArchitecture } from './vae.ts';
+import { decoderMeanImage } from './likelihood.ts';
+import { VAE_PRESETS, vaePreset } from './presets.ts';
+import { klWeightAt, vaeLoss } from './objective.ts';
+import type { Rng } from '../core/random.ts';
+import { createAdam } from '../tfjs/fused-adam.ts';
+import { withLoopDefaults } from '../training/config.ts';
+import { opSeed, type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
 
 /** Loop defaults of a VAE run (the benchmark's W2 batch); --batch-size or a --config file override them. */
 export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;

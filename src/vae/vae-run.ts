@@ -2,11 +2,11 @@
 // (reconstruct, traverse, latent-map, interpolate between images, eval).
 import type { Dataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/sources.ts';
-import type { Vae } from '../models/vae.ts';
-import { vaeEvalSet, type VaeEvalSet } from '../metrics/vae-eval-set.ts';
-import { openRun, type OpenRun } from './open-run.ts';
-import { RunFolderError } from './run-folder.ts';
-import { binarization, VaeTrainable } from './vae-trainable.ts';
+import type { Vae } from './vae.ts';
+import { vaeEvalSet, type VaeEvalSet } from './eval-set.ts';
+import { openRun, type OpenRun } from '../runs/open-run.ts';
+import { RunFolderError } from '../training/run-folder.ts';
+import { binarization, VaeTrainable } from './vae-family.ts';
 
 export interface VaeRun {
   run: OpenRun;

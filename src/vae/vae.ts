@@ -2,8 +2,8 @@
 // Presets live in vae-presets.ts; build with `buildVae(vaePreset('vae28', [28, 28, 1]), seed)`.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { LearnedLogScale } from './vae-log-scale.ts';
-import { conv2dTranspose } from './conv2d-transpose.ts';
+import { LearnedLogScale } from './log-scale.ts';
+import { conv2dTranspose } from '../tfjs/conv2d-transpose.ts';
 
 /** Output distribution of the decoder: Bernoulli (logits) or Gaussian (mean, σ fixed or learned). */
 export type VaeLikelihood = 'bernoulli' | 'gaussian';

@@ -1,9 +1,9 @@
 // The model families `ganvae train <kind>` knows, loaded on demand so a command pays only for the one it uses.
-import type { TrainableKind } from './trainable.ts';
+import type { TrainableKind } from '../training/trainable.ts';
 
 export const FAMILIES = {
-  gan: async (): Promise<TrainableKind> => (await import('./gan.ts')).ganKind as unknown as TrainableKind,
-  vae: async (): Promise<TrainableKind> => (await import('./vae-trainable.ts')).vaeKind as unknown as TrainableKind,
+  gan: async (): Promise<TrainableKind> => (await import('../gan/gan-family.ts')).ganKind as unknown as TrainableKind,
+  vae: async (): Promise<TrainableKind> => (await import('../vae/vae-family.ts')).vaeKind as unknown as TrainableKind,
 } as const;
 export type FamilyName = keyof typeof FAMILIES;
 

@@ -4,20 +4,20 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBatcher } from '../data/batches.ts';
-import { mixSeed, Rng } from '../data/random.ts';
+import { mixSeed, Rng } from '../core/random.ts';
 import { loadDataset } from '../data/sources.ts';
-import { saveLayersModel } from '../metrics/layers-model-files.ts';
-import { writeFileAtomic } from '../data/imageCodec.ts';
-import { latestCheckpoint, restoreCheckpoint, writeError } from './checkpoint.ts';
-import { ConfigError, flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, type TrainingOptions } from './config.ts';
+import { saveLayersModel } from '../core/layers-model-files.ts';
+import { writeFileAtomic } from '../data/image-codec.ts';
+import { latestCheckpoint, restoreCheckpoint, writeError } from '../training/checkpoint.ts';
+import { ConfigError, flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, type TrainingOptions } from '../training/config.ts';
 import { loadFamily } from './families.ts';
-import { trainLoop, type LoopOptions, type LoopResult } from './loop.ts';
-import { checkMemory } from './memory-budget.ts';
-import { checkNewRunFolder } from './new-run-folder.ts';
-import { acquireRunLock, checkRunNotLocked, type RunLock } from './run-lock.ts';
-import type { Progress } from './progress.ts';
-import { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './run-folder.ts';
-import type { DataShape, Trainable } from './trainable.ts';
+import { trainLoop, type LoopOptions, type LoopResult } from '../training/loop.ts';
+import { checkMemory } from '../training/memory-budget.ts';
+import { checkNewRunFolder } from '../training/new-run-folder.ts';
+import { acquireRunLock, checkRunNotLocked, type RunLock } from '../training/run-lock.ts';
+import type { Progress } from '../training/progress.ts';
+import { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from '../training/run-folder.ts';
+import type { DataShape, Trainable } from '../training/trainable.ts';
 
 export interface TrainRequest {
   /** Model family: 'gan' or 'vae'. */

@@ -2,11 +2,11 @@
 // (reconstruction and KL), NLL by importance sampling (IWAE bound, k samples on a seeded subset) and
 // reconstruction errors (MSE, PSNR, BCE, SSIM). `ganvae eval` calls `evaluateVae` for VAE runs.
 import type { Dataset } from '../data/dataset.ts';
-import type { Vae } from '../models/vae.ts';
-import { evaluateElbo, type ElboResult } from './vae-elbo.ts';
-import { vaeEvalSet } from './vae-eval-set.ts';
-import { evaluateIwae, type IwaeResult } from './vae-iwae.ts';
-import { evaluateReconstruction, type ReconstructionErrors } from './vae-reconstruction.ts';
+import type { Vae } from './vae.ts';
+import { evaluateElbo, type ElboResult } from './elbo.ts';
+import { vaeEvalSet } from './eval-set.ts';
+import { evaluateIwae, type IwaeResult } from './iwae.ts';
+import { evaluateReconstruction, type ReconstructionErrors } from './reconstruction.ts';
 
 /**
  * Default IWAE setting: the reference k = 5000 on a seeded 50-image subset, 250k decoder passes, about

@@ -2,11 +2,11 @@
 // log p(x) ≥ log (1/k) Σ_i p(x, z_i) / q(z_i|x), z_i ~ q(z|x), tighter as k grows (k = 1: the ELBO).
 // Samples go through the decoder in chunks; each image's log-mean-exp is streamed in float64.
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed } from '../data/random.ts';
-import { decode, encode, type Vae } from '../models/vae.ts';
-import { diagonalGaussianLogDensity, standardNormalLogDensity } from '../models/vae-latent.ts';
-import { reconstructionLogProb } from '../models/vae-likelihood.ts';
-import type { VaeEvalSet } from './vae-eval-set.ts';
+import { mixSeed } from '../core/random.ts';
+import { decode, encode, type Vae } from './vae.ts';
+import { diagonalGaussianLogDensity, standardNormalLogDensity } from './latent.ts';
+import { reconstructionLogProb } from './likelihood.ts';
+import type { VaeEvalSet } from './eval-set.ts';
 
 export interface IwaeOptions {
   /** Importance samples per image. */

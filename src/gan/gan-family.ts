@@ -3,16 +3,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
-import { Rng } from '../data/random.ts';
-import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from '../models/dcgan.ts';
-import { GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from '../models/presets.ts';
+import { Rng } from '../core/random.ts';
+import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
+import { GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from './presets.ts';
 import {
   classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, isCrossEntropyLoss, isWassersteinLoss,
   type GanLoss,
-} from './gan-losses.ts';
-import { createAdam } from './adam.ts';
-import { withLoopDefaults } from './config.ts';
-import { opSeed, type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './trainable.ts';
+} from './losses.ts';
+import { createAdam } from '../tfjs/fused-adam.ts';
+import { withLoopDefaults } from '../training/config.ts';
+import { opSeed, type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
 
 /** Loop defaults of a GAN run: a 9-minute budget, so `ganvae train gan` with no flags ends (exported) within 10 minutes. */
 export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;

@@ -1,10 +1,10 @@
 // DCGAN-style generator and discriminator (tfjs-layers, NHWC) from one options object each.
 // Presets (dcgan28, dcgan64, seed) live in presets.ts; build with `buildGenerator(spec, rng)`.
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Rng } from '../data/random.ts';
+import type { Rng } from '../core/random.ts';
 import { opSeed } from '../training/trainable.ts';
-import { batchNormalization } from './batch-norm.ts';
-import { conv2dTranspose } from './conv2d-transpose.ts';
+import { batchNormalization } from '../tfjs/batch-norm.ts';
+import { conv2dTranspose } from '../tfjs/conv2d-transpose.ts';
 
 /** How class labels enter the networks: not at all, cGAN (G and D), or AC-GAN (G, plus an auxiliary head on D). */
 export type Conditioning = 'none' | 'cgan' | 'acgan';

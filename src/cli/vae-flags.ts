@@ -2,10 +2,10 @@
 // opening the run with clean errors, parsing test-image indices, encoding chosen images, the likelihood evaluation.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../env/backend.ts';
-import { encode } from '../models/vae.ts';
-import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, formatVaeEvaluation, type VaeEvaluation } from '../metrics/vae-evaluate.ts';
-import type { OpenRun } from '../training/open-run.ts';
-import { openVaeRun, vaeRunImages, withTestSplit, type VaeRun } from '../training/vae-run.ts';
+import { encode } from '../vae/vae.ts';
+import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, formatVaeEvaluation, type VaeEvaluation } from '../vae/evaluate.ts';
+import type { OpenRun } from '../runs/open-run.ts';
+import { openVaeRun, vaeRunImages, withTestSplit, type VaeRun } from '../vae/vae-run.ts';
 import { CliError, numberFlag } from './command.ts';
 import { asCliError } from './open-run.ts';
 

@@ -1,7 +1,7 @@
 // A small CNN image classifier whose penultimate layer is the feature space of ganvae's metrics
 // (FID/KID/PR) and whose logits feed the Inception Score. Build with `buildClassifier(spec, rng)`.
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Rng } from '../data/random.ts';
+import type { Rng } from '../core/random.ts';
 import { opSeed } from '../training/trainable.ts';
 
 /** Everything that defines a classifier; plain JSON (stored beside its weights). */

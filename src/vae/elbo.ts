@@ -1,11 +1,11 @@
 // Test-set ELBO of a VAE in nats per image, with its reconstruction and KL terms reported separately:
 // one reparameterised z per image for E_q[log p(x|z)], the KL in closed form; β is always 1 here.
 import * as tf from '@tensorflow/tfjs-core';
-import { mixSeed } from '../data/random.ts';
-import { decode, encode, type Vae } from '../models/vae.ts';
-import { klToStandardNormal, reparameterize } from '../models/vae-latent.ts';
-import { reconstructionLogProb } from '../models/vae-likelihood.ts';
-import type { VaeEvalSet } from './vae-eval-set.ts';
+import { mixSeed } from '../core/random.ts';
+import { decode, encode, type Vae } from './vae.ts';
+import { klToStandardNormal, reparameterize } from './latent.ts';
+import { reconstructionLogProb } from './likelihood.ts';
+import type { VaeEvalSet } from './eval-set.ts';
 
 /** Means over the images, nats per image: elbo = −(reconstruction + kl). */
 export interface ElboResult {

@@ -2,8 +2,8 @@
 // encoded once in Node by `ganvae serve` (the page shows where an uploaded image lands among them).
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../env/backend.ts';
-import { encode } from '../models/vae.ts';
-import { openVaeRun, vaeRunImages } from '../training/vae-run.ts';
+import { encode } from '../vae/vae.ts';
+import { openVaeRun, vaeRunImages } from '../vae/vae-run.ts';
 import type { TestLatents } from './explorer-api.ts';
 
 /** How many test images the scatter shows at most. */

@@ -2,11 +2,11 @@
 // loads the weights of model/ (or, when a run was killed before writing it, of its latest checkpoint).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '../data/random.ts';
-import { latestCheckpoint, loadWeightsInto } from './checkpoint.ts';
+import { Rng } from '../core/random.ts';
+import { latestCheckpoint, loadWeightsInto } from '../training/checkpoint.ts';
 import { loadFamily } from './families.ts';
-import { readRunInfo, RunFolderError, runPaths, type RunInfo } from './run-folder.ts';
-import type { DataShape, Trainable } from './trainable.ts';
+import { readRunInfo, RunFolderError, runPaths, type RunInfo } from '../training/run-folder.ts';
+import type { DataShape, Trainable } from '../training/trainable.ts';
 
 export interface OpenRun {
   info: RunInfo;

@@ -5,7 +5,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataError } from './errors.ts';
-import { MAX_IMAGE_PIXELS, readImageHeader } from './imageHeader.ts';
+import { MAX_IMAGE_PIXELS, readImageHeader } from './image-header.ts';
 
 /** An image in memory: uint8 pixels [height, width, channels]; channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. */
 export interface RawImage {

@@ -1,6 +1,6 @@
 // Lays images out in a grid with padding, for sample sheets: floats in [-1, 1] or [0, 1], or uint8.
 import type { PixelRange } from './batches.ts';
-import type { RawImage } from './imageCodec.ts';
+import type { RawImage } from './image-codec.ts';
 
 /** A batch of images [n, h, w, c] as a flat array (e.g. `{ data: await t.data(), shape: t.shape }`). */
 export interface ImageBatch {

@@ -1,7 +1,7 @@
 // GAN objectives on discriminator logits: minimax, non-saturating, least-squares, hinge, WGAN (clipping),
 // WGAN-GP's gradient penalty, and Salimans et al.'s feature matching. All functions return scalars.
 import * as tf from '@tensorflow/tfjs-core';
-import { registerComparisonGradients } from './comparison-gradients.ts';
+import { registerComparisonGradients } from '../tfjs/comparison-gradients.ts';
 
 export const GAN_LOSSES = ['minimax', 'ns', 'lsgan', 'hinge', 'wgan', 'wgan-gp'] as const;
 export type GanLoss = (typeof GAN_LOSSES)[number];
