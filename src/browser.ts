@@ -13,9 +13,9 @@ export { batchTensors, type BatchTensors } from './data/tensors.ts';
 export { type GridOptions, imageGrid, type ImageBatch } from './data/image-grid.ts';
 export { convertChannels, resizeCover } from './data/resize.ts';
 export { encodeGif, type GifOptions } from './data/gif.ts';
-export { mixSeed, permutation, Rng, shuffleInPlace } from './core/random.ts';
+export { mixSeed, opSeed, permutation, Rng, shuffleInPlace } from './core/random.ts';
 export { classCounts, pixelStats, type PixelStats } from './data/stats.ts';
-export { DataError } from './data/errors.ts';
+export { ConfigError, DataError, RunFolderError } from './core/errors.ts';
 export type { RawImage } from './data/image-codec.ts';
 
 // Models: GAN and VAE builders and presets, latent and likelihood maths.
@@ -34,7 +34,7 @@ export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generato
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
 export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
 export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-family.ts';
-export { opSeed, type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { createAdam } from './tfjs/fused-adam.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
 

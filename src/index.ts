@@ -24,13 +24,15 @@ export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, t
 export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './gan/presets.ts';
 export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
-export { opSeed, type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { opSeed } from './core/random.ts';
 export { trainRun, type TrainOutcome, type TrainRequest } from './runs/train-run.ts';
 export { trainLoop, writeSampleGrid, type LoopOptions, type LoopResult, type StopReason } from './training/loop.ts';
 export { createAdam } from './tfjs/fused-adam.ts';
 export { latestCheckpoint, loadWeightsInto, restoreCheckpoint, writeCheckpoint, type CheckpointState } from './training/checkpoint.ts';
 export { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './training/run-folder.ts';
-export { openRun, type OpenRun } from './runs/open-run.ts';
+export { openRun } from './runs/open-run.ts';
+export { openRunOf, type OpenRun } from './training/open-run.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
 export { runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
 export { FAMILIES, loadFamily } from './runs/families.ts';

@@ -2,7 +2,7 @@
 // (FID/KID/PR) and whose logits feed the Inception Score. Build with `buildClassifier(spec, rng)`.
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../core/random.ts';
-import { opSeed } from '../training/trainable.ts';
+import { opSeed } from '../core/random.ts';
 
 /** Everything that defines a classifier; plain JSON (stored beside its weights). */
 export interface ClassifierSpec {
@@ -61,4 +61,27 @@ export function buildClassifier(spec: ClassifierSpec, rng: Rng): tfl.LayersModel
     kernelInitializer: tfl.initializers.glorotUniform({ seed: opSeed(rng) }),
   }).apply(activated) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: [features, logits], name: 'classifier' });
+}
+
+/** extractor.json, written beside a trained classifier's model.json by `ganvae train classifier`. */
+export interface ClassifierExtractorInfo {
+  formatVersion: 1;
+  kind: 'classifier-extractor';
+  /** Dataset the classifier was trained on, e.g. "fashion-mnist". */
+  dataset: string;
+  version: number;
+  spec: ClassifierSpec;
+  /** Top-1 accuracy on the dataset's held-out test split. */
+  testAccuracy: number;
+  testCount: number;
+  training: {
+    seed: number; epochs: number; batchSize: number; learningRate: number;
+    /** Random-shift augmentation in pixels (absent before v2: none). */
+    shift?: number;
+    /** The command line that trained it, when `ganvae train classifier` did (absent before v2). */
+    command?: string;
+    seconds: number; backend: string; steps: number;
+  };
+  weightBytes: number;
+  createdAt: string;
 }

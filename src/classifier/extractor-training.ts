@@ -7,9 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset, DatasetSplits } from '../data/dataset.ts';
 import { permutation, Rng } from '../core/random.ts';
-import { buildClassifier, CLASSIFIER_ARCHITECTURES, type ClassifierSpec } from './classifier.ts';
+import { buildClassifier, CLASSIFIER_ARCHITECTURES, type ClassifierExtractorInfo, type ClassifierSpec } from './classifier.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
-import type { ClassifierExtractorInfo } from '../metrics/extractor.ts';
 import { saveLayersModel } from '../core/layers-model-files.ts';
 
 /** How the extractor is trained (Adam, rate decayed linearly to a tenth); the defaults are those of the v1 extractors. */

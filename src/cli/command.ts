@@ -1,7 +1,7 @@
 // The shape of a CLI subcommand and the error type that becomes a clean message and exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DataError } from '../data/errors.ts';
-import { RunFolderError } from '../training/run-folder.ts';
+import { RunFolderError } from '../core/errors.ts';
+import { DataError } from '../core/errors.ts';
 
 /** A subcommand: `run` receives the arguments after its name and resolves to an exit code. */
 export interface Command {

@@ -1,6 +1,7 @@
 // Opening a run folder named by a CLI flag: its problems become a one-line CliError with the exit code
 // of what went wrong (2: the folder is not a usable run; 1: the job failed).
-import { openRun, type OpenRun } from '../runs/open-run.ts';
+import { openRun } from '../runs/open-run.ts';
+import type { OpenRun } from '../training/open-run.ts';
 import { CliError, exitCodeOf } from './command.ts';
 
 /** The run in `dir`, or a CliError with openRun's message: exit 2 for a bad run folder (RunFolderError), else 1. */

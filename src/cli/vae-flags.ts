@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../env/backend.ts';
 import { encode } from '../vae/vae.ts';
 import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, formatVaeEvaluation, type VaeEvaluation } from '../vae/evaluate.ts';
-import type { OpenRun } from '../runs/open-run.ts';
+import type { OpenRun } from '../training/open-run.ts';
 import { openVaeRun, vaeRunImages, withTestSplit, type VaeRun } from '../vae/vae-run.ts';
 import { CliError, numberFlag } from './command.ts';
 import { asCliError } from './open-run.ts';

@@ -1,10 +1,11 @@
 // Reads and writes tfjs Layers models as `model.json` + `weights.bin` in a folder (the format the
 // browser and tfjs-converter use), with plain node:fs since only tfjs-node ships a file:// handler.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RunFolderError } from '../training/run-folder.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+import { RunFolderError } from './errors.ts';
 
 const WEIGHTS_FILE = 'weights.bin';
 
@@ -15,7 +16,7 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string): Prom
     mkdirSync(dir, { recursive: true });
     const weights = new Uint8Array(artifacts.weightData as ArrayBuffer);
     weightBytes = weights.byteLength;
-    writeAtomic(join(dir, WEIGHTS_FILE), weights);
+    writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
     const json = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
@@ -23,7 +24,7 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string): Prom
       modelTopology: artifacts.modelTopology,
       weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
     };
-    writeAtomic(join(dir, 'model.json'), new TextEncoder().encode(JSON.stringify(json)));
+    writeFileAtomic(join(dir, 'model.json'), new TextEncoder().encode(JSON.stringify(json)));
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
   }));
   return weightBytes;
@@ -176,8 +177,3 @@ function concatenate(parts: Uint8Array[]): ArrayBuffer {
   return out.buffer;
 }
 
-function writeAtomic(path: string, bytes: Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, bytes);
-  renameSync(temporary, path);
-}

@@ -82,3 +82,8 @@ export function permutation(n: number, rng: Rng): Int32Array {
   for (let i = 0; i < n; i++) order[i] = i;
   return shuffleInPlace(order, rng);
 }
+
+/** A seed for one tfjs random op or initialiser (tfjs wants a non-negative integer), drawn from `rng`. */
+export function opSeed(rng: Rng): number {
+  return rng.nextUint32() >>> 1;
+}

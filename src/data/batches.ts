@@ -2,8 +2,8 @@
 // [0, 1], seeded Bernoulli binarisation (dynamic or fixed), labels as ints and one-hot.
 // Batches are plain Float32Arrays; `batchTensors` (tensors.ts) wraps them without copying.
 import type { Dataset } from './dataset.ts';
-import { DataError } from './errors.ts';
 import { mixSeed, permutation, Rng } from '../core/random.ts';
+import { DataError } from '../core/errors.ts';
 
 /** Value range of pixels in a batch: [-1, 1] for tanh generators, [0, 1] for Bernoulli VAEs. */
 export type PixelRange = '[-1,1]' | '[0,1]';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset, DatasetSplits } from './dataset.ts';
-import { writeFileAtomic } from './image-codec.ts';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 
 const MAGIC = 'GVDC';
 const FORMAT_VERSION = 1;

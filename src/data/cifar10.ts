@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIFAR10_ARCHIVE_FOLDER, CIFAR10_CLASSES, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from './catalog.ts';
 import { type Dataset, type DatasetSplits } from './dataset.ts';
-import { DataError } from './errors.ts';
 import { readFileChecked } from './read-file.ts';
+import { DataError } from '../core/errors.ts';
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;

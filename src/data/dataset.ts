@@ -1,7 +1,7 @@
 // The in-memory dataset: uint8 pixels in NHWC order plus optional integer labels, and helpers to
 // check labels, take rows and split a set into train and test.
-import { DataError } from './errors.ts';
 import { permutation, Rng } from '../core/random.ts';
+import { DataError } from '../core/errors.ts';
 
 /** Images decoded once into one compact array: pixel (n, y, x, ch) is `images[((n*height + y)*width + x)*channels + ch]`. */
 export interface Dataset {

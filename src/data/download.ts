@@ -7,9 +7,9 @@ import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, DOWNLOADS, type DownloadableName, type DownloadSpec } from './catalog.ts';
-import { DataError } from './errors.ts';
-import { writeFileAtomic } from './image-codec.ts';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import { readTarEntries } from './tar.ts';
+import { DataError } from '../core/errors.ts';
 
 export interface DownloadOptions {
   /** Folder to write into (created when missing). */

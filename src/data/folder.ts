@@ -4,12 +4,12 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { labelArray, type Dataset } from './dataset.ts';
-import { DataError } from './errors.ts';
 import { readFileChecked } from './read-file.ts';
 import { decodeImage, type RawImage } from './image-codec.ts';
 import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from './image-header.ts';
 import { convertChannels, resizeCover } from './resize.ts';
 import { loadSharp, type Sharp } from './sharp-loader.ts';
+import { DataError } from '../core/errors.ts';
 
 /** How folder images become dataset rows. */
 export interface FolderOptions {

@@ -1,8 +1,8 @@
 // Reads a file that may be gzipped (detected by its magic bytes, not its name), with a cap on the
 // decompressed size so a corrupt or hostile file cannot make us allocate without bound.
 import { gunzipSync } from 'node:zlib';
-import { DataError } from './errors.ts';
 import { readFileChecked } from './read-file.ts';
+import { DataError } from '../core/errors.ts';
 
 /** Default cap on a decompressed file: far above any dataset file we read (MNIST train is 47 MB). */
 export const MAX_DECOMPRESSED_BYTES = 2 ** 30;

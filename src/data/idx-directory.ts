@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IDX_FILES } from './catalog.ts';
 import { checkLabels, checkSameCount, type Dataset, type DatasetSplits } from './dataset.ts';
-import { DataError } from './errors.ts';
 import { readIdxImages, readIdxLabels } from './idx.ts';
+import { DataError } from '../core/errors.ts';
 
 /** The path of `base` or `base.gz` in `dir`; a DataError with `hint` when neither exists. */
 function findIdxFile(dir: string, base: string, hint: string): string {

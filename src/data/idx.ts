@@ -1,7 +1,7 @@
 // Parses IDX files (the format of MNIST and Fashion-MNIST), checking the header against the file
 // size before any pixel is touched, so a bad header is an error and never a giant allocation.
-import { DataError } from './errors.ts';
 import { readMaybeGzipped } from './gzip.ts';
+import { DataError } from '../core/errors.ts';
 
 const UNSIGNED_BYTE = 0x08;
 

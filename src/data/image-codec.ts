@@ -1,11 +1,10 @@
 // PNG and JPEG in pure JavaScript (pngjs, jpeg-js): decode any image we accept, encode PNGs, and
 // write them atomically. Dimensions are checked from the header before decoding.
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DataError } from './errors.ts';
 import { MAX_IMAGE_PIXELS, readImageHeader } from './image-header.ts';
+import { DataError } from '../core/errors.ts';
 
 /** An image in memory: uint8 pixels [height, width, channels]; channels 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. */
 export interface RawImage {
@@ -64,19 +63,12 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   return PNG.sync.write({ width, height, data } as PNG, { colorType, inputColorType: colorType, inputHasAlpha: channels % 2 === 0 });
 }
 
-/** Writes bytes to `path` through a temporary file and a rename, so readers never see half a file. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw new DataError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 /** Encodes `image` as PNG and writes it atomically to `path`. */
 export function writePng(path: string, image: RawImage): void {
-  writeFileAtomic(path, encodePng(image.pixels, image.width, image.height, image.channels));
+  try {
+    writeFileAtomic(path, encodePng(image.pixels, image.width, image.height, image.channels));
+  } catch (err) {
+    throw new DataError((err as Error).message, { cause: err });
+  }
 }

@@ -1,6 +1,6 @@
+import { DataError } from '../core/errors.ts';
 // Reads an image's format and dimensions from its header alone (PNG IHDR, JPEG SOF), so a file
 // claiming a huge pixel count is refused before any decoder allocates for it.
-import { DataError } from './errors.ts';
 
 export type ImageFormat = 'png' | 'jpeg';
 

@@ -13,4 +13,4 @@ export { mixSeed, permutation, Rng, shuffleInPlace } from '../core/random.ts';
 export { classCounts, pixelStats, type PixelStats } from './stats.ts';
 export { DOWNLOADABLE, DOWNLOADS, type DownloadableName } from './catalog.ts';
 export { downloadDataset, type DownloadOptions } from './download.ts';
-export { DataError } from './errors.ts';
+export { ConfigError, DataError, RunFolderError } from '../core/errors.ts';

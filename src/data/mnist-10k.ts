@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MNIST_CLASSES } from './catalog.ts';
 import { type Dataset, type DatasetSplits, splitDataset } from './dataset.ts';
-import { DataError } from './errors.ts';
+import { DataError } from '../core/errors.ts';
 
 const SIDE = 28;
 export const MNIST_10K_TEST_COUNT = 1000;

@@ -1,6 +1,6 @@
 // Reads one whole file for the data loaders, with DataErrors that name it (Node only).
 import { readFileSync, statSync } from 'node:fs';
-import { DataError } from './errors.ts';
+import { DataError } from '../core/errors.ts';
 
 /** Reads a whole file, refusing files over `maxBytes` and turning fs errors into DataErrors naming it. */
 export function readFileChecked(path: string, maxBytes = 2 ** 31 - 1): Buffer {

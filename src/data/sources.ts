@@ -6,10 +6,10 @@ import { CIFAR10_ARCHIVE_FOLDER, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, FASHION
 import { cacheKey, DEFAULT_CACHE_DIR, fileStamps, readCache, writeCache } from './cache.ts';
 import { loadCifar10 } from './cifar10.ts';
 import { splitDataset, type DatasetSplits } from './dataset.ts';
-import { DataError } from './errors.ts';
 import { decodeFolder, scanFolder, type FolderOptions } from './folder.ts';
 import { loadIdxDirectory } from './idx-directory.ts';
 import { loadMnist10k, mnist10kFiles } from './mnist-10k.ts';
+import { DataError } from '../core/errors.ts';
 
 /** The named sources; a folder of images is `folder:<dir>`. */
 export const SOURCE_NAMES = ['fashion-mnist', 'mnist', 'mnist-10k', 'cifar10'] as const;

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // and the cpu backend that `native` extends.
 import '@tensorflow/tfjs';
 import { addonNotBuilt, BUILD_NATIVE_COMMAND, loadAddon } from '../native/addon.ts';
-import { installLeanGradients } from '../tfjs/lean-gradients.ts';
+import { installTfjsChanges } from '../tfjs/install.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register.ts';
 
 /** Backends ganvae knows, fastest first. */
@@ -56,7 +56,7 @@ async function tryCpu(): Promise<string | null> {
  */
 export async function initBackend(prefer: BackendName | undefined = envBackend()): Promise<BackendChoice> {
   if (choice && (!prefer || prefer === choice.name)) return choice;
-  installLeanGradients();
+  installTfjsChanges();
   const order: BackendName[] = prefer ? [prefer] : [...BACKENDS];
   const skipped: string[] = [];
   for (const name of order) {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // The umbrella package registers the webgl and cpu backends, the gradients and the chained ops.
 import '@tensorflow/tfjs';
-import { installLeanGradients } from '../tfjs/lean-gradients.ts';
+import { installTfjsChanges } from '../tfjs/install.ts';
 
 /** Backends a page can run, fastest first. */
 export const BROWSER_BACKENDS = ['webgl', 'cpu'] as const;
@@ -31,7 +31,7 @@ export async function initBackend(prefer?: BrowserBackendName): Promise<BrowserB
   if (prefer !== undefined && !(BROWSER_BACKENDS as readonly string[]).includes(prefer)) {
     throw new Error(`"${prefer}" is not a browser backend; use one of ${BROWSER_BACKENDS.join(', ')}`);
   }
-  installLeanGradients();
+  installTfjsChanges();
   const skipped: string[] = [];
   // Probing first avoids tfjs's console warnings about a WebGL backend that cannot start.
   const order: BrowserBackendName[] = prefer ? [prefer] : [...BROWSER_BACKENDS];

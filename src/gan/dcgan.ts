@@ -2,7 +2,7 @@
 // Presets (dcgan28, dcgan64, seed) live in presets.ts; build with `buildGenerator(spec, rng)`.
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '../core/random.ts';
-import { opSeed } from '../training/trainable.ts';
+import { opSeed } from '../core/random.ts';
 import { batchNormalization } from '../tfjs/batch-norm.ts';
 import { conv2dTranspose } from '../tfjs/conv2d-transpose.ts';
 

@@ -12,7 +12,8 @@ import {
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
 import { withLoopDefaults } from '../training/config.ts';
-import { opSeed, type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
+import { type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
+import { opSeed } from '../core/random.ts';
 
 /** Loop defaults of a GAN run: a 9-minute budget, so `ganvae train gan` with no flags ends (exported) within 10 minutes. */
 export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;

@@ -1,7 +1,6 @@
 // GAN objectives on discriminator logits: minimax, non-saturating, least-squares, hinge, WGAN (clipping),
 // WGAN-GP's gradient penalty, and Salimans et al.'s feature matching. All functions return scalars.
 import * as tf from '@tensorflow/tfjs-core';
-import { registerComparisonGradients } from '../tfjs/comparison-gradients.ts';
 
 export const GAN_LOSSES = ['minimax', 'ns', 'lsgan', 'hinge', 'wgan', 'wgan-gp'] as const;
 export type GanLoss = (typeof GAN_LOSSES)[number];
@@ -71,7 +70,6 @@ export function generatorLoss(loss: GanLoss, fake: tf.Tensor): tf.Scalar {
  * to the critic's weights (tf.grad nests inside tf.variableGrads: the inner backward pass is recorded on the tape).
  */
 export function gradientPenalty(critic: (images: tf.Tensor4D) => tf.Tensor, real: tf.Tensor4D, fake: tf.Tensor4D, weight: number, seed: number): tf.Scalar {
-  registerComparisonGradients();
   return tf.tidy(() => {
     const alpha = tf.randomUniform([real.shape[0], 1, 1, 1], 0, 1, 'float32', seed);
     const mixed = tf.add(real, tf.mul(alpha, tf.sub(fake, real))) as tf.Tensor4D;

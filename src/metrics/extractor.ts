@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ClassifierSpec } from '../classifier/classifier.ts';
+import type { ClassifierExtractorInfo } from '../classifier/classifier.ts';
 import { loadLayersModel } from '../core/layers-model-files.ts';
 
 /** Features and logits of a batch: `[count, featureDim]` and `[count, numClasses]`, row-major. */
@@ -27,29 +27,6 @@ export interface FeatureExtractor {
   /** uint8 images `[count, h, w, c]` (NHWC) → features and logits. */
   extract(images: Uint8Array, count: number, shape: [number, number, number]): Promise<ExtractedBatch>;
   dispose(): void;
-}
-
-/** extractor.json, written beside a trained classifier's model.json by `ganvae train classifier`. */
-export interface ClassifierExtractorInfo {
-  formatVersion: 1;
-  kind: 'classifier-extractor';
-  /** Dataset the classifier was trained on, e.g. "fashion-mnist". */
-  dataset: string;
-  version: number;
-  spec: ClassifierSpec;
-  /** Top-1 accuracy on the dataset's held-out test split. */
-  testAccuracy: number;
-  testCount: number;
-  training: {
-    seed: number; epochs: number; batchSize: number; learningRate: number;
-    /** Random-shift augmentation in pixels (absent before v2: none). */
-    shift?: number;
-    /** The command line that trained it, when `ganvae train classifier` did (absent before v2). */
-    command?: string;
-    seconds: number; backend: string; steps: number;
-  };
-  weightBytes: number;
-  createdAt: string;
 }
 
 /** The committed extractors live in the package's models/extractors/<dataset>-v<version>/. */

@@ -4,7 +4,6 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { BufferPool } from './buffer-pool.ts';
-import { registerFastGradients } from '../tfjs/lean-mean-relu-gradients.ts';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.ts';
 import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';
@@ -36,7 +35,6 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registered = addon;
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
   registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
-  registerFastGradients();
   registerGradient(batchNormTrainingGrad);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,

@@ -2,7 +2,8 @@
 // metrics.jsonl, the sample grids over training, other images (VAE reconstructions, traversals) and eval/metrics.json.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { readRunInfo, RunFolderError, runPaths, type RunInfo } from '../training/run-folder.ts';
+import { readRunInfo, runPaths, type RunInfo } from '../training/run-folder.ts';
+import { RunFolderError } from '../core/errors.ts';
 
 /** One row of metrics.jsonl: step, epoch, elapsedSec, imagesPerSec and the logged losses. */
 export type MetricsRow = Record<string, number>;

@@ -7,9 +7,9 @@ import { createBatcher } from '../data/batches.ts';
 import { mixSeed, Rng } from '../core/random.ts';
 import { loadDataset } from '../data/sources.ts';
 import { saveLayersModel } from '../core/layers-model-files.ts';
-import { writeFileAtomic } from '../data/image-codec.ts';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import { latestCheckpoint, restoreCheckpoint, writeError } from '../training/checkpoint.ts';
-import { ConfigError, flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, type TrainingOptions } from '../training/config.ts';
+import { flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, type TrainingOptions } from '../training/config.ts';
 import { loadFamily } from './families.ts';
 import { trainLoop, type LoopOptions, type LoopResult } from '../training/loop.ts';
 import { checkMemory } from '../training/memory-budget.ts';
@@ -18,6 +18,7 @@ import { acquireRunLock, checkRunNotLocked, type RunLock } from '../training/run
 import type { Progress } from '../training/progress.ts';
 import { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from '../training/run-folder.ts';
 import type { DataShape, Trainable } from '../training/trainable.ts';
+import { ConfigError } from '../core/errors.ts';
 
 export interface TrainRequest {
   /** Model family: 'gan' or 'vae'. */

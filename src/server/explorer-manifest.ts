@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { latestCheckpoint } from '../training/checkpoint.ts';
-import { readRunInfo, RunFolderError, runPaths } from '../training/run-folder.ts';
+import { readRunInfo, runPaths } from '../training/run-folder.ts';
+import { RunFolderError } from '../core/errors.ts';
 import { RUN_ROUTE, TEST_LATENTS_ROUTE, type ExplorerManifest } from './explorer-api.ts';
 
 function numberOption(config: Record<string, unknown>, key: string, runJson: string): number {

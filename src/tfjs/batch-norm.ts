@@ -3,7 +3,7 @@
 // keeps tfjs's class name, weights and config, so saved models load unchanged anywhere (the browser included).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { replaceLayerClass, tfjsLayerClass } from './layer-class.ts';
+import { tfjsLayerClass } from './layer-class.ts';
 import { batchNormTraining, hasFusedBatchNormTraining } from '../native/batch-norm-training.ts';
 
 type BatchNormalizationLayer = ReturnType<typeof tfl.layers.batchNormalization>;
@@ -55,7 +55,6 @@ export class FusedBatchNormalization extends BatchNormalizationBase {
     });
   }
 }
-replaceLayerClass(FusedBatchNormalization);
 
 /** A BatchNormalization layer (fused training step on `native`); same arguments as tf.layers.batchNormalization. */
 export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNormalizationLayer {

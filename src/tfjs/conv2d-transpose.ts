@@ -2,7 +2,7 @@
 // backward pass (bias-activation.ts). Same class name, weights and config: saved models load unchanged anywhere.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { replaceLayerClass, tfjsLayerClass } from './layer-class.ts';
+import { tfjsLayerClass } from './layer-class.ts';
 import { biasActivation, OUTPUT_DIFFERENTIABLE, type OutputDifferentiable } from './bias-activation.ts';
 
 type Conv2DTransposeLayer = ReturnType<typeof tfl.layers.conv2dTranspose>;
@@ -40,7 +40,6 @@ export class FusedConv2DTranspose extends Conv2DTransposeBase {
     }
   }
 }
-replaceLayerClass(FusedConv2DTranspose);
 
 /** A Conv2DTranspose layer (fused bias + activation); same arguments as tf.layers.conv2dTranspose. */
 export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTransposeLayer {

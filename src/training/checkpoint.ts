@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel, saveLayersModel } from '../core/layers-model-files.ts';
 import type { Trainable } from './trainable.ts';
-import { RUN_FORMAT_VERSION, RunFolderError, runPaths } from './run-folder.ts';
+import { RUN_FORMAT_VERSION, runPaths } from './run-folder.ts';
+import { RunFolderError } from '../core/errors.ts';
 
 /** What a checkpoint records besides tensors. */
 export interface CheckpointState {

@@ -1,7 +1,7 @@
 // `--config file.json`: a JSON object of training options, read from disk (Node only; the options schema
 // in config.ts is shared with the browser).
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** Reads a JSON config file (a plain object of option keys). */
 export function readConfigFile(path: string): Record<string, unknown> {

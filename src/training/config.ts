@@ -1,6 +1,7 @@
 // A training run's configuration: the loop's options plus a model family's, one strict zod object whose
 // every field has a default. Sources, lowest first: defaults < `--config file.json` < command-line flags.
 import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
 
 /** The shared loop's options; each is a --kebab-case flag and a key of the JSON config file. */
 export const trainingOptions = z.strictObject({
@@ -103,14 +104,6 @@ export function flagsToConfig(schema: z.ZodObject, values: Record<string, unknow
     }
   }
   return out;
-}
-
-/** A configuration problem a user can fix: the message names the flag, key or file. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 /** Validates `raw` against `schema`; errors list every bad key with the flag it corresponds to. */

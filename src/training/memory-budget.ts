@@ -2,7 +2,7 @@
 // copies such as an EMA generator) and the activations a training step keeps, against this machine's memory.
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** What a family's models need, counted from their options before anything is allocated. */
 export interface MemoryEstimate {

@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCheckpointEntry } from './checkpoint.ts';
-import { ConfigError } from './config.ts';
 import { LOCK_FILE } from './run-lock.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** Sample grid names the loop writes into samples/. */
 const SAMPLE_GRID = /^(final|epoch-\d{4}|step-\d{8})\.png$/;

@@ -2,19 +2,8 @@
 // read back by sample, interpolate, eval, report and serve, with its format version checked.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../data/image-codec.ts';
-
-/**
- * A run folder (or a model folder read like one's parts) that cannot be used as it is: missing, unreadable,
- * of another format version, of the wrong model family, or with corrupt files. `message` names the folder
- * or file and what is wrong. This is bad input, not a failed job: the CLI exits 2.
- */
-export class RunFolderError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RunFolderError';
-  }
-}
+import { RunFolderError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 
 /** The kinds of run run.json can name. */
 const RUN_KINDS: readonly string[] = ['gan', 'vae', 'classifier'];

@@ -26,11 +26,6 @@ export interface DataShape {
 /** Scalar losses of one step by name (e.g. `dLoss`, `gLoss`); the loop reads and disposes them. */
 export type StepLosses = Record<string, tf.Scalar>;
 
-/** A seed for one tfjs random op or initialiser (tfjs wants a non-negative integer), drawn from `rng`. */
-export function opSeed(rng: Rng): number {
-  return rng.nextUint32() >>> 1;
-}
-
 /** Distribution of latent codes: N(0, I) or U(-1, 1) per coordinate. */
 export type LatentPrior = 'normal' | 'uniform';
 

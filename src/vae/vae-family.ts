@@ -10,7 +10,8 @@ import { klWeightAt, vaeLoss } from './objective.ts';
 import type { Rng } from '../core/random.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
 import { withLoopDefaults } from '../training/config.ts';
-import { opSeed, type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
+import { type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
+import { opSeed } from '../core/random.ts';
 
 /** Loop defaults of a VAE run (the benchmark's W2 batch); --batch-size or a --config file override them. */
 export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;

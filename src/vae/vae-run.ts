@@ -4,9 +4,11 @@ import type { Dataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/sources.ts';
 import type { Vae } from './vae.ts';
 import { vaeEvalSet, type VaeEvalSet } from './eval-set.ts';
-import { openRun, type OpenRun } from '../runs/open-run.ts';
-import { RunFolderError } from '../training/run-folder.ts';
-import { binarization, VaeTrainable } from './vae-family.ts';
+import { openRunOf, type OpenRun } from '../training/open-run.ts';
+import { readRunInfo } from '../training/run-folder.ts';
+import { RunFolderError } from '../core/errors.ts';
+import type { TrainableKind } from '../training/trainable.ts';
+import { binarization, vaeKind, VaeTrainable } from './vae-family.ts';
 
 export interface VaeRun {
   run: OpenRun;
@@ -19,7 +21,9 @@ export interface VaeRun {
 
 /** The VAE run in `runDir` and its dataset's test split; RunFolderErrors say when the run is not a usable VAE. The caller disposes run.trainable. */
 export async function openVaeRun(runDir: string): Promise<VaeRun> {
-  const run = await openRun(runDir);
+  const info = readRunInfo(runDir);
+  if (info.kind !== 'vae') throw new RunFolderError(`${runDir} is a ${info.kind} run; this needs a VAE run (\`ganvae train vae\`)`);
+  const run = await openRunOf(runDir, info, vaeKind as unknown as TrainableKind);
   try {
     return await withTestSplit(run, runDir);
   } catch (err) {

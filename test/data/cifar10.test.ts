@@ -4,9 +4,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError } from '../../src/data/errors.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { cifarRecords, put, tempFolder, writeCifarSet } from './fixtures.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const temp = tempFolder();
 after(temp.remove);

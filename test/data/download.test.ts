@@ -13,9 +13,9 @@ import { promisify } from 'node:util';
 import { command } from '../../src/cli/commands/data.ts';
 import { CliError } from '../../src/cli/command.ts';
 import { downloadFiles, extractCifarArchive } from '../../src/data/download.ts';
-import { DataError } from '../../src/data/errors.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { put, randomBytesSeeded, tempFolder, writeCifarSet } from './fixtures.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const temp = tempFolder();
 const files: Record<string, Uint8Array> = {

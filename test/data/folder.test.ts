@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { DataError } from '../../src/data/errors.ts';
 import { encodePng } from '../../src/data/image-codec.ts';
 import { loadSharp } from '../../src/data/sharp-loader.ts';
 import { loadDataset, type LoadOptions } from '../../src/data/sources.ts';
 import { jpegBytes, pngBytes, put, smoothImage, tempFolder } from './fixtures.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const temp = tempFolder();
 after(temp.remove);

@@ -6,11 +6,11 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FASHION_MNIST_SYSTEM_DIR } from '../../src/data/catalog.ts';
-import { DataError } from '../../src/data/errors.ts';
 import { readMaybeGzipped } from '../../src/data/gzip.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { pixelStats } from '../../src/data/stats.ts';
 import { idxBytes, put, randomBytesSeeded, tempFolder, writeIdxSet } from './fixtures.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const temp = tempFolder();
 after(temp.remove);

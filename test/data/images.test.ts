@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { decodeImage, encodePng, writePng } from '../../src/data/image-codec.ts';
 import { readImageHeader } from '../../src/data/image-header.ts';
 import { imageGrid } from '../../src/data/image-grid.ts';
-import { DataError } from '../../src/data/errors.ts';
 import { jpegBytes, randomBytesSeeded, smoothImage, tempFolder } from './fixtures.ts';
+import { DataError } from '../../src/core/errors.ts';
 
 const temp = tempFolder();
 after(temp.remove);

@@ -11,7 +11,7 @@ import { command as evalCommand } from '../../src/cli/commands/eval.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { loadLayersModel, saveLayersModel } from '../../src/core/layers-model-files.ts';
 import { loadWeightsInto } from '../../src/training/checkpoint.ts';
-import { RunFolderError } from '../../src/training/run-folder.ts';
+import { RunFolderError } from '../../src/core/errors.ts';
 import { ganvae, quietly, tempFolder, writeGanRun, writeImageFolder } from './fixtures.ts';
 
 const temp = tempFolder('ganvae-read-weights-');

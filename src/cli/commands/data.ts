@@ -2,7 +2,6 @@
 // a sample grid) or fetch a dataset from its authors' host with checksum verification.
 import { existsSync, statSync } from 'node:fs';
 import { DOWNLOADABLE, type DownloadableName } from '../../data/catalog.ts';
-import { DataError } from '../../data/errors.ts';
 import { downloadDataset } from '../../data/download.ts';
 import { imageGrid } from '../../data/image-grid.ts';
 import { writePng } from '../../data/image-codec.ts';
@@ -10,6 +9,7 @@ import { loadDataset, SOURCE_NAMES } from '../../data/sources.ts';
 import { classCounts, pixelStats } from '../../data/stats.ts';
 import { takeRows } from '../../data/dataset.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { DataError } from '../../core/errors.ts';
 
 const help = `usage: ganvae data info [SOURCE] [options]
        ganvae data download <${DOWNLOADABLE.join('|')}> --dir DIR [--base-url URL]

@@ -3,17 +3,16 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { takeRows } from '../../data/dataset.ts';
-import { DataError } from '../../data/errors.ts';
 import { permutation, Rng } from '../../core/random.ts';
 import { loadDataset } from '../../data/sources.ts';
 import { initBackend } from '../../env/backend.ts';
 import { builtInExtractorDir } from '../../metrics/extractor.ts';
 import { trainClassifierExtractor } from '../../classifier/extractor-training.ts';
 import { writeReport } from '../../report/build-report.ts';
-import { ConfigError } from '../../training/config.ts';
 import { createProgress, formatDuration } from '../../training/progress.ts';
 import { trainRun } from '../../runs/train-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { ConfigError, DataError } from '../../core/errors.ts';
 
 const help = `usage: ganvae demo [--minutes 10] [--out runs/demo-<date>-<time>] [options]
 

@@ -3,7 +3,6 @@
 // test split), and writes metrics.json. Every number names the feature extractor it was computed with.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DataError } from '../../data/errors.ts';
 import { loadDataset } from '../../data/sources.ts';
 import { initBackend } from '../../env/backend.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings, type MetricValues, prepareReference, type Reference, scoreAgainst } from '../../metrics/evaluate.ts';
@@ -13,11 +12,12 @@ import { datasetSource, type ImageSource, trainableSource } from '../../metrics/
 import { loadInceptionExtractor } from '../../metrics/inception.ts';
 import { inceptionScore } from '../../metrics/inception-score.ts';
 import { loadStats, saveStats } from '../../metrics/stats-file.ts';
-import { type OpenRun } from '../../runs/open-run.ts';
+import type { OpenRun } from '../../training/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';
 import { VAE_EVAL_FLAGS, VAE_EVAL_HELP, vaeEvaluation } from '../vae-flags.ts';
+import { DataError } from '../../core/errors.ts';
 
 const help = `usage: ganvae eval (--run runs/NAME | --images DIR) [--data fashion-mnist] [options]
 

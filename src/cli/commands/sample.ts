@@ -8,7 +8,7 @@ import { writePng } from '../../data/image-codec.ts';
 import { Rng } from '../../core/random.ts';
 import { initBackend } from '../../env/backend.ts';
 import { latentNoise } from '../../training/latent.ts';
-import { type OpenRun } from '../../runs/open-run.ts';
+import type { OpenRun } from '../../training/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';

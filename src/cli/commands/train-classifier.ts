@@ -1,12 +1,12 @@
 // `ganvae train classifier`: trains the small CNN whose features the metrics use, reproducibly
 // (seeded), and writes it with its test accuracy to an extractor folder (models/extractors/...).
 import { initBackend } from '../../env/backend.ts';
-import { DataError } from '../../data/errors.ts';
 import { loadDataset } from '../../data/sources.ts';
 import { builtInExtractorDir } from '../../metrics/extractor.ts';
 import { CLASSIFIER_ARCHITECTURES, type ClassifierArchitecture } from '../../classifier/classifier.ts';
 import { trainClassifierExtractor } from '../../classifier/extractor-training.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { DataError } from '../../core/errors.ts';
 
 /** The settings of the v2 extractors (fashion-mnist-v2; mnist-10k-v2 adds --epochs and --shift, see its extractor.json). */
 const DEFAULTS = { epochs: 5, batchSize: 128, learningRate: 2e-3, shift: 0 };

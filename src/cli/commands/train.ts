@@ -2,13 +2,14 @@
 // `--config file.json` sets several at once (flags win), `--resume` continues a run from its checkpoint.
 import { constants as osConstants } from 'node:os';
 import { initBackend } from '../../env/backend.ts';
-import { ConfigError, configFlags, configHelp, flagsToConfig, runConfigSchema } from '../../training/config.ts';
+import { configFlags, configHelp, flagsToConfig, runConfigSchema } from '../../training/config.ts';
 import { readConfigFile } from '../../training/config-file.ts';
 import { FAMILIES, loadFamily } from '../../runs/families.ts';
 import { formatDuration, createProgress } from '../../training/progress.ts';
 import { RunLockedError } from '../../training/run-lock.ts';
 import { trainRun } from '../../runs/train-run.ts';
 import { CliError, type Command, exitCodeOf, parseFlags } from '../command.ts';
+import { ConfigError } from '../../core/errors.ts';
 
 const usage = 'usage: ganvae train <gan|vae|classifier> [--out runs/NAME] [--config file.json] [--resume] [options]';
 
