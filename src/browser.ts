@@ -30,7 +30,7 @@ export { latentMapCodes, latentTraversal, normalQuantile } from './vae/latent-gr
 
 // Training: the GAN and VAE trainables (`trainStep` on a batch is one step of the loop), losses, Adam, latents.
 // The loop that writes metrics, samples and checkpoints to a run folder (trainLoop, trainRun) is Node only.
-export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './gan/losses.ts';
+export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, generatorLoss, gradientPenalty, type GanLoss, type GanLossRecord } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
 export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
 export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-family.ts';

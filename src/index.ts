@@ -22,7 +22,7 @@ export { binaryCrossEntropy, meanSquaredError, psnr } from './metrics/pixel-erro
 export { initBackend, type BackendChoice, type BackendName } from './env/backend.ts';
 export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './gan/dcgan.ts';
 export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './gan/presets.ts';
-export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, type GanLoss } from './gan/losses.ts';
+export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, generatorLoss, gradientPenalty, type GanLoss, type GanLossRecord } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
 export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { opSeed } from './core/random.ts';

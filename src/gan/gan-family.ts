@@ -7,8 +7,7 @@ import { Rng } from '../core/random.ts';
 import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
 import { GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from './presets.ts';
 import {
-  classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSSES, generatorLoss, gradientPenalty, isCrossEntropyLoss, isWassersteinLoss,
-  type GanLoss,
+  classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLossRecord,
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
 import { withLoopDefaults } from '../training/config.ts';
@@ -22,7 +21,7 @@ export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;
 export const ganOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(GAN_PRESETS).default('dcgan')
     .describe('architecture: dcgan (Radford-style, any size: 28, 32, 64...), dcgan28 (TF tutorial, W1), dcgan64 (pytorch/examples, W3), seed'),
-  loss: z.enum(GAN_LOSSES).default('ns').describe('minimax, ns (non-saturating), lsgan, hinge, wgan (weight clipping), wgan-gp'),
+  loss: z.enum(GAN_LOSSES).default('ns').describe(Object.entries(GAN_LOSS_RECORDS).map(([name, r]) => `${name} (${r.summary})`).join(', ')),
   latentSize: z.number().int().positive().max(4096).optional().describe('size of z (presets: 100)'),
   width: z.number().int().positive().max(2048).optional().describe('base channel count; layer widths are multiples of it (dcgan: 32, the others 64)'),
   batchNorm: z.boolean().optional().describe('batch norm in G and D (default: the preset\'s; always off in D for wgan-gp)'),
@@ -47,16 +46,16 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   if (options.conditional !== 'none' && data.numClasses < 2) {
     throw new Error(`--conditional ${options.conditional} needs a labelled dataset, but this one has ${data.numClasses} classes`);
   }
-  if (options.labelSmoothing > 0 && !(isCrossEntropyLoss(options.loss) || options.loss === 'lsgan')) {
-    throw new Error(`--label-smoothing applies to minimax, ns and lsgan losses, not --loss ${options.loss}`);
+  const loss = ganLoss(options.loss);
+  if (options.labelSmoothing > 0 && !loss.labelSmoothing) {
+    const smoothable = GAN_LOSSES.filter((name) => ganLoss(name).labelSmoothing);
+    throw new Error(`--label-smoothing applies to ${smoothable.slice(0, -1).join(', ')} and ${smoothable[smoothable.length - 1]} losses, not --loss ${options.loss}`);
   }
-  if (options.loss === 'wgan-gp' && options.batchNorm === true) {
-    throw new Error('--batch-norm true cannot be used with --loss wgan-gp: the gradient penalty is per image, batch norm mixes images');
+  if (loss.gradientPenalty && options.batchNorm === true) {
+    throw new Error(`--batch-norm true cannot be used with --loss ${options.loss}: the gradient penalty is per image, batch norm mixes images`);
   }
   const arch = ganPreset(options.preset, data.shape, presetOverrides(options, data));
-  const wasserstein = isWassersteinLoss(options.loss);
-  const lossAdam = options.loss === 'wgan-gp' ? { learningRate: 1e-4, beta1: 0, beta2: 0.9 }
-    : options.loss === 'wgan' ? { ...arch.adam, learningRate: 5e-5 } : arch.adam;
+  const lossAdam = { ...arch.adam, ...loss.defaults.adam };
   return {
     ...options,
     latentSize: arch.generator.latentSize,
@@ -65,7 +64,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
     learningRate: options.learningRate ?? lossAdam.learningRate,
     beta1: options.beta1 ?? lossAdam.beta1,
     beta2: options.beta2 ?? lossAdam.beta2,
-    dSteps: options.dSteps ?? (wasserstein ? 5 : 1),
+    dSteps: options.dSteps ?? loss.defaults.dSteps,
   };
 }
 
@@ -79,7 +78,7 @@ function presetOverrides(options: GanOptions, data: DataShape) {
 /** The networks `options` describe for `data` (WGAN-GP's critic without batch norm). */
 export function ganArchitecture(options: GanOptions, data: DataShape): GanArchitecture {
   const arch = ganPreset(options.preset, data.shape, presetOverrides(options, data));
-  if (options.loss === 'wgan-gp') arch.discriminator.batchNorm = false;
+  if (ganLoss(options.loss).gradientPenalty) arch.discriminator.batchNorm = false;
   return arch;
 }
 
@@ -94,12 +93,12 @@ export class GanTrainable implements Trainable {
   readonly generatorEma?: LayersModel;
   private readonly gOptimizer: tf.AdamOptimizer;
   private readonly dOptimizer: tf.AdamOptimizer;
-  private readonly loss: GanLoss;
+  private readonly loss: GanLossRecord;
 
   /** `options` must be resolved (resolveGanOptions). Weights are drawn from `rng`. */
   constructor(private readonly options: GanOptions, data: DataShape, rng: Rng) {
     const arch = ganArchitecture(options, data);
-    this.loss = options.loss;
+    this.loss = ganLoss(options.loss);
     this.latentSize = arch.generator.latentSize;
     this.numClasses = options.conditional === 'none' ? 0 : data.numClasses;
     this.prior = options.prior;
@@ -192,10 +191,10 @@ export class GanTrainable implements Trainable {
       const { value, grads } = tf.variableGrads(() => {
         const [realLogit, , realClasses] = this.discriminate(batch.images, batch.labels);
         const [fakeLogit, , fakeClasses] = this.discriminate(fake, fakeLabels);
-        let total = discriminatorLoss(this.loss, realLogit, fakeLogit, 1 - this.options.labelSmoothing);
+        let total = this.loss.discriminator({ real: realLogit, fake: fakeLogit, realTarget: 1 - this.options.labelSmoothing });
         // Reported apart from dLoss only when other terms join it.
-        if (this.loss === 'wgan-gp' || this.options.conditional === 'acgan') parts.dAdversarial = tf.keep(total);
-        if (this.loss === 'wgan-gp') {
+        if (this.loss.gradientPenalty || this.options.conditional === 'acgan') parts.dAdversarial = tf.keep(total);
+        if (this.loss.gradientPenalty) {
           const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
           parts.gradientPenalty = tf.keep(gradientPenalty(critic, batch.images, fake, this.options.gpWeight, gpSeed));
           total = tf.add(total, parts.gradientPenalty);
@@ -208,7 +207,7 @@ export class GanTrainable implements Trainable {
         return total;
       }, variables);
       this.dOptimizer.applyGradients(grads as Record<string, tf.Variable>);
-      if (this.loss === 'wgan') {
+      if (this.loss.weightClipping) {
         const c = this.options.clip;
         for (const v of variables) v.assign(tf.clipByValue(v, -c, c));
       }
@@ -234,7 +233,9 @@ export class GanTrainable implements Trainable {
           const realFeatures = this.discriminate(batch.images, batch.labels)[1];
           total = featureMatchingLoss(realFeatures as tf.Tensor2D, fakeFeatures as tf.Tensor2D);
         } else {
-          total = generatorLoss(this.loss, fakeLogit);
+          // D's view of real images does not depend on G's weights: for relativistic losses it is a constant here.
+          const realLogit = this.loss.generatorSeesReal ? this.discriminate(batch.images, batch.labels)[0] : undefined;
+          total = this.loss.generator({ fake: fakeLogit, real: realLogit });
         }
         if (this.options.conditional === 'acgan') {
           parts.gClass = tf.keep(classLoss(fakeClasses as tf.Tensor2D, fakeLabels!, this.numClasses));

@@ -111,7 +111,7 @@ describe('ganvae train: configuration', () => {
     ['a value outside an enum', ['--loss', 'wasserstein'], /loss \(--loss\): Invalid option: expected one of "minimax"\|"ns"/],
     ['a non-number', ['--epochs', 'ten'], /--epochs must be a number, got "ten"/],
     ['a preset that does not fit the images', ['--preset', 'dcgan28'], /dcgan28 is for 28x28 images, but the dataset's are 8x8/],
-    ['label smoothing with a Wasserstein loss', ['--loss', 'wgan', '--label-smoothing', '0.1'], /--label-smoothing applies to minimax, ns and lsgan/],
+    ['label smoothing with a Wasserstein loss', ['--loss', 'wgan', '--label-smoothing', '0.1'], /--label-smoothing applies to minimax, ns, lsgan and rasgan losses, not --loss wgan/],
   ];
   for (const [what, args, message] of bad) {
     it(`rejects ${what} with exit 2 and a message naming it`, async () => {

@@ -33,6 +33,12 @@ describe('loss values', () => {
     { loss: 'ns', d: mean(r.map((x) => softplus(-x))) + mean(f.map(softplus)), g: mean(f.map((x) => softplus(-x))) },
     { loss: 'lsgan', d: 0.5 * mean(r.map((x) => (x - 1) ** 2)) + 0.5 * mean(f.map((x) => x * x)), g: 0.5 * mean(f.map((x) => (x - 1) ** 2)) },
     { loss: 'hinge', d: mean(r.map((x) => relu(1 - x))) + mean(f.map((x) => relu(1 + x))), g: -mean(f) },
+    {
+      // Relativistic average: reals judged against the fakes' mean logit and the other way round.
+      loss: 'rasgan',
+      d: mean(r.map((x) => softplus(-(x - mean(f))))) + mean(f.map((x) => softplus(x - mean(r)))),
+      g: mean(f.map((x) => softplus(-(x - mean(r))))) + mean(r.map((x) => softplus(x - mean(f)))),
+    },
     { loss: 'wgan', d: mean(f) - mean(r), g: -mean(f) },
     { loss: 'wgan-gp', d: mean(f) - mean(r), g: -mean(f) },
   ];
@@ -41,7 +47,7 @@ describe('loss values', () => {
       const real = tf.tensor2d(r, [3, 1]);
       const fake = tf.tensor2d(f, [3, 1]);
       assert.ok(Math.abs(value(discriminatorLoss(c.loss, real, fake)) - c.d) < 1e-5);
-      assert.ok(Math.abs(value(generatorLoss(c.loss, fake)) - c.g) < 1e-5);
+      assert.ok(Math.abs(value(generatorLoss(c.loss, fake, real)) - c.g) < 1e-5);
       tf.dispose([real, fake]);
     });
   }
@@ -145,7 +151,8 @@ describe('one step lowers its own objective (tiny GAN on 8x8 images)', () => {
   }
 
   function gObjective(gan: GanTrainable, loss: GanLoss): number {
-    return value(tf.tidy(() => generatorLoss(loss, gan.discriminate(gan.sample(tf.randomNormal([64, gan.latentSize], 0, 1, 'float32', 98) as tf.Tensor2D), undefined)[0])));
+    return value(tf.tidy(() => generatorLoss(loss, gan.discriminate(gan.sample(tf.randomNormal([64, gan.latentSize], 0, 1, 'float32', 98) as tf.Tensor2D), undefined)[0],
+      gan.discriminate(real, labels)[0])));
   }
 
   for (const loss of GAN_LOSSES) {
