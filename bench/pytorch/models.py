@@ -142,8 +142,8 @@ class Encoder(nn.Module):
             layers += [nn.Linear(width, units), nn.ReLU()]
             width = units
         self.body = nn.Sequential(*layers)
-        self.mu = nn.Linear(width, arch["latentDim"])
-        self.log_var = nn.Linear(width, arch["latentDim"])
+        self.mu = nn.Linear(width, arch["latentSize"])
+        self.log_var = nn.Linear(width, arch["latentSize"])
 
     def forward(self, x):
         features = self.body(x)
@@ -154,7 +154,7 @@ def build_decoder(arch):
     """p(x|z): z [batch, latent] -> Bernoulli logits [batch, c, h, w]."""
     h, _, image_channels = arch["imageShape"]
     base = h // 2 ** len(arch["decoderFilters"])
-    layers, width = [], arch["latentDim"]
+    layers, width = [], arch["latentSize"]
     for units in arch["decoderDense"]:
         layers += [nn.Linear(width, units), nn.ReLU()]
         width = units

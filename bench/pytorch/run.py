@@ -62,7 +62,7 @@ def vae_workload(config, real):
     encoder, decoder = build_vae(config["vae"]["architecture"])
     optimizer = adam(list(encoder.parameters()) + list(decoder.parameters()),
                      {"learningRate": config["vae"]["learningRate"], "beta1": 0.9, "beta2": 0.999})
-    latent = config["vae"]["architecture"]["latentDim"]
+    latent = config["vae"]["architecture"]["latentSize"]
     layers = {"encoder": layer_records(encoder, real[:2]), "decoder": layer_records(decoder, torch.zeros(2, latent))}
     params = {"encoder": count(encoder), "decoder": count(decoder)}
     return (lambda: vae_iteration(encoder, decoder, optimizer, real)), layers, params

@@ -58,7 +58,7 @@ export async function encodeImagePair(run: OpenRun, runDir: string, value: strin
   const mu = tf.tidy(() => encode(vaeRun.vae, x, labels).mu);
   const [values, classes] = [await mu.data() as Float32Array, labels && await labels.data()];
   tf.dispose([mu, x, labels]);
-  const size = vaeRun.vae.architecture.latentDim;
+  const size = vaeRun.vae.architecture.latentSize;
   return { codes: [values.slice(0, size), values.slice(size)], label: vaeRun.vae.architecture.numClasses ? classes?.[0] : undefined };
 }
 

@@ -50,7 +50,7 @@ export function explorerManifest(runDir: string): ExplorerManifest {
   }
   const likelihood = config.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli';
   return {
-    ...common, kind: 'vae', latentSize: numberOption(config, 'latentDim', paths.runJson), prior: 'normal',
+    ...common, kind: 'vae', latentSize: numberOption(config, 'latentSize', paths.runJson), prior: 'normal',
     numClasses: config.conditional === true ? classes : 0,
     models: { encoder: url('encoder'), decoder: url('decoder') },
     output: likelihood === 'gaussian' ? 'gaussian-mean' : 'bernoulli-logits',

@@ -29,7 +29,7 @@ export async function encodeTestLatents(runDir: string): Promise<TestLatents> {
       if (batchLabels) labels.push(...await batchLabels.data());
       tf.dispose([means, x, batchLabels]);
     }
-    return { available: true, count: set.count, latentSize: vaeRun.vae.architecture.latentDim, mu, labels: labels.length ? labels : null, protocol: set.protocol };
+    return { available: true, count: set.count, latentSize: vaeRun.vae.architecture.latentSize, mu, labels: labels.length ? labels : null, protocol: set.protocol };
   } finally {
     vaeRun.run.trainable.dispose();
   }

@@ -65,5 +65,15 @@ export function readRunInfo(dir: string): RunInfo {
   if (!RUN_KINDS.includes(info.kind)) {
     throw new RunFolderError(`${path} names the model kind ${JSON.stringify(info.kind)}; a run is one of ${RUN_KINDS.join(', ')}`);
   }
-  return info;
+  return withCurrentNames(info);
+}
+
+/** Option names older runs of this format wrote: VAE runs before ganvae 0.2 called the latent size `latentDim`. */
+const RENAMED_OPTIONS: Record<string, string> = { latentDim: 'latentSize' };
+
+/** `info` with options saved under an older name renamed, so older runs resume, sample and evaluate unchanged. */
+function withCurrentNames(info: RunInfo): RunInfo {
+  const config = Object.fromEntries(Object.entries(info.config ?? {}).map(([key, value]) =>
+    [key in RENAMED_OPTIONS && !(RENAMED_OPTIONS[key] in info.config) ? RENAMED_OPTIONS[key] : key, value]));
+  return { ...info, config };
 }

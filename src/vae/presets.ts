@@ -12,7 +12,7 @@ const PRESETS: Record<VaePresetName, PresetLayers> = {
   // W2 exactly: Conv(32,3,s2)-ReLU → Conv(64,3,s2)-ReLU → Flatten → Dense(256)-ReLU → μ, log σ² (16 each);
   // Dense(256)-ReLU → Dense(7·7·64)-ReLU → reshape → ConvT(64,3,s2)-ReLU → ConvT(32,3,s2)-ReLU → ConvT(1,3,s1) logits.
   vae28: {
-    latentDim: 16, kernelSize: 3,
+    latentSize: 16, kernelSize: 3,
     encoderFilters: [32, 64], encoderDense: [256],
     decoderDense: [256], decoderBaseChannels: 64, decoderFilters: [64, 32],
   },
@@ -21,7 +21,7 @@ const PRESETS: Record<VaePresetName, PresetLayers> = {
   // read it as Dense((h/4)·(w/4)·128) → reshape [h/4, w/4, 128] (16x16 for 64x64 images, 7x7 for 28x28)
   // → ConvT(64,5,s2) → ConvT(32,5,s2) → ConvT(c,5,s1), i.e. the encoder mirrored up to the image size.
   seed: {
-    latentDim: 128, kernelSize: 5,
+    latentSize: 128, kernelSize: 5,
     encoderFilters: [32, 64, 128], encoderDense: [],
     decoderDense: [], decoderBaseChannels: 128, decoderFilters: [64, 32],
   },

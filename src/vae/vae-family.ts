@@ -19,7 +19,7 @@ export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;
 /** `ganvae train vae` options; each is a --kebab-case flag. */
 export const vaeOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(VAE_PRESETS).default('vae28').describe('architecture: vae28 (benchmark W2) or seed (design document)'),
-  latentDim: z.number().int().positive().max(4096).optional().describe('size of z (presets: vae28 16, seed 128)'),
+  latentSize: z.number().int().positive().max(4096).optional().describe('size of z (presets: vae28 16, seed 128)'),
   likelihood: z.enum(['bernoulli', 'gaussian']).default('bernoulli').describe('decoder distribution p(x|z)'),
   gaussianScale: z.enum(['fixed', 'global', 'per-pixel']).default('fixed').describe('Gaussian σ: fixed, or learned globally / per pixel'),
   gaussianSigma: z.number().positive().default(0.1).describe('Gaussian σ (fixed), or its starting value (learned)'),
@@ -43,7 +43,7 @@ export function vaeArchitecture(options: VaeOptions, data: DataShape): VaeArchit
     gaussianScale: options.gaussianScale,
     gaussianSigma: options.gaussianSigma,
   };
-  if (options.latentDim !== undefined) overrides.latentDim = options.latentDim;
+  if (options.latentSize !== undefined) overrides.latentSize = options.latentSize;
   return vaePreset(options.preset, data.shape, overrides);
 }
 
@@ -51,7 +51,7 @@ export function vaeArchitecture(options: VaeOptions, data: DataShape): VaeArchit
 export function resolveVaeOptions(options: VaeOptions, data: DataShape): VaeOptions {
   return {
     ...options,
-    latentDim: vaeArchitecture(options, data).latentDim,
+    latentSize: vaeArchitecture(options, data).latentSize,
     binarize: binarization(options),
   };
 }
@@ -84,7 +84,7 @@ export class VaeTrainable implements Trainable {
   private readonly binarizeDynamically: boolean;
 
   constructor(readonly vae: Vae, readonly options: VaeOptions) {
-    this.latentSize = vae.architecture.latentDim;
+    this.latentSize = vae.architecture.latentSize;
     this.numClasses = vae.architecture.numClasses;
     this.optimizer = createAdam(options.learningRate);
     this.binarizeDynamically = binarization(options) === 'dynamic';

@@ -15,7 +15,7 @@ export interface VaeArchitecture {
   /** [h, w, c] of the images. */
   imageShape: [number, number, number];
   /** Size of z. */
-  latentDim: number;
+  latentSize: number;
   /** Square kernel of every (transposed) convolution. */
   kernelSize: number;
   /** Filters of the encoder's stride-2 'same' convolutions, each followed by ReLU. */
@@ -59,7 +59,7 @@ export function decoderGrid(arch: VaeArchitecture): [number, number] {
     if (!Number.isInteger(v) || v < 1) throw new Error(`VAE architecture: ${name} must be a positive integer, got ${v}`);
   };
   [h, w, c].forEach((v, i) => positive(`imageShape[${i}]`, v));
-  positive('latentDim', arch.latentDim);
+  positive('latentSize', arch.latentSize);
   positive('kernelSize', arch.kernelSize);
   positive('decoderBaseChannels', arch.decoderBaseChannels);
   [...arch.encoderFilters, ...arch.encoderDense, ...arch.decoderDense, ...arch.decoderFilters].forEach((v) => positive('every layer width', v));
@@ -98,12 +98,12 @@ export function buildVae(arch: VaeArchitecture, seed: number): Vae {
   x = tfl.layers.flatten({ name: 'enc_flatten' }).apply(x) as tfl.SymbolicTensor;
   if (encoderLabel) x = tfl.layers.concatenate({ name: 'enc_with_label' }).apply([x, encoderLabel]) as tfl.SymbolicTensor;
   arch.encoderDense.forEach((u, i) => { x = tfl.layers.dense(dense(u, `enc_dense${i + 1}`)).apply(x) as tfl.SymbolicTensor; });
-  const mu = tfl.layers.dense(dense(arch.latentDim, 'z_mean', 'linear')).apply(x) as tfl.SymbolicTensor;
-  const logVar = tfl.layers.dense(dense(arch.latentDim, 'z_log_var', 'linear')).apply(x) as tfl.SymbolicTensor;
+  const mu = tfl.layers.dense(dense(arch.latentSize, 'z_mean', 'linear')).apply(x) as tfl.SymbolicTensor;
+  const logVar = tfl.layers.dense(dense(arch.latentSize, 'z_log_var', 'linear')).apply(x) as tfl.SymbolicTensor;
   const encoder = tfl.model({ inputs: encoderLabel ? [image, encoderLabel] : image, outputs: [mu, logVar], name: 'encoder' });
 
   // Decoder: [label] → dense → dense to the grid → reshape → transposed conv stack → stride-1 output layer.
-  const z = tfl.input({ shape: [arch.latentDim], name: 'z' });
+  const z = tfl.input({ shape: [arch.latentSize], name: 'z' });
   const decoderLabel = conditional ? tfl.input({ shape: [arch.numClasses], name: 'label' }) : undefined;
   let y = decoderLabel ? tfl.layers.concatenate({ name: 'dec_with_label' }).apply([z, decoderLabel]) as tfl.SymbolicTensor : z;
   arch.decoderDense.forEach((u, i) => { y = tfl.layers.dense(dense(u, `dec_dense${i + 1}`)).apply(y) as tfl.SymbolicTensor; });
@@ -179,8 +179,8 @@ export function vaeSize(arch: VaeArchitecture): { parameters: number; activation
   }
   let width = sideH * sideW * channels + arch.numClasses;
   for (const u of arch.encoderDense) width = dense(width, u);
-  dense(width, 2 * arch.latentDim);
-  width = arch.latentDim + arch.numClasses;
+  dense(width, 2 * arch.latentSize);
+  width = arch.latentSize + arch.numClasses;
   for (const u of arch.decoderDense) width = dense(width, u);
   dense(width, h0 * w0 * arch.decoderBaseChannels);
   channels = arch.decoderBaseChannels;

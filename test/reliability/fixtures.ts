@@ -40,7 +40,7 @@ export function writeGanRun(dir: string, images: string): Promise<void> {
 
 /** A VAE run folder on the 8x8 image folder `images` (vae28 layers, 2 latents), untrained. */
 export function writeVaeRun(dir: string, images: string): Promise<void> {
-  return writeRun(dir, 'vae', images, { preset: 'vae28', latentDim: 2 });
+  return writeRun(dir, 'vae', images, { preset: 'vae28', latentSize: 2 });
 }
 
 /** Runs `ganvae ...args` in `cwd` with `env` added; resolves to its exit code and output. */

@@ -26,7 +26,7 @@ async function twoSteps(name: string, flags: Record<string, unknown>, file?: Rec
   const outDir = join(temp.dir, name);
   await trainRun({
     family: 'vae', outDir, dataCache: false, file, onStep: (_s, l) => losses.push(l.loss),
-    flags: { data: `folder:${images}`, imageSize: 8, grey: true, latentDim: 2, maxSteps: 2, sampleCount: 4, ...flags },
+    flags: { data: `folder:${images}`, imageSize: 8, grey: true, latentSize: 2, maxSteps: 2, sampleCount: 4, ...flags },
   });
   return { losses, config: JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')).config };
 }

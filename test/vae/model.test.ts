@@ -50,7 +50,7 @@ describe('vae model', () => {
   });
 
   it('a conditional Gaussian VAE with per-pixel σ takes labels and returns μ and log σ per pixel', () => {
-    const vae = buildVae(vaePreset('vae28', [8, 8, 2], { numClasses: 3, likelihood: 'gaussian', gaussianScale: 'per-pixel', gaussianSigma: 0.2, latentDim: 2 }), 5);
+    const vae = buildVae(vaePreset('vae28', [8, 8, 2], { numClasses: 3, likelihood: 'gaussian', gaussianScale: 'per-pixel', gaussianSigma: 0.2, latentSize: 2 }), 5);
     const [muShape, logScale, paramsShape] = tf.tidy(() => {
       const labels = tf.tensor1d([0, 2], 'int32');
       const { mu } = encode(vae, tf.zeros([2, 8, 8, 2]), labels);
@@ -65,7 +65,7 @@ describe('vae model', () => {
   });
 
   it('the decoder with a learned σ survives a save/load round trip in tfjs Layers format', async () => {
-    const vae = buildVae(vaePreset('vae28', [4, 4, 1], { likelihood: 'gaussian', gaussianScale: 'global', latentDim: 2 }), 2);
+    const vae = buildVae(vaePreset('vae28', [4, 4, 1], { likelihood: 'gaussian', gaussianScale: 'global', latentSize: 2 }), 2);
     let saved: tf.io.ModelArtifacts | undefined;
     await vae.decoder.save(tf.io.withSaveHandler(async (artifacts) => {
       saved = artifacts;
@@ -84,7 +84,7 @@ describe('vae model', () => {
 
   it('same seed, same weights; image sizes the decoder cannot reach are refused with the reason', () => {
     const weights = (seed: number) => {
-      const vae = buildVae(vaePreset('vae28', [8, 8, 1], { latentDim: 2 }), seed);
+      const vae = buildVae(vaePreset('vae28', [8, 8, 1], { latentSize: 2 }), seed);
       const values = vae.decoder.getWeights().map((w) => Array.from(w.dataSync()));
       disposeVae(vae);
       return values;

@@ -26,7 +26,7 @@ it('train_vae.py --into-run writes ganvae weights it loaded back bit for bit', {
   const runDir = join(temp.dir, 'run');
   await trainRun({
     family: 'vae', outDir: runDir, dataCache: false,
-    flags: { data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentDim: 3, batchSize: 4, maxSteps: 2, checkpointEvery: 1000, sampleCount: 4 },
+    flags: { data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentSize: 3, batchSize: 4, maxSteps: 2, checkpointEvery: 1000, sampleCount: 4 },
   });
   const info = readRunInfo(runDir);
   const options = vaeOptions.parse(Object.fromEntries(Object.keys(vaeOptions.shape).map((k) => [k, info.config[k]])));

@@ -22,7 +22,7 @@ after(() => temp.remove());
 
 /** Options of a tiny VAE run: vae28's layers on 8x8 grey images, 2 latents, batches of 4. */
 const tiny = (extra: Record<string, unknown> = {}) => ({
-  data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentDim: 2, batchSize: 4,
+  data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentSize: 2, batchSize: 4,
   logEvery: 1, checkpointEvery: 1000, sampleCount: 4, ...extra,
 });
 
@@ -56,7 +56,7 @@ describe('vae run', () => {
     }
     const config = JSON.parse(readFileSync(join(whole.runDir, 'run.json'), 'utf8')).config;
     assert.equal(config.binarize, 'dynamic', 'run.json records the resolved binarisation');
-    assert.equal(config.latentDim, 2);
+    assert.equal(config.latentSize, 2);
   });
 
   it('is evaluated on the binarised test split: ELBO terms, IWAE with k and the subset stated, reconstruction errors', async () => {
@@ -124,7 +124,7 @@ describe('vae run', () => {
     await assert.rejects(command('traverse', ['--run', run, '--dims', '5']), (e: CliError) => e.exitCode === 2 && /--dims must be .* in 0\.\.1/.test(e.message));
     await assert.rejects(command('reconstruct', ['--run', run, '--images', '0,9']), /--images must be comma-separated test-image indices in 0\.\.2, got "0,9"/);
     await assert.rejects(command('reconstruct', ['--run', join(temp.dir, 'nothing')]), (e: CliError) => e.exitCode === 2 && /not a run folder/.test(e.message));
-    await tinyRun('latent4', tiny({ maxSteps: 1, latentDim: 4 }));
-    await assert.rejects(command('latent-map', ['--run', join(temp.dir, 'latent4')]), /has 4 latent dimensions; train one with --latent-dim 2/);
+    await tinyRun('latent4', tiny({ maxSteps: 1, latentSize: 4 }));
+    await assert.rejects(command('latent-map', ['--run', join(temp.dir, 'latent4')]), /has 4 latent dimensions; train one with --latent-size 2/);
   });
 });

@@ -8,7 +8,7 @@ import { vaePreset } from '../../src/vae/presets.ts';
 /** An 8x8x1 VAE with 2 latents and one layer of each kind. */
 export function tinyArchitecture(overrides: Partial<VaeArchitecture> = {}): VaeArchitecture {
   return vaePreset('vae28', [8, 8, 1], {
-    latentDim: 2, encoderFilters: [4], encoderDense: [16], decoderDense: [16], decoderBaseChannels: 4, decoderFilters: [4], ...overrides,
+    latentSize: 2, encoderFilters: [4], encoderDense: [16], decoderDense: [16], decoderBaseChannels: 4, decoderFilters: [4], ...overrides,
   });
 }
 

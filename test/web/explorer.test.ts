@@ -30,7 +30,7 @@ before(async () => {
   // conditional Gaussian VAE with a learned σ layer and a 2-D latent (all sliders, the latent map).
   ganRun = await trainTinyRun('gan', join(temp.dir, 'gan'), { ...tinyRunOptions(images), conditional: 'cgan', maxSteps: 2 });
   vaeRun = await trainTinyRun('vae', join(temp.dir, 'vae'), {
-    data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentDim: 2, batchSize: 4, logEvery: 1, checkpointEvery: 1000,
+    data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentSize: 2, batchSize: 4, logEvery: 1, checkpointEvery: 1000,
     sampleCount: 4, maxSteps: 6, conditional: true, likelihood: 'gaussian', gaussianScale: 'global',
   });
   const { command: evalCommand } = await import('../../src/cli/commands/eval.ts');

@@ -19,7 +19,7 @@ before(async () => {
   // Six steps cross an epoch of the 27 training images (batches of 4), so each run has a sample grid.
   const gan = await trainTinyRun('gan', join(temp.dir, 'gan'), { ...tinyRunOptions(images), maxSteps: 8 });
   const vae = await trainTinyRun('vae', join(temp.dir, 'vae'), {
-    data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentDim: 2, batchSize: 4, logEvery: 1, checkpointEvery: 1000, sampleCount: 4, maxSteps: 8,
+    data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentSize: 2, batchSize: 4, logEvery: 1, checkpointEvery: 1000, sampleCount: 4, maxSteps: 8,
   });
   const { command: reconstruct } = await import('../../src/cli/commands/reconstruct.ts');
   assert.equal(await reconstruct.run(['--run', vae, '--n', '3']), 0);

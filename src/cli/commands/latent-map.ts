@@ -15,7 +15,7 @@ import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae latent-map --run runs/NAME [--steps 20] [--n 2000] [--class K] [--out-dir DIR]
 
-For a VAE trained with --latent-dim 2, writes into --out-dir (default <run>/samples):
+For a VAE trained with --latent-size 2, writes into --out-dir (default <run>/samples):
   latent-map.png      the decoder's mean image at a --steps x --steps grid of z, at the N(0, 1)
                       quantiles of 0.05..0.95 (z1 left to right, z2 bottom to top), as in Kingma & Welling
   latent-scatter.svg  the posterior means μ(x) of --n seeded test images, coloured by class
@@ -80,8 +80,8 @@ export const command: Command = {
     return withVaeRun(values.run, async (vaeRun) => {
       const { vae, test } = vaeRun;
       const arch = vae.architecture;
-      if (arch.latentDim !== 2) {
-        throw new CliError(`latent-map draws 2-D latent spaces, but ${values.run} has ${arch.latentDim} latent dimensions; train one with --latent-dim 2`);
+      if (arch.latentSize !== 2) {
+        throw new CliError(`latent-map draws 2-D latent spaces, but ${values.run} has ${arch.latentSize} latent dimensions; train one with --latent-size 2`);
       }
       const classNames = test.classNames ?? [];
       const [mapClass] = arch.numClasses ? parseIndices('class', values.class ?? '0', arch.numClasses, 'class indices') : [0];

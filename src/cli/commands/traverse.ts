@@ -40,7 +40,7 @@ export const command: Command = {
     const range = numberFlag('range', values.range, 3, 0.01, 100);
     if (!Number.isInteger(steps)) throw new CliError(`--steps must be an integer, got "${values.steps}"`);
     return withVaeRun(values.run, async (vaeRun) => {
-      const latent = vaeRun.vae.architecture.latentDim;
+      const latent = vaeRun.vae.architecture.latentSize;
       const [image] = parseIndices('image', values.image ?? '0', vaeRun.test.count);
       const out = values.out ?? join(values.run!, 'samples', `traverse-image-${image}.png`);
       checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, `traverse-image-${image}.png`);
