@@ -9,7 +9,7 @@ export { BROWSER_BACKENDS, initBackend, webglAvailable, type BrowserBackendChoic
 // Data transforms: in-memory datasets, the seeded batch pipeline, tensors, image grids, resizing, GIFs.
 export { type Dataset, type DatasetSplits, splitDataset, takeRows } from './data/dataset.ts';
 export { type Batch, type Batcher, type BatchOptions, createBatcher, type PixelRange } from './data/batches.ts';
-export { batchTensors, type BatchTensors } from './data/tensors.ts';
+export { batchTensors } from './training/batch-tensors.ts';
 export { type GridOptions, imageGrid, type ImageBatch } from './data/image-grid.ts';
 export { convertChannels, resizeCover } from './data/resize.ts';
 export { encodeGif, type GifOptions } from './data/gif.ts';

@@ -1,6 +1,6 @@
 // The batch pipeline: seeded shuffling per epoch, batching, scaling uint8 pixels to [-1, 1] or
 // [0, 1], seeded Bernoulli binarisation (dynamic or fixed), labels as ints and one-hot.
-// Batches are plain Float32Arrays; `batchTensors` (tensors.ts) wraps them without copying.
+// Batches are plain Float32Arrays; `batchTensors` (src/training/batch-tensors.ts) wraps them without copying.
 import type { Dataset } from './dataset.ts';
 import { mixSeed, permutation, Rng } from '../core/random.ts';
 import { DataError } from '../core/errors.ts';
@@ -21,8 +21,6 @@ export interface BatchOptions {
   binarize?: 'none' | 'dynamic' | 'fixed';
   /** Drop the last, smaller batch of an epoch (constant batch shapes). Default false. */
   dropLast?: boolean;
-  /** Also give labels one-hot. Default false. */
-  oneHot?: boolean;
 }
 
 /** One batch; the arrays are fresh, so a tensor may take them over. */
@@ -32,9 +30,6 @@ export interface Batch {
   shape: [number, number, number, number];
   /** Class indices [batch], when the dataset has labels. */
   labels?: Int32Array;
-  /** One-hot labels [batch, classes], when asked for. */
-  oneHot?: Float32Array;
-  classCount?: number;
   /** The dataset rows in this batch [batch]. */
   indices: Int32Array;
   epoch: number;
@@ -68,22 +63,14 @@ function binarizeInto(out: Uint8Array, pixels: Uint8Array, rng: Rng): void {
   }
 }
 
-function largestLabel(labels: ArrayLike<number> | undefined): number {
-  let largest = -1;
-  for (let i = 0; i < (labels?.length ?? 0); i++) largest = Math.max(largest, labels![i]);
-  return largest;
-}
-
 /** A batcher over `dataset` (uint8 NHWC) giving float32 [batch, h, w, c] batches. */
 export function createBatcher(dataset: Dataset, options: BatchOptions): Batcher {
-  const { batchSize, seed = 0, shuffle = true, range = '[-1,1]', binarize = 'none', dropLast = false, oneHot = false } = options;
+  const { batchSize, seed = 0, shuffle = true, range = '[-1,1]', binarize = 'none', dropLast = false } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataError(`batch size must be a positive integer, got ${batchSize}`);
   if (dataset.count === 0) throw new DataError(`dataset ${dataset.name} has no images`);
   if (dropLast && dataset.count < batchSize) {
     throw new DataError(`dataset ${dataset.name} has ${dataset.count} images, fewer than one batch of ${batchSize}`);
   }
-  const classCount = dataset.classNames?.length ?? largestLabel(dataset.labels) + 1;
-  if (oneHot && !dataset.labels) throw new DataError(`dataset ${dataset.name} has no labels to one-hot encode`);
 
   const rowSize = dataset.height * dataset.width * dataset.channels;
   const { scale, offset } = affineFor(range, binarize !== 'none');
@@ -128,11 +115,6 @@ export function createBatcher(dataset: Dataset, options: BatchOptions): Batcher 
       const labels = new Int32Array(size);
       for (let i = 0; i < size; i++) labels[i] = dataset.labels[indices[i]];
       result.labels = labels;
-      result.classCount = classCount;
-      if (oneHot) {
-        result.oneHot = new Float32Array(size * classCount);
-        for (let i = 0; i < size; i++) result.oneHot[i * classCount + labels[i]] = 1;
-      }
     }
     return result;
   };

@@ -7,7 +7,7 @@ import type { Batcher } from '../data/batches.ts';
 import { imageGrid } from '../data/image-grid.ts';
 import { writePng } from '../data/image-codec.ts';
 import { mixSeed, Rng } from '../core/random.ts';
-import { batchTensors } from '../data/tensors.ts';
+import { batchTensors } from './batch-tensors.ts';
 import { NonFiniteStateError, writeCheckpoint, writeError } from './checkpoint.ts';
 import type { TrainingOptions } from './config.ts';
 import { latentNoise } from './latent.ts';
@@ -158,7 +158,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       }
       const batch = batchTensors(batcher.batch(Math.floor(step / perEpoch), step % perEpoch));
       const losses = trainable.trainStep({ images: batch.images, labels: batch.labels }, rng);
-      tf.dispose([batch.images, batch.labels, batch.oneHot].filter((t) => t !== undefined));
+      tf.dispose([batch.images, batch.labels].filter((t) => t !== undefined));
       step++;
       if (o.onStep) o.onStep(step, Object.fromEntries(Object.entries(losses).map(([k, v]) => [k, v.dataSync()[0]])));
       for (const [name, value] of Object.entries(losses)) {

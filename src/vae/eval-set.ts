@@ -3,7 +3,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { takeRows, type Dataset } from '../data/dataset.ts';
 import { createBatcher } from '../data/batches.ts';
-import { batchTensors } from '../data/tensors.ts';
+import { batchTensors } from '../training/batch-tensors.ts';
 import { permutation, Rng } from '../core/random.ts';
 
 /** Fixed seeds of the protocol, so every run is evaluated on the same subset and the same binarisation. */

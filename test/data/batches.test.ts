@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/env/backend.ts';
 import { createBatcher } from '../../src/data/batches.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
-import { batchTensors } from '../../src/data/tensors.ts';
+import { batchTensors } from '../../src/training/batch-tensors.ts';
 import { randomBytesSeeded } from './fixtures.ts';
 
 function toyDataset(count = 50, side = 4, channels = 2): Dataset {
@@ -52,13 +52,9 @@ describe('createBatcher', () => {
     data.images[1] = 255;
     data.images[2] = 51;
     for (const [range, f] of [['[-1,1]', (v: number) => v / 127.5 - 1], ['[0,1]', (v: number) => v / 255]] as const) {
-      const batch = createBatcher(data, { batchSize: 50, shuffle: false, range, oneHot: true }).batch(0, 0);
+      const batch = createBatcher(data, { batchSize: 50, shuffle: false, range }).batch(0, 0);
       for (let i = 0; i < batch.images.length; i++) assert.ok(Math.abs(batch.images[i] - f(data.images[i])) < 1e-6);
       assert.deepEqual([...batch.labels!], [...data.labels!]);
-      for (let i = 0; i < 50; i++) {
-        const row = [...batch.oneHot!.subarray(i * 3, i * 3 + 3)];
-        assert.deepEqual(row, [0, 1, 2].map((c) => (c === data.labels![i] ? 1 : 0)));
-      }
     }
   });
 
@@ -107,23 +103,21 @@ describe('createBatcher', () => {
     const data = toyDataset(5);
     assert.throws(() => createBatcher(data, { batchSize: 0 }), /batch size must be a positive integer/);
     assert.throws(() => createBatcher(data, { batchSize: 8, dropLast: true }), /5 images, fewer than one batch of 8/);
-    assert.throws(() => createBatcher({ ...data, labels: undefined }, { batchSize: 2, oneHot: true }), /no labels/);
   });
 });
 
 describe('batchTensors', () => {
-  it('wraps the batch as [batch, h, w, c] float32 without copying, plus int32 labels and one-hot; no leaks', async () => {
+  it('wraps the batch as [batch, h, w, c] float32 without copying, plus int32 labels; no leaks', async () => {
     await initBackend('cpu');
     const data = toyDataset();
-    const batch = createBatcher(data, { batchSize: 16, seed: 1, oneHot: true }).batch(0, 0);
+    const batch = createBatcher(data, { batchSize: 16, seed: 1 }).batch(0, 0);
     const before = tf.memory().numTensors;
     const tensors = batchTensors(batch);
     assert.deepEqual(tensors.images.shape, [16, 4, 4, 2]);
     assert.equal(tensors.images.dtype, 'float32');
     assert.equal(tensors.images.dataSync(), batch.images, 'the tensor holds the batch array itself');
     assert.deepEqual([...tensors.labels!.dataSync()], [...batch.labels!]);
-    assert.deepEqual(tensors.oneHot!.shape, [16, 3]);
-    tf.dispose([tensors.images, tensors.labels!, tensors.oneHot!]);
+    tf.dispose([tensors.images, tensors.labels!]);
     assert.equal(tf.memory().numTensors, before);
   });
 });
