@@ -5,7 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { Rng } from '../core/random.ts';
 import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
-import { GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from './presets.ts';
+import { GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from './presets.ts';
 import {
   classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLossRecord,
 } from './losses.ts';
@@ -20,7 +20,7 @@ export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;
 /** `ganvae train gan` options; each is a --kebab-case flag. Unset optional ones take the preset's or the loss's value. */
 export const ganOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(GAN_PRESETS).default('dcgan')
-    .describe('architecture: dcgan (Radford-style, any size: 28, 32, 64...), dcgan28 (TF tutorial, W1), dcgan64 (pytorch/examples, W3), seed'),
+    .describe(`architecture: ${Object.entries(GAN_PRESET_RECORDS).map(([name, p]) => `${name} (${p.summary})`).join(', ')}`),
   loss: z.enum(GAN_LOSSES).default('ns').describe(Object.entries(GAN_LOSS_RECORDS).map(([name, r]) => `${name} (${r.summary})`).join(', ')),
   latentSize: z.number().int().positive().max(4096).optional().describe('size of z (presets: 100)'),
   width: z.number().int().positive().max(2048).optional().describe('base channel count; layer widths are multiples of it (dcgan: 32, the others 64)'),

@@ -2,8 +2,6 @@
 // `ganPreset('dcgan28', [28, 28, 1], {})` → generator and discriminator specs for buildGenerator/buildDiscriminator.
 import type { Conditioning, DiscriminatorSpec, GeneratorSpec } from './dcgan.ts';
 
-export const GAN_PRESETS = ['dcgan28', 'dcgan64', 'seed', 'dcgan'] as const;
-export type GanPresetName = (typeof GAN_PRESETS)[number];
 
 /** Adam's settings. */
 export interface AdamSettings {
@@ -34,15 +32,6 @@ export interface GanPresetOverrides {
 
 const EMBEDDING_SIZE = 50;
 
-/**
- * Base channel count a preset uses unless --width says otherwise. The reference presets keep their papers' 64;
- * the default preset dcgan uses 32, a quarter of the convolution FLOPs, so that `ganvae train gan` with no flags
- * (a 9-minute budget) takes several epochs on a 2-core CPU instead of one.
- */
-export function presetWidth(name: GanPresetName): number {
-  return name === 'dcgan' ? 32 : 64;
-}
-
 /** Powers of two times `width`, widest first: widths(64, 3) = [256, 128, 64]. */
 function halving(width: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => width * 2 ** (count - 1 - i));
@@ -65,8 +54,24 @@ function genericDoublings(size: number): number {
   return doublings;
 }
 
+/** What every preset builds from: the image shape, the conditioning and the label embedding. */
+interface PresetCommon {
+  imageShape: [number, number, number];
+  conditioning: Conditioning;
+  numClasses: number;
+  embeddingSize: number;
+}
+
+/** One named architecture: its --help summary, its base width, and its networks for square images of side `size`. */
+export interface GanPresetRecord {
+  summary: string;
+  /** Base channel count unless --width says otherwise. */
+  width: number;
+  build(size: number, width: number, common: PresetCommon): GanArchitecture;
+}
+
 /**
- * Resolves a preset for images of `imageShape` [h, w, c]:
+ * The presets by --preset name:
  * - `dcgan28`: the TensorFlow DCGAN tutorial (28×28). G: Dense(7·7·256, no bias)-BN-LReLU → reshape →
  *   ConvT(128, 5, s1)-BN-LReLU → ConvT(64, 5, s2)-BN-LReLU → ConvT(c, 5, s2)-tanh; D: Conv(64, 5, s2)-LReLU-Dropout(0.3)
  *   → Conv(128, 5, s2)-LReLU-Dropout(0.3) → Flatten → Dense(1). Adam 1e-4. (Benchmark W1 is this with dropout 0.)
@@ -81,22 +86,14 @@ function genericDoublings(size: number): number {
  * - `dcgan`: a generic DCGAN for any side that halves to at most 7 (28 → 7, 32 → 4, 64 → 4, 8 → 4): one stride-2
  *   ConvT(5) per doubling, BN, ReLU/LReLU(0.2), N(0, 0.02) init, Adam 2e-4 β1 0.5; width 32 (presetWidth).
  */
-export function ganPreset(name: GanPresetName, imageShape: [number, number, number], overrides: GanPresetOverrides = {}): GanArchitecture {
-  const [size, sizeW] = imageShape;
-  if (size !== sizeW) throw new Error(`GAN presets need square images, the dataset's are ${size}x${sizeW}`);
-  const width = overrides.width ?? presetWidth(name);
-  const common = {
-    imageShape,
-    conditioning: overrides.conditioning ?? 'none',
-    numClasses: overrides.numClasses ?? 0,
-    embeddingSize: EMBEDDING_SIZE,
-  };
-  let arch: GanArchitecture;
-  switch (name) {
-    case 'dcgan28': {
-      requireSize(name, size, [28]);
+export const GAN_PRESET_RECORDS = {
+  dcgan28: {
+    summary: 'the TensorFlow DCGAN tutorial, 28x28 (benchmark W1)',
+    width: 64,
+    build(size, width, common) {
+      requireSize('dcgan28', size, [28]);
       // Keras's LeakyReLU default slope is 0.3, which the tutorial keeps.
-      arch = {
+      return {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: 7, filters: halving(width, 3), strides: [1, 2, 2], kernelSize: 5,
           batchNorm: true, normalizeAfterReshape: false, activation: 'leakyRelu', leakyAlpha: 0.3, init: 'glorot',
@@ -104,11 +101,14 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
         discriminator: { ...common, filters: [width, 2 * width], kernelSize: 5, batchNorm: false, bias: true, leakyAlpha: 0.3, dropout: 0.3, init: 'glorot' },
         adam: { learningRate: 1e-4, beta1: 0.9, beta2: 0.999 },
       };
-      break;
-    }
-    case 'dcgan64': {
-      requireSize(name, size, [64]);
-      arch = {
+    },
+  },
+  dcgan64: {
+    summary: 'pytorch/examples dcgan, 64x64 (benchmark W3)',
+    width: 64,
+    build(size, width, common) {
+      requireSize('dcgan64', size, [64]);
+      return {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: 4, filters: halving(width, 4), strides: [2, 2, 2, 2], kernelSize: 4,
           batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
@@ -116,12 +116,15 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
         discriminator: { ...common, filters: halving(width, 4).reverse(), kernelSize: 4, batchNorm: true, bias: false, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
-      break;
-    }
-    case 'seed': {
+    },
+  },
+  seed: {
+    summary: 'the design document\'s MLP-then-ConvT generator',
+    width: 64,
+    build(size, width, common) {
       const threeDoublings = size % 8 === 0;
       if (!threeDoublings && size % 4 !== 0) throw new Error(`--preset seed needs an image side divisible by 4, got ${size}`);
-      arch = {
+      return {
         generator: {
           ...common, latentSize: 100, denseUnits: [128, 1024], baseSize: threeDoublings ? size / 8 : size / 4, filters: halving(width, 3),
           strides: threeDoublings ? [2, 2, 2] : [2, 2, 1], kernelSize: 5, batchNorm: false, normalizeAfterReshape: false, activation: 'relu', leakyAlpha: 0.2, init: 'glorot',
@@ -129,11 +132,16 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
         discriminator: { ...common, filters: halving(width / 2, 3).reverse(), kernelSize: 5, batchNorm: false, bias: true, leakyAlpha: 0.2, dropout: 0, init: 'glorot' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
-      break;
-    }
-    case 'dcgan': {
+    },
+  },
+  // Width 32, a quarter of the reference presets' convolution FLOPs, so that `ganvae train gan` with no flags
+  // (a 9-minute budget) takes several epochs on a 2-core CPU instead of one.
+  dcgan: {
+    summary: 'Radford-style DCGAN for any side that halves to at most 7 (28, 32, 64...)',
+    width: 32,
+    build(size, width, common) {
       const doublings = genericDoublings(size);
-      arch = {
+      return {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: size / 2 ** doublings, filters: halving(width, doublings),
           strides: new Array<number>(doublings).fill(2), kernelSize: 5, batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
@@ -141,9 +149,33 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
         discriminator: { ...common, filters: halving(width, doublings).reverse(), kernelSize: 5, batchNorm: true, bias: false, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
-      break;
-    }
-  }
+    },
+  },
+} as const satisfies Record<string, GanPresetRecord>;
+
+export type GanPresetName = keyof typeof GAN_PRESET_RECORDS;
+/** The --preset names. */
+export const GAN_PRESETS = Object.keys(GAN_PRESET_RECORDS) as [GanPresetName, ...GanPresetName[]];
+
+/** Base channel count of preset `name` unless --width says otherwise. */
+export function presetWidth(name: GanPresetName): number {
+  return GAN_PRESET_RECORDS[name].width;
+}
+
+/** Resolves preset `name` for images of `imageShape` [h, w, c] (square), with `overrides` applied. */
+export function ganPreset(name: GanPresetName, imageShape: [number, number, number], overrides: GanPresetOverrides = {}): GanArchitecture {
+  const [size, sizeW] = imageShape;
+  if (size !== sizeW) throw new Error(`GAN presets need square images, the dataset's are ${size}x${sizeW}`);
+  const width = overrides.width ?? presetWidth(name);
+  const common: PresetCommon = {
+    imageShape,
+    conditioning: overrides.conditioning ?? 'none',
+    numClasses: overrides.numClasses ?? 0,
+    embeddingSize: EMBEDDING_SIZE,
+  };
+  const record: GanPresetRecord | undefined = GAN_PRESET_RECORDS[name];
+  if (!record) throw new Error(`unknown GAN preset "${name}"; use one of ${GAN_PRESETS.join(', ')}`);
+  const arch = record.build(size, width, common);
   if (overrides.latentSize !== undefined) arch.generator.latentSize = overrides.latentSize;
   if (overrides.batchNorm !== undefined) {
     arch.generator.batchNorm = overrides.batchNorm;

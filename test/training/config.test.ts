@@ -42,7 +42,7 @@ describe('run configuration', () => {
 
   it('help lists each flag with its values and default', () => {
     const help = configHelp(schema);
-    assert.match(help, /--loss\s+minimax\|ns\|lsgan\|hinge\|wgan\|wgan-gp .*\(default: "ns"\)/);
+    assert.match(help, /--loss\s+minimax\|ns\|lsgan\|hinge\|rasgan\|wgan\|wgan-gp .*\(default: "ns"\)/);
     assert.match(help, /--batch-size\s+number .*\(default: 64\)/);
     assert.match(help, /--learning-rate\s+number .*\(default: none\)/);
   });
