@@ -2,16 +2,14 @@
 // made consistent). `vaePreset(name, imageShape, overrides)` returns a full VaeArchitecture.
 import type { VaeArchitecture } from './vae.ts';
 
-/** Preset names accepted by `--preset`. */
-export const VAE_PRESETS = ['vae28', 'seed'] as const;
-export type VaePresetName = (typeof VAE_PRESETS)[number];
-
 type PresetLayers = Omit<VaeArchitecture, 'imageShape' | 'numClasses' | 'likelihood' | 'gaussianScale' | 'gaussianSigma'>;
 
-const PRESETS: Record<VaePresetName, PresetLayers> = {
+/** The presets by --preset name: their --help summary and layers. */
+export const VAE_PRESET_RECORDS = {
   // W2 exactly: Conv(32,3,s2)-ReLU → Conv(64,3,s2)-ReLU → Flatten → Dense(256)-ReLU → μ, log σ² (16 each);
   // Dense(256)-ReLU → Dense(7·7·64)-ReLU → reshape → ConvT(64,3,s2)-ReLU → ConvT(32,3,s2)-ReLU → ConvT(1,3,s1) logits.
   vae28: {
+    summary: 'benchmark W2: Conv 32/64 (3, s2), Dense 256, 16 latents',
     latentSize: 16, kernelSize: 3,
     encoderFilters: [32, 64], encoderDense: [256],
     decoderDense: [256], decoderBaseChannels: 64, decoderFilters: [64, 32],
@@ -21,11 +19,16 @@ const PRESETS: Record<VaePresetName, PresetLayers> = {
   // read it as Dense((h/4)·(w/4)·128) → reshape [h/4, w/4, 128] (16x16 for 64x64 images, 7x7 for 28x28)
   // → ConvT(64,5,s2) → ConvT(32,5,s2) → ConvT(c,5,s1), i.e. the encoder mirrored up to the image size.
   seed: {
+    summary: 'the design document\'s VAE: Conv 32/64/128 (5, s2), 128 latents',
     latentSize: 128, kernelSize: 5,
     encoderFilters: [32, 64, 128], encoderDense: [],
     decoderDense: [], decoderBaseChannels: 128, decoderFilters: [64, 32],
   },
-};
+} as const satisfies Record<string, PresetLayers & { summary: string }>;
+
+export type VaePresetName = keyof typeof VAE_PRESET_RECORDS;
+/** Preset names accepted by `--preset`. */
+export const VAE_PRESETS = Object.keys(VAE_PRESET_RECORDS) as [VaePresetName, ...VaePresetName[]];
 
 /** Likelihood and conditioning defaults shared by all presets (Bernoulli, unconditional). */
 const DEFAULTS = { numClasses: 0, likelihood: 'bernoulli', gaussianScale: 'fixed', gaussianSigma: 0.1 } as const;
@@ -35,5 +38,6 @@ export function vaePreset(name: string, imageShape: [number, number, number], ov
   if (!(VAE_PRESETS as readonly string[]).includes(name)) {
     throw new Error(`unknown VAE preset "${name}"; use one of ${VAE_PRESETS.join(', ')}`);
   }
-  return { ...DEFAULTS, ...PRESETS[name as VaePresetName], imageShape, ...overrides };
+  const { summary: _summary, ...layers } = VAE_PRESET_RECORDS[name as VaePresetName];
+  return { ...DEFAULTS, ...structuredClone(layers) as PresetLayers, imageShape, ...overrides };
 }

@@ -5,7 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { buildVae, decode, disposeVae, vaeSize, type Vae, type VaeArchitecture } from './vae.ts';
 import { decoderMeanImage } from './likelihood.ts';
-import { VAE_PRESETS, vaePreset } from './presets.ts';
+import { VAE_PRESET_RECORDS, VAE_PRESETS, vaePreset } from './presets.ts';
 import { klWeightAt, vaeLoss } from './objective.ts';
 import type { Rng } from '../core/random.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
@@ -18,7 +18,8 @@ export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;
 
 /** `ganvae train vae` options; each is a --kebab-case flag. */
 export const vaeOptions = withLoopDefaults(z.strictObject({
-  preset: z.enum(VAE_PRESETS).default('vae28').describe('architecture: vae28 (benchmark W2) or seed (design document)'),
+  preset: z.enum(VAE_PRESETS).default('vae28')
+    .describe(`architecture: ${Object.entries(VAE_PRESET_RECORDS).map(([name, p]) => `${name} (${p.summary})`).join(', ')}`),
   latentSize: z.number().int().positive().max(4096).optional().describe('size of z (presets: vae28 16, seed 128)'),
   likelihood: z.enum(['bernoulli', 'gaussian']).default('bernoulli').describe('decoder distribution p(x|z)'),
   gaussianScale: z.enum(['fixed', 'global', 'per-pixel']).default('fixed').describe('Gaussian σ: fixed, or learned globally / per pixel'),
