@@ -1,13 +1,13 @@
-// `ganvae data download`: fetches a dataset's files from its authors' host, checks each against the
-// published MD5, and writes it atomically (temporary file, then rename). CIFAR-10's archive is
-// unpacked after its check. A failed or mismatched download leaves nothing behind.
+// `ganvae data download`: fetches the files a source declares from its authors' host, checks each against
+// the published MD5 and writes it atomically; archives are unpacked after their check. A failure leaves nothing.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, DOWNLOADS, type DownloadableName, type DownloadSpec } from './catalog.ts';
 import { writeFileAtomic } from '../core/atomic-file.ts';
+import type { DataSource, SourceDownload } from './data-source.ts';
+import { downloadableSources, findDataSource, listChoices } from './sources/index.ts';
 import { readTarEntries } from './tar.ts';
 import { DataError } from '../core/errors.ts';
 
@@ -77,7 +77,7 @@ function alreadyThere(path: string, md5: string): boolean {
 }
 
 /** Downloads every file of `spec` into `options.dir`, checked against its MD5; returns their paths. */
-export async function downloadFiles(spec: DownloadSpec, options: DownloadOptions): Promise<string[]> {
+export async function downloadFiles(spec: Pick<SourceDownload, 'baseUrl' | 'files'>, options: DownloadOptions): Promise<string[]> {
   const base = (options.baseUrl ?? spec.baseUrl).replace(/\/*$/, '/');
   try {
     mkdirSync(options.dir, { recursive: true });
@@ -110,15 +110,18 @@ export async function downloadFiles(spec: DownloadSpec, options: DownloadOptions
   return paths;
 }
 
-/** Unpacks CIFAR-10's data_batch_*.bin, test_batch.bin and batches.meta.txt from its archive into `dir`. */
-export function extractCifarArchive(archive: string, dir: string): string[] {
+/** Unpacks the members `source` declares from its downloaded `archive` into `dir` (by base name); returns their paths. */
+export function extractArchive(archive: string, dir: string, source: DataSource): string[] {
+  const unpack = source.download?.unpack;
+  if (!unpack) throw new Error(`data source ${source.name} declares no archive to unpack`);
   let entries;
   try {
     entries = readTarEntries(gunzipSync(readFileSync(archive), { maxOutputLength: 2 ** 29 }));
   } catch (err) {
-    throw new DataError(`${archive}: not a readable CIFAR-10 archive (${(err as Error).message})`);
+    throw new DataError(`${archive}: not a readable ${source.title} archive (${(err as Error).message})`);
   }
-  const wanted = new Set([...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE, 'batches.meta.txt']);
+  const required = new Set(unpack.members);
+  const wanted = new Set([...unpack.members, ...(unpack.optional ?? [])]);
   const written: string[] = [];
   for (const entry of entries) {
     const name = basename(entry.name);
@@ -127,21 +130,24 @@ export function extractCifarArchive(archive: string, dir: string): string[] {
     writeFileAtomic(path, entry.data);
     written.push(path);
   }
-  const missing = [...wanted].filter((name) => name !== 'batches.meta.txt');
+  const missing = [...wanted].filter((name) => required.has(name));
   if (missing.length) throw new DataError(`${archive}: the archive lacks ${missing.join(', ')}`);
   return written;
 }
 
-/** Downloads a named dataset into `options.dir` (CIFAR-10 is unpacked and its archive removed). */
-export async function downloadDataset(name: DownloadableName, options: DownloadOptions): Promise<string[]> {
-  const batches = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((f) => join(options.dir, f));
-  if (name === 'cifar10' && batches.every((path) => existsSync(path))) {
-    options.onProgress?.(`CIFAR-10 batches already unpacked in ${options.dir}`);
-    return batches;
+/** Downloads the source named `name` into `options.dir`: its declared files, or the members of its archives (then removed). */
+export async function downloadDataset(name: string, options: DownloadOptions): Promise<string[]> {
+  const source = findDataSource(name)?.source;
+  const spec = source?.download;
+  if (!source || !spec) throw new DataError(`${name} cannot be downloaded; the sources that can: ${listChoices(downloadableSources().map((s) => s.name))}`);
+  if (!spec.unpack) return downloadFiles(spec, options);
+  const members = spec.unpack.members.map((f) => join(options.dir, f));
+  if (members.every((path) => existsSync(path))) {
+    options.onProgress?.(`${source.title} files already unpacked in ${options.dir}`);
+    return members;
   }
-  const paths = await downloadFiles(DOWNLOADS[name], options);
-  if (name !== 'cifar10') return paths;
-  const written = extractCifarArchive(paths[0], options.dir);
-  rmSync(paths[0]);
+  const archives = await downloadFiles(spec, options);
+  const written = archives.flatMap((archive) => extractArchive(archive, options.dir, source));
+  for (const archive of archives) rmSync(archive);
   return written;
 }

@@ -5,10 +5,10 @@ import { readFileChecked } from './read-file.ts';
 import { DataError } from '../core/errors.ts';
 
 /** Default cap on a decompressed file: far above any dataset file we read (MNIST train is 47 MB). */
-export const MAX_DECOMPRESSED_BYTES = 2 ** 30;
+const MAX_DECOMPRESSED_BYTES = 2 ** 30;
 
 /** Whether `bytes` starts with gzip's magic number. */
-export function isGzip(bytes: Uint8Array): boolean {
+function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

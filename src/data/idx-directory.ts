@@ -2,10 +2,20 @@
 // files, each gzipped or not.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { IDX_FILES } from './catalog.ts';
 import { checkLabels, checkSameCount, type Dataset, type DatasetSplits } from './dataset.ts';
 import { readIdxImages, readIdxLabels } from './idx.ts';
 import { DataError } from '../core/errors.ts';
+
+/** The four IDX files of MNIST and Fashion-MNIST, without the optional `.gz`. */
+const IDX_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** Every path an IDX folder's files may have (each gzipped or not): what identifies its version. */
+export const idxPaths = (dir: string) => Object.values(IDX_FILES).flatMap((base) => [join(dir, base), join(dir, `${base}.gz`)]);
 
 /** The path of `base` or `base.gz` in `dir`; a DataError with `hint` when neither exists. */
 function findIdxFile(dir: string, base: string, hint: string): string {
@@ -21,11 +31,6 @@ function loadSplit(imageFile: string, labelFile: string, name: string, className
   checkSameCount(count, imageFile, labels.length, labelFile);
   checkLabels(labels, classNames.length, labelFile);
   return { name, images: pixels, labels, count, height, width, channels: 1, classNames };
-}
-
-/** Whether `dir` holds the four IDX files (each gzipped or not). */
-export function hasIdxFiles(dir: string): boolean {
-  return Object.values(IDX_FILES).every((base) => existsSync(join(dir, base)) || existsSync(join(dir, `${base}.gz`)));
 }
 
 /** Loads train (train-*) and test (t10k-*) splits from `dir`, [count, h, w, 1]; `hint` says how to get the files. */

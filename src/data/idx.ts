@@ -6,13 +6,13 @@ import { DataError } from '../core/errors.ts';
 const UNSIGNED_BYTE = 0x08;
 
 /** An IDX array of unsigned bytes: its dimensions and a view of its data (no copy). */
-export interface IdxArray {
+interface IdxArray {
   dims: number[];
   data: Uint8Array;
 }
 
 /** Parses IDX bytes; `file` names the source in errors. */
-export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
+function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   if (bytes.length < 4) throw new DataError(`${file}: ${bytes.length} bytes is too short for an IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);

@@ -1,9 +1,10 @@
 // The public API of ganvae's data layer: sources, the batch pipeline, image I/O and grids.
 export { type Dataset, type DatasetSplits, splitDataset, takeRows } from './dataset.ts';
-export { loadDataset, type LoadOptions, SOURCE_NAMES } from './sources.ts';
-export { type FolderOptions } from './folder.ts';
+export { loadDataset } from './sources.ts';
+export { type DataSource, type DownloadFile, type InstalledCopy, type LoadOptions, type SourceDownload, type SourcePlan } from './data-source.ts';
+export { dataSources, findDataSource, registerDataSource } from './sources/index.ts';
+export { type FolderOptions } from './sources/folder.ts';
 export { type Batch, type Batcher, type BatchOptions, createBatcher, type PixelRange } from './batches.ts';
-export { batchTensors, type BatchTensors } from './tensors.ts';
 export { decodeImage, encodePng, type RawImage, writePng } from './image-codec.ts';
 export { readImageHeader, type ImageHeader } from './image-header.ts';
 export { type GridOptions, imageGrid, type ImageBatch } from './image-grid.ts';
@@ -11,6 +12,5 @@ export { convertChannels, resizeCover } from './resize.ts';
 export { encodeGif, type GifOptions } from './gif.ts';
 export { mixSeed, permutation, Rng, shuffleInPlace } from '../core/random.ts';
 export { classCounts, pixelStats, type PixelStats } from './stats.ts';
-export { DOWNLOADABLE, DOWNLOADS, type DownloadableName } from './catalog.ts';
 export { downloadDataset, type DownloadOptions } from './download.ts';
 export { ConfigError, DataError, RunFolderError } from '../core/errors.ts';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ClassifierExtractorInfo } from '../classifier/classifier.ts';
+import { findDataSource } from '../data/sources/index.ts';
 import { loadLayersModel } from '../core/layers-model-files.ts';
 
 /** Features and logits of a batch: `[count, featureDim]` and `[count, numClasses]`, row-major. */
@@ -32,9 +33,13 @@ export interface FeatureExtractor {
 /** The committed extractors live in the package's models/extractors/<dataset>-v<version>/. */
 export const EXTRACTORS_DIR = fileURLToPath(new URL('../../models/extractors/', import.meta.url));
 
-/** Folder of the built-in classifier extractor for `dataset` (e.g. fashion-mnist → …/fashion-mnist-v2). */
+/**
+ * Folder of the built-in classifier extractor for the data source `dataset`: the one its source module names
+ * (fashion-mnist → …/fashion-mnist-v2); for a source that names none, or no source, `dataset` made file-safe.
+ */
 export function builtInExtractorDir(dataset: string, version = 2): string {
-  return join(EXTRACTORS_DIR, `${dataset}-v${version}`);
+  const name = findDataSource(dataset)?.source.extractor ?? dataset.replace(/[^a-z0-9-]/gi, '_');
+  return join(EXTRACTORS_DIR, `${name}-v${version}`);
 }
 
 /** The human-readable name of a classifier extractor, as every reported number carries it. */

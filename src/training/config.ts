@@ -5,7 +5,8 @@ import { ConfigError } from '../core/errors.ts';
 
 /** The shared loop's options; each is a --kebab-case flag and a key of the JSON config file. */
 export const trainingOptions = z.strictObject({
-  data: z.string().default('fashion-mnist').describe('dataset: fashion-mnist, mnist, mnist-10k, cifar10 or folder:<dir>'),
+  // Named by the data registry, which this module (also in the browser entry) cannot import: `ganvae train --help` lists them.
+  data: z.string().default('fashion-mnist').describe('data source (`ganvae data list` shows them)'),
   dataDir: z.string().optional().describe('folder holding the dataset\'s files (see `ganvae data`)'),
   imageSize: z.number().int().min(4).max(2048).optional().describe('folder: datasets only: side images are resized and cropped to (default 64)'),
   grey: z.boolean().default(false).describe('folder: datasets only: load images as greyscale instead of RGB'),

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { command } from '../../src/cli/commands/data.ts';
 import { CliError } from '../../src/cli/command.ts';
-import { downloadFiles, extractCifarArchive } from '../../src/data/download.ts';
+import { downloadFiles, extractArchive } from '../../src/data/download.ts';
+import { cifar10 } from '../../src/data/sources/cifar10.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { put, randomBytesSeeded, tempFolder, writeCifarSet } from './fixtures.ts';
 import { DataError } from '../../src/core/errors.ts';
@@ -112,13 +113,13 @@ describe('ganvae data download', () => {
   });
 
   it('checks its arguments', async () => {
-    await assert.rejects(command.run(['download', 'imagenet', '--dir', 'x']), /download needs a dataset name: mnist, fashion-mnist, cifar10 \(got "imagenet"\)/);
+    await assert.rejects(command.run(['download', 'imagenet', '--dir', 'x']), /download needs a dataset name: fashion-mnist, mnist, cifar10 \(got "imagenet"\)/);
     await assert.rejects(command.run(['download', 'mnist']), /download needs --dir/);
     await assert.rejects(command.run(['download', 'mnist', '--dir', 'x', '--base-url', 'ftp://x']), /--base-url must be an http\(s\) URL/);
   });
 });
 
-describe('extractCifarArchive', () => {
+describe('extractArchive', () => {
   it('unpacks the batches from the authors\' tar.gz layout into a loadable folder', async () => {
     const source = freshDir();
     writeCifarSet(join(source, 'cifar-10-batches-bin'), 2);
@@ -127,7 +128,7 @@ describe('extractCifarArchive', () => {
     await promisify(execFile)('tar', ['-czf', archive, '-C', source, 'cifar-10-batches-bin']);
     const dir = freshDir();
     put(join(dir, '.keep'), '');
-    extractCifarArchive(archive, dir);
+    extractArchive(archive, dir, cifar10);
     assert.ok(existsSync(join(dir, 'data_batch_5.bin')) && !existsSync(join(dir, 'readme.html')));
     const { train, test } = await loadDataset('cifar10', { dataDir: dir, cacheDir: false });
     assert.deepEqual([train.count, test.count], [10, 2]);
@@ -137,6 +138,6 @@ describe('extractCifarArchive', () => {
   it('names a truncated archive', async () => {
     const dir = freshDir();
     const archive = put(join(dir, 'cut.tar.gz'), randomBytesSeeded(100, 3));
-    assert.throws(() => extractCifarArchive(archive, dir), /cut\.tar\.gz: not a readable CIFAR-10 archive/);
+    assert.throws(() => extractArchive(archive, dir, cifar10), /cut\.tar\.gz: not a readable CIFAR-10 archive/);
   });
 });

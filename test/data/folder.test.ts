@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { encodePng } from '../../src/data/image-codec.ts';
 import { loadSharp } from '../../src/data/sharp-loader.ts';
-import { loadDataset, type LoadOptions } from '../../src/data/sources.ts';
+import type { LoadOptions } from '../../src/data/data-source.ts';
+import { loadDataset } from '../../src/data/sources.ts';
 import { jpegBytes, pngBytes, put, smoothImage, tempFolder } from './fixtures.ts';
 import { DataError } from '../../src/core/errors.ts';
 

@@ -2,10 +2,10 @@
 // DataError naming the file and the problem; Fashion-MNIST and mnist-10k load with their real counts.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FASHION_MNIST_SYSTEM_DIR } from '../../src/data/catalog.ts';
+import { fashionMnist } from '../../src/data/sources/fashion-mnist.ts';
 import { readMaybeGzipped } from '../../src/data/gzip.ts';
 import { loadDataset } from '../../src/data/sources.ts';
 import { pixelStats } from '../../src/data/stats.ts';
@@ -100,7 +100,8 @@ describe('bad IDX files give clear errors', () => {
 });
 
 describe('real datasets', () => {
-  const fashionMissing = existsSync(join(FASHION_MNIST_SYSTEM_DIR, 'train-images-idx3-ubyte.gz')) ? false : `Fashion-MNIST is not installed in ${FASHION_MNIST_SYSTEM_DIR}`;
+  const copy = fashionMnist.installed!();
+  const fashionMissing = copy.found ? false : `Fashion-MNIST is not installed in ${copy.where}`;
 
   it('Fashion-MNIST: 60k + 10k 28x28x1, ten named classes, the published mean and std', { skip: fashionMissing }, async () => {
     const { train, test } = await loadDataset('fashion-mnist', { cacheDir: join(temp.dir, 'fashion-cache') });

@@ -1,23 +1,25 @@
-// `ganvae data info|download`: inspect a data source (counts, shape, classes, pixel statistics,
-// a sample grid) or fetch a dataset from its authors' host with checksum verification.
+// `ganvae data list|info|download`: the registered sources, one source inspected (counts, shape, classes,
+// pixel statistics, a sample grid), or a source's published files fetched with checksum verification.
 import { existsSync, statSync } from 'node:fs';
-import { DOWNLOADABLE, type DownloadableName } from '../../data/catalog.ts';
 import { downloadDataset } from '../../data/download.ts';
 import { imageGrid } from '../../data/image-grid.ts';
 import { writePng } from '../../data/image-codec.ts';
-import { loadDataset, SOURCE_NAMES } from '../../data/sources.ts';
+import { loadDataset } from '../../data/sources.ts';
+import { dataSources, DEFAULT_SOURCE, downloadableSources, findDataSource, sourceChoices, sourceSpec } from '../../data/sources/index.ts';
 import { classCounts, pixelStats } from '../../data/stats.ts';
 import { takeRows } from '../../data/dataset.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { DataError } from '../../core/errors.ts';
 
-const help = `usage: ganvae data info [SOURCE] [options]
-       ganvae data download <${DOWNLOADABLE.join('|')}> --dir DIR [--base-url URL]
+/** The help text, from the registry (a source registered later shows too). */
+const help = () => `usage: ganvae data list [--json]
+       ganvae data info [SOURCE] [options]
+       ganvae data download <${downloadableSources().map((s) => s.name).join('|')}> --dir DIR [--base-url URL]
 
-SOURCE is ${SOURCE_NAMES.join(', ')} or folder:<dir> (default fashion-mnist).
+SOURCE is ${sourceChoices()} (default ${DEFAULT_SOURCE}); \`ganvae data list\` describes them.
 
 info options:
-  --data-dir DIR      folder with the source's files (mnist, cifar10; overrides Debian's for fashion-mnist)
+  --data-dir DIR      folder with the source's files (replaces an installed copy; see \`ganvae data list\`)
   --size N            folder images: resize and centre-crop to N x N (default 64)
   --channels 1|3      folder images: grey or RGB (default 3)
   --strict            folder images: fail on unusable files instead of skipping them
@@ -90,14 +92,38 @@ async function info(source: string, values: Values): Promise<number> {
   return 0;
 }
 
+/** Every registered source: how to name it, what it is, how to get it. */
+function list(values: Values): number {
+  const rows = dataSources().map((source) => ({
+    source: sourceSpec(source),
+    title: source.title,
+    summary: source.summary,
+    classes: source.classes,
+    download: source.download !== undefined,
+    installed: source.installed?.() ?? null,
+  }));
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  const width = Math.max(...rows.map((r) => r.source.length)) + 2;
+  for (const row of rows) {
+    const copy = row.installed && (row.installed.found ? `installed in ${row.installed.where}` : `not installed (${row.installed.install})`);
+    const ways = [copy, row.download && `\`ganvae data download ${row.source} --dir D\` fetches it`].filter(Boolean);
+    console.log(`${row.source.padEnd(width)}${row.summary}`);
+    if (ways.length) console.log(`${' '.repeat(width)}${ways.join('; ')}`);
+  }
+  return 0;
+}
+
 async function download(name: string | undefined, values: Values): Promise<number> {
-  if (!name || !(DOWNLOADABLE as readonly string[]).includes(name)) {
-    throw new CliError(`download needs a dataset name: ${DOWNLOADABLE.join(', ')}${name ? ` (got "${name}")` : ''}`);
+  if (!name || !findDataSource(name)?.source.download) {
+    throw new CliError(`download needs a dataset name: ${downloadableSources().map((s) => s.name).join(', ')}${name ? ` (got "${name}")` : ''}`);
   }
   if (!values.dir) throw new CliError('download needs --dir DIR, the folder to write into');
   if (existsSync(values.dir) && !statSync(values.dir).isDirectory()) throw new CliError(`--dir ${values.dir} is a file, not a folder; give the folder to write into`);
   if (values['base-url'] && !/^https?:\/\//.test(values['base-url'])) throw new CliError(`--base-url must be an http(s) URL, got "${values['base-url']}"`);
-  await downloadDataset(name as DownloadableName, {
+  await downloadDataset(name, {
     dir: values.dir,
     baseUrl: values['base-url'],
     onProgress: (message) => console.log(message),
@@ -108,23 +134,27 @@ async function download(name: string | undefined, values: Values): Promise<numbe
 
 export const command: Command = {
   name: 'data',
-  summary: 'inspect a data source or download a dataset',
+  summary: 'list the data sources, inspect one or download a dataset',
   async run(argv) {
     const { values, positionals } = parseFlags(argv, flags, true);
     const [sub, arg, ...extra] = positionals;
     if (values.help || !sub) {
-      console.log(help);
+      console.log(help());
       return values.help ? 0 : 2;
     }
     if (extra.length) throw new CliError(`unexpected arguments: ${extra.join(' ')}`);
     try {
-      if (sub === 'info') return await info(arg ?? 'fashion-mnist', values);
+      if (sub === 'list') {
+        if (arg !== undefined) throw new CliError(`unexpected arguments: ${arg}`);
+        return list(values);
+      }
+      if (sub === 'info') return await info(arg ?? DEFAULT_SOURCE, values);
       if (sub === 'download') return await download(arg, values);
     } catch (err) {
       // Data problems are the user's to fix: a clean message; a failed download is a failed job (1).
       if (err instanceof DataError) throw new CliError(err.message, sub === 'download' ? 1 : 2, { cause: err });
       throw err;
     }
-    throw new CliError(`unknown data subcommand "${sub}"; use info or download`);
+    throw new CliError(`unknown data subcommand "${sub}"; use list, info or download`);
   },
 };

@@ -1,10 +1,9 @@
-// `ganvae doctor`: which backend runs, on how many threads, which oneDNN ISA, which datasets exist.
-import { existsSync } from 'node:fs';
+// `ganvae doctor`: which backend runs, on how many threads, which oneDNN ISA, which datasets exist
+// (every registered source with an installed copy).
 import { initBackend } from '../../env/backend.ts';
 import { loadAddon } from '../../native/addon.ts';
+import { DEFAULT_SOURCE, dataSources } from '../../data/sources/index.ts';
 import { type Command, parseFlags } from '../command.ts';
-
-const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 const help = `usage: ganvae doctor [--json]
 
@@ -22,18 +21,20 @@ export const command: Command = {
     }
     const backend = await initBackend();
     const { error: addonError } = loadAddon();
-    const fashion = existsSync(`${FASHION_MNIST_DIR}/train-images-idx3-ubyte.gz`);
     const problems: string[] = [];
     if (backend.name === 'cpu' && addonError) {
       problems.push(`the native oneDNN backend is unavailable (${addonError}); run \`npm run setup\``);
     }
-    if (!fashion) problems.push(`Fashion-MNIST not found in ${FASHION_MNIST_DIR}; run \`apt-get install dataset-fashion-mnist\` (or \`npm run setup\`)`);
+    const installed = dataSources().flatMap((source) => (source.installed ? [{ source, copy: source.installed() }] : []));
+    for (const { source, copy } of installed) {
+      if (source.name === DEFAULT_SOURCE && !copy.found) problems.push(`${source.title} not found in ${copy.where}; ${copy.install}`);
+    }
     const report = {
       backend: backend.name,
       threads: backend.native?.threads ?? 1,
       onednn: backend.native?.onednn ?? null,
       isa: backend.native?.isa ?? null,
-      datasets: { 'fashion-mnist': fashion ? FASHION_MNIST_DIR : null },
+      datasets: Object.fromEntries(installed.map(({ source, copy }) => [source.name, copy.found ? copy.where : null])),
       problems,
     };
     if (values.json) {
@@ -42,7 +43,7 @@ export const command: Command = {
       console.log(`backend        ${report.backend}${backend.skipped.length ? `  (skipped: ${backend.skipped.join('; ')})` : ''}`);
       console.log(`threads        ${report.threads}`);
       console.log(`oneDNN         ${report.onednn ?? '-'}${report.isa ? `  (ISA ${report.isa})` : ''}`);
-      console.log(`fashion-mnist  ${report.datasets['fashion-mnist'] ?? 'missing'}`);
+      for (const [name, where] of Object.entries(report.datasets)) console.log(`${name.padEnd(14)} ${where ?? 'missing'}`);
       for (const p of problems) console.log(`problem: ${p}`);
     }
     return problems.length ? 1 : 0;

@@ -1,7 +1,9 @@
 // `ganvae train gan|vae`: trains a model family into a run folder; every option is a flag with a default,
 // `--config file.json` sets several at once (flags win), `--resume` continues a run from its checkpoint.
 import { constants as osConstants } from 'node:os';
+import type { z } from 'zod';
 import { initBackend } from '../../env/backend.ts';
+import { sourceChoices } from '../../data/sources/index.ts';
 import { configFlags, configHelp, flagsToConfig, runConfigSchema } from '../../training/config.ts';
 import { readConfigFile } from '../../training/config-file.ts';
 import { FAMILIES, loadFamily } from '../../runs/families.ts';
@@ -13,9 +15,14 @@ import { ConfigError } from '../../core/errors.ts';
 
 const usage = 'usage: ganvae train <gan|vae|classifier> [--out runs/NAME] [--config file.json] [--resume] [options]';
 
+/** `schema` whose --data line lists the registered data sources (the config module cannot import the registry). */
+function withSourceList<S extends z.ZodObject<{ data: z.ZodType }>>(schema: S) {
+  return schema.extend({ data: schema.shape.data.describe(`data source: ${sourceChoices()}`) });
+}
+
 async function help(familyName: string | undefined): Promise<string> {
   const names = familyName && familyName in FAMILIES ? [familyName] : Object.keys(FAMILIES);
-  const sections = await Promise.all(names.map(async (name) => `options of \`ganvae train ${name}\`:\n${configHelp(runConfigSchema((await loadFamily(name)).options))}`));
+  const sections = await Promise.all(names.map(async (name) => `options of \`ganvae train ${name}\`:\n${configHelp(withSourceList(runConfigSchema((await loadFamily(name)).options)))}`));
   return `${usage}
 
 Trains into a run folder (run.json, metrics.jsonl, samples/, model/, checkpoints/; see docs/architecture.md).

