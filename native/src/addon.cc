@@ -10,19 +10,10 @@
 
 namespace ganvae {
 
-Napi::Value Conv2D(const Napi::CallbackInfo& info);
-Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info);
-Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info);
-Napi::Value BatchMatMul(const Napi::CallbackInfo& info);
-Napi::Value Binary(const Napi::CallbackInfo& info);
-Napi::Value Reduce(const Napi::CallbackInfo& info);
-Napi::Value Unary(const Napi::CallbackInfo& info);
-Napi::Value Select(const Napi::CallbackInfo& info);
-Napi::Value Tile(const Napi::CallbackInfo& info);
-Napi::Value AdamUpdate(const Napi::CallbackInfo& info);
-Napi::Value BatchNorm(const Napi::CallbackInfo& info);
-Napi::Value BatchNormTraining(const Napi::CallbackInfo& info);
-Napi::Value BatchNormTrainingGrad(const Napi::CallbackInfo& info);
+// The exported functions (kernels.def): kernels in kernels/, Info and SetThreads below.
+#define GANVAE_KERNEL(cppName, jsName) Napi::Value cppName(const Napi::CallbackInfo& info);
+#define GANVAE_FUNCTION(cppName, jsName) Napi::Value cppName(const Napi::CallbackInfo& info);
+#include "kernels.def"
 
 namespace {
 
@@ -41,6 +32,8 @@ const char* isaName(dnnl::cpu_isa isa) {
     default: return "unknown";
   }
 }
+
+}  // namespace
 
 // info() -> { onednn: "2.6.3", isa: "AVX-512", threads: 2, runtime: "OpenMP" }
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -61,6 +54,8 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   omp_set_num_threads(static_cast<int>(std::min<int64_t>(n, 1024)));
   return info.Env().Undefined();
 }
+
+namespace {
 
 #if defined(__SSE__)
 // MXCSR's flush-to-zero (results) and denormals-are-zero (inputs) bits.
@@ -116,21 +111,9 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);
   flushDenormalsInWorkers();
-  exports.Set("conv2d", Napi::Function::New(env, Flushing<Conv2D>));
-  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Flushing<Conv2DBackpropInput>));
-  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Flushing<Conv2DBackpropFilter>));
-  exports.Set("batchMatMul", Napi::Function::New(env, Flushing<BatchMatMul>));
-  exports.Set("binary", Napi::Function::New(env, Flushing<Binary>));
-  exports.Set("reduce", Napi::Function::New(env, Flushing<Reduce>));
-  exports.Set("unary", Napi::Function::New(env, Flushing<Unary>));
-  exports.Set("select", Napi::Function::New(env, Flushing<Select>));
-  exports.Set("tile", Napi::Function::New(env, Flushing<Tile>));
-  exports.Set("adamUpdate", Napi::Function::New(env, Flushing<AdamUpdate>));
-  exports.Set("batchNorm", Napi::Function::New(env, Flushing<BatchNorm>));
-  exports.Set("batchNormTraining", Napi::Function::New(env, Flushing<BatchNormTraining>));
-  exports.Set("batchNormTrainingGrad", Napi::Function::New(env, Flushing<BatchNormTrainingGrad>));
-  exports.Set("info", Napi::Function::New(env, Info));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+#define GANVAE_KERNEL(cppName, jsName) exports.Set(#jsName, Napi::Function::New(env, Flushing<cppName>));
+#define GANVAE_FUNCTION(cppName, jsName) exports.Set(#jsName, Napi::Function::New(env, cppName));
+#include "kernels.def"
   return exports;
 }
 

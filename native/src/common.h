@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -39,8 +40,28 @@ void expectLength(const Napi::Env& env, const FloatView& view, int64_t expected,
 // Throws a RangeError unless `value` >= `min`.
 void expectAtLeast(const Napi::Env& env, int64_t value, int64_t min, const char* what);
 
-// Activation fused after a convolution or matmul; codes shared with the TypeScript side.
-enum class Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kSigmoid = 4, kElu = 5 };
+// Whether an ops.def table's codes run 0, 1, 2, ... in order, so that 0 <= op < N validates an op code.
+template <size_t N>
+constexpr bool codesCountUp(const int (&codes)[N]) {
+  for (size_t i = 0; i < N; ++i) {
+    if (codes[i] != static_cast<int>(i)) return false;
+  }
+  return true;
+}
+
+// Activation fused after a convolution or matmul, named as tfjs names it; codes shared with
+// TypeScript through ops.def.
+enum class Activation : int {
+#define GANVAE_ACTIVATION(name, code) name = code,
+#include "ops.def"
+};
+constexpr int kActivationCodes[] = {
+#define GANVAE_ACTIVATION(name, code) code,
+#include "ops.def"
+};
+static_assert(codesCountUp(kActivationCodes), "ops.def: activation codes must run 0, 1, 2, ... in order");
+constexpr int64_t kActivationCount = static_cast<int64_t>(std::size(kActivationCodes));
+
 // Builds the oneDNN post-op attribute for `activation` (validated; alpha is the leaky slope).
 dnnl::primitive_attr activationAttr(const Napi::Env& env, int64_t activation, float alpha);
 

@@ -4,7 +4,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** The functions the C++ addon exports (native/src/addon.cc); shapes are checked on both sides. */
+/**
+ * The functions the C++ addon exports: one method per entry of native/src/kernels.def, in its order
+ * (test/native/registry.test.ts checks it). Shapes are checked on both sides.
+ */
 export interface NativeAddon {
   /** y = act(conv(x, filter) + bias); geometry as produced by `convGeometry`. */
   conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array,

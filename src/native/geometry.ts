@@ -29,11 +29,12 @@ export function nativeConvSupported(info: backend_util.Conv2DInfo): boolean {
     && fits(info.inWidth, info.outWidth, info.filterWidth, info.strideWidth, info.dilationWidth, p.left + p.right);
 }
 
-const activationCodes: Record<string, number> = {
+/** tfjs's fused activation → the addon's code: native/src/ops.def's GANVAE_ACTIVATION list, exactly (test/native/registry.test.ts). */
+export const ACTIVATION_CODES: Readonly<Record<string, number>> = {
   linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5,
 };
 
 /** The addon's code for a fused activation, or undefined when it has none (prelu). */
 export function activationCode(activation: string | undefined): number | undefined {
-  return activationCodes[activation ?? 'linear'];
+  return ACTIVATION_CODES[activation ?? 'linear'];
 }

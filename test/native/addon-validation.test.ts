@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from '../../src/native/addon.ts';
+import { ACTIVATION_CODES } from '../../src/native/geometry.ts';
+import { BINARY_OPS } from '../../src/native/kernels/Binary.ts';
+import { REDUCE_OPS } from '../../src/native/kernels/Reduce.ts';
+import { UNARY_OPS } from '../../src/native/kernels/Unary.ts';
 import { nativeMissing, runOn } from '../helpers/backends.ts';
 
 // batch, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, padT, padL, padB, padR, channelsLast
@@ -28,6 +32,7 @@ describe('addon argument validation', { skip: nativeMissing }, () => {
     ['absurd dimensions', () => addon.conv2d(f32(32), f32(54), null, f32(48), 1, 2 ** 40, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0), /too large/],
     ['non-integer size', () => addon.conv2d(f32(32), f32(54), null, f32(48), 1.5, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0), /must be an integer/],
     ['unknown activation', () => addon.conv2d(f32(32), f32(54), null, f32(48), ...geometry, 42, 0), /unknown activation code 42/],
+    ['the activation code after the last', () => addon.conv2d(f32(32), f32(54), null, f32(48), ...geometry, Object.keys(ACTIVATION_CODES).length, 0), /unknown activation code/],
     ['backprop input with wrong dy', () => addon.conv2dBackpropInput(f32(47), f32(54), f32(32), ...geometry), /dy has 47 elements/],
     ['backprop filter with wrong dFilter', () => addon.conv2dBackpropFilter(f32(32), f32(48), f32(53), ...geometry), /dFilter has 53 elements/],
     ['matmul with wrong a', () => addon.batchMatMul(f32(5), f32(6), null, f32(4), 1, 1, 2, 3, 2, 0, 0, 0, 0), /a has 5 elements, expected 6/],
@@ -35,8 +40,13 @@ describe('addon argument validation', { skip: nativeMissing }, () => {
     ['binary with shapes that do not broadcast', () => addon.binary(f32(6), [2, 3], f32(2), [2], f32(6), [2, 3], 0), /dimension 2 does not broadcast to 3/],
     ['binary with a wrong output type', () => addon.binary(f32(2), [2], f32(2), [2], new Uint8Array(2) as unknown as Float32Array, [2], 0), /out must be a Float32Array/],
     ['binary with a bad shape entry', () => addon.binary(f32(2), [2.5], f32(2), [2], f32(2), [2], 0), /aShape\[0\] is not a valid dimension/],
+    ['the binary op code after the last', () => addon.binary(f32(2), [2], f32(2), [2], f32(2), [2], BINARY_OPS.length), /unknown binary op/],
+    ['a negative binary op code', () => addon.binary(f32(2), [2], f32(2), [2], f32(2), [2], -1), /unknown binary op -1/],
+    ['a comparison into a Float32Array', () => addon.binary(f32(2), [2], f32(2), [2], f32(2), [2], BINARY_OPS.find(([, , dtype]) => dtype === 'bool')![1]), /out must be a Uint8Array for a comparison/],
     ['reduce over a repeated axis', () => addon.reduce(f32(6), [2, 3], [1, 1], f32(2), 0), /out of range or repeated/],
     ['reduce with a wrong output size', () => addon.reduce(f32(6), [2, 3], [1], f32(3), 0), /out has 3 elements, expected 2/],
+    ['the reduce op code after the last', () => addon.reduce(f32(6), [2, 3], [1], f32(2), REDUCE_OPS.length), /unknown reduce op/],
+    ['the unary op code after the last', () => addon.unary(f32(6), f32(6), UNARY_OPS.length, 0), /unknown unary op/],
     ['unary with mismatched sizes', () => addon.unary(f32(6), f32(5), 0, 0), /y has 5 elements, expected 6/],
     ['tile to a non-multiple', () => addon.tile(f32(2), [2], f32(5), [5]), /not a multiple/],
     ['select with a float condition', () => addon.select(f32(2) as unknown as Uint8Array, f32(2), f32(2), f32(2)), /condition\) must be a Uint8Array/],

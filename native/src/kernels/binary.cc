@@ -10,9 +10,23 @@ namespace ganvae {
 
 namespace {
 
+// The op codes, from ops.def.
 enum class BinaryOp : int {
-  kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMax = 4, kMin = 5, kSquaredDifference = 6, kPow = 7,
-  kGreater = 8, kGreaterEqual = 9, kLess = 10, kLessEqual = 11, kEqual = 12, kNotEqual = 13,
+#define GANVAE_BINARY_OP(name, code, out) k##name = code,
+#include "../ops.def"
+};
+constexpr int kBinaryCodes[] = {
+#define GANVAE_BINARY_OP(name, code, out) code,
+#include "../ops.def"
+};
+static_assert(codesCountUp(kBinaryCodes), "ops.def: binary op codes must run 0, 1, 2, ... in order");
+constexpr int64_t kBinaryOpCount = static_cast<int64_t>(std::size(kBinaryCodes));
+
+// Whether each op (by code) writes tfjs's bool (a Uint8Array) rather than float32: ops.def's `out`.
+constexpr bool kBoolOut_float32 = false, kBoolOut_bool = true;
+constexpr bool kGivesBool[] = {
+#define GANVAE_BINARY_OP(name, code, out) kBoolOut_##out,
+#include "../ops.def"
 };
 
 // The inner dimension: a tight loop specialised on whether each operand moves (stride 1) or stays (0).
@@ -75,11 +89,11 @@ void dispatch<float>(const Napi::Env& env, BinaryOp op, const StridedLoop& l, co
   switch (op) {
     case BinaryOp::kAdd: return run(l, a, b, o, [](float x, float y) { return x + y; });
     case BinaryOp::kSub: return run(l, a, b, o, [](float x, float y) { return x - y; });
-    case BinaryOp::kMul: return run(l, a, b, o, [](float x, float y) { return x * y; });
-    case BinaryOp::kDiv: return run(l, a, b, o, [](float x, float y) { return x / y; });
+    case BinaryOp::kMultiply: return run(l, a, b, o, [](float x, float y) { return x * y; });
+    case BinaryOp::kRealDiv: return run(l, a, b, o, [](float x, float y) { return x / y; });
     // tfjs propagates NaN through maximum/minimum; std::max would not.
-    case BinaryOp::kMax: return run(l, a, b, o, [](float x, float y) { return (std::isnan(x) || std::isnan(y)) ? NAN : (x > y ? x : y); });
-    case BinaryOp::kMin: return run(l, a, b, o, [](float x, float y) { return (std::isnan(x) || std::isnan(y)) ? NAN : (x < y ? x : y); });
+    case BinaryOp::kMaximum: return run(l, a, b, o, [](float x, float y) { return (std::isnan(x) || std::isnan(y)) ? NAN : (x > y ? x : y); });
+    case BinaryOp::kMinimum: return run(l, a, b, o, [](float x, float y) { return (std::isnan(x) || std::isnan(y)) ? NAN : (x < y ? x : y); });
     case BinaryOp::kSquaredDifference: return run(l, a, b, o, [](float x, float y) { return (x - y) * (x - y); });
     case BinaryOp::kPow: return run(l, a, b, o, jsPow);
     default: throw Napi::RangeError::New(env, "binary op " + std::to_string(static_cast<int>(op)) + " does not give float32");
@@ -112,7 +126,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     Shape bShape = shapeArg(info, 3, "bShape");
     Shape outShape = shapeArg(info, 5, "outShape");
     int64_t op = intArg(info, 6, "op");
-    if (op < 0 || op > static_cast<int64_t>(BinaryOp::kNotEqual)) {
+    if (op < 0 || op >= kBinaryOpCount) {
       throw Napi::RangeError::New(env, "unknown binary op " + std::to_string(op));
     }
     expectLength(env, a, shapeSize(env, aShape, "aShape"), "a");
@@ -127,7 +141,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
         }
       }
     }
-    const bool comparison = op >= static_cast<int64_t>(BinaryOp::kGreater);
+    const bool comparison = kGivesBool[op];
     if (info.Length() <= 4 || !info[4].IsTypedArray()) throw Napi::TypeError::New(env, "argument 4 (out) must be a typed array");
     auto outArray = info[4].As<Napi::TypedArray>();
     if (static_cast<int64_t>(outArray.ElementLength()) != outSize) {

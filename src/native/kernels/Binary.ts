@@ -7,16 +7,20 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
-/** tfjs kernel name → the addon's op code (native/src/kernels/binary.cc, BinaryOp). */
-const BINARY_OPS: Array<[string, number]> = [
-  [Add, 0], [Sub, 1], [Multiply, 2], [RealDiv, 3], [Maximum, 4], [Minimum, 5], [SquaredDifference, 6], [Pow, 7],
-  [Greater, 8], [GreaterEqual, 9], [Less, 10], [LessEqual, 11], [Equal, 12], [NotEqual, 13],
+/**
+ * tfjs kernel name → the addon's op code and the output's dtype (bool: a Uint8Array): native/src/ops.def's
+ * GANVAE_BINARY_OP list, exactly (test/native/registry.test.ts).
+ */
+export const BINARY_OPS: Array<[string, number, 'float32' | 'bool']> = [
+  [Add, 0, 'float32'], [Sub, 1, 'float32'], [Multiply, 2, 'float32'], [RealDiv, 3, 'float32'], [Maximum, 4, 'float32'],
+  [Minimum, 5, 'float32'], [SquaredDifference, 6, 'float32'], [Pow, 7, 'float32'],
+  [Greater, 8, 'bool'], [GreaterEqual, 9, 'bool'], [Less, 10, 'bool'], [LessEqual, 11, 'bool'], [Equal, 12, 'bool'],
+  [NotEqual, 13, 'bool'],
 ];
-const FIRST_COMPARISON = 8;
 
 /** One KernelConfig per binary op: a [..], b [..] → out of the broadcast shape (bool for comparisons). */
 export function binaryKernels(addon: NativeAddon): KernelConfig[] {
-  return BINARY_OPS.map(([kernelName, op]) => {
+  return BINARY_OPS.map(([kernelName, op, dtype]) => {
     const fallback = cpuKernel(kernelName);
     return {
       kernelName,
@@ -29,10 +33,9 @@ export function binaryKernels(addon: NativeAddon): KernelConfig[] {
         if (!aValues || !bValues) return fallback(args);
         const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
         const size = util.sizeFromShape(outShape);
-        const comparison = op >= FIRST_COMPARISON;
-        const out = comparison ? new Uint8Array(size) : allocateFloat32(backend, size);
+        const out = dtype === 'bool' ? new Uint8Array(size) : allocateFloat32(backend, size);
         addon.binary(aValues, a.shape, bValues, b.shape, out, outShape, op);
-        return comparison ? backend.makeTensorInfo(outShape, 'bool', out) : outputTensor(backend, outShape, out as Float32Array);
+        return dtype === 'bool' ? backend.makeTensorInfo(outShape, 'bool', out) : outputTensor(backend, outShape, out as Float32Array);
       },
     };
   });

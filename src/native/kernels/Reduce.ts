@@ -4,8 +4,8 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
-/** tfjs kernel name → the addon's op code (native/src/kernels/reduce.cc, ReduceOp). */
-const REDUCE_OPS: Array<[string, number]> = [[Sum, 0], [Mean, 1], [Max, 2], [Min, 3], [Prod, 4]];
+/** tfjs kernel name → the addon's op code: native/src/ops.def's GANVAE_REDUCE_OP list, exactly (test/native/registry.test.ts). */
+export const REDUCE_OPS: Array<[string, number]> = [[Sum, 0], [Mean, 1], [Max, 2], [Min, 3], [Prod, 4]];
 
 /** One KernelConfig per reduction: x [..] → x without the reduced axes (kept as 1s with keepDims). */
 export function reduceKernels(addon: NativeAddon): KernelConfig[] {

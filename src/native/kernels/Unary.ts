@@ -7,8 +7,8 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
 import { allocateFloat32, cpuKernel, float32Values, outputTensor } from '../tensors.ts';
 
-/** tfjs kernel name → the addon's op code (native/src/kernels/unary.cc, UnaryOp). */
-const UNARY_OPS: Array<[string, number]> = [
+/** tfjs kernel name → the addon's op code: native/src/ops.def's GANVAE_UNARY_OP list, exactly (test/native/registry.test.ts). */
+export const UNARY_OPS: Array<[string, number]> = [
   [Square, 0], [Sqrt, 1], [Rsqrt, 2], [Exp, 3], [Log, 4], [Log1p, 5], [Neg, 6], [Abs, 7], [Relu, 8], [Relu6, 9],
   [LeakyRelu, 10], [Sigmoid, 11], [Tanh, 12], [Step, 13], [Elu, 14], [Softplus, 15], [Reciprocal, 16],
 ];
