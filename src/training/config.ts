@@ -17,13 +17,15 @@ export const trainingOptions = z.strictObject({
   maxMinutes: z.number().min(0).default(0).describe('stop after this many minutes of this invocation (0: no limit)'),
   logEvery: z.number().int().min(1).default(20).describe('steps between metrics.jsonl rows (losses averaged over them)'),
   checkpointEvery: z.number().int().min(1).default(500).describe('steps between checkpoints (one is always written at the end)'),
+  checkpointMinutes: z.number().min(0).default(2)
+    .describe('minutes between checkpoints, whichever of this and --checkpoint-every comes first (0: steps only)'),
   sampleEvery: z.number().int().min(0).default(0).describe('steps between extra sample grids (0: only after each epoch and at the end)'),
   sampleCount: z.number().int().min(1).max(400).default(64).describe('images in each sample grid'),
 });
 export type TrainingOptions = z.infer<typeof trainingOptions>;
 
 /** Options a resumed run may change; everything else is fixed by the checkpoint. */
-export const RESUMABLE_KEYS = ['epochs', 'maxSteps', 'maxMinutes', 'logEvery', 'checkpointEvery', 'sampleEvery', 'sampleCount', 'dataDir'] as const;
+export const RESUMABLE_KEYS = ['epochs', 'maxSteps', 'maxMinutes', 'logEvery', 'checkpointEvery', 'checkpointMinutes', 'sampleEvery', 'sampleCount', 'dataDir'] as const;
 
 /** Loop defaults a model family replaces (the VAE trains with batches of 128); files and flags still override them. */
 const familyLoopDefaults = z.registry<Partial<TrainingOptions>>();

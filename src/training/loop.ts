@@ -89,6 +89,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
   let step = o.startStep;
   let checkpointed = o.startStep;
   let lastCheckpoint: number | null = o.startStep > 0 ? o.startStep : null;
+  let lastCheckpointAt = 0;
   let reason: StopReason = totalSteps === epochSteps ? 'completed' : 'max-steps';
   let lastLosses: Record<string, number> = {};
   let divergence: LoopResult['divergence'];
@@ -109,6 +110,7 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
     }
     lastChecked = step;
     checkpointed = step;
+    lastCheckpointAt = elapsed();
     lastCheckpoint = step;
     return true;
   };
@@ -168,7 +170,9 @@ export async function trainLoop(o: LoopOptions): Promise<LoopResult> {
       }
       tf.dispose(Object.values(losses));
       const epochEnd = step % perEpoch === 0;
-      const wantsCheckpoint = step % options.checkpointEvery === 0;
+      // Bounded by time as well as by steps: a slow model killed before --checkpoint-every steps still resumes.
+      const wantsCheckpoint = step % options.checkpointEvery === 0 ||
+        (options.checkpointMinutes > 0 && elapsed() - lastCheckpointAt >= options.checkpointMinutes * 60);
       const wantsGrid = epochEnd || (options.sampleEvery > 0 && step % options.sampleEvery === 0);
       // A window closes before anything is written, so no checkpoint or grid ever holds diverged weights.
       if (step % options.logEvery === 0 || wantsCheckpoint || wantsGrid) {

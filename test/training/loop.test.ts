@@ -74,6 +74,28 @@ describe('a run', () => {
   });
 });
 
+describe('checkpoints bounded by time', () => {
+  for (const [minutes, expectMidRun] of [[0.0002, true], [0, false]] as const) {
+    it(`--checkpoint-minutes ${minutes} ${expectMidRun ? 'checkpoints' : 'does not checkpoint'} before --checkpoint-every steps`, async () => {
+      const runDir = join(temp.dir, `timed-${minutes}`);
+      let seenAtStep8: number | null | undefined;
+      await trainRun({
+        family: 'gan', outDir: runDir, dataCache: false,
+        flags: tinyRunOptions(images, { maxSteps: 8, checkpointEvery: 100000, checkpointMinutes: minutes }),
+        onStep: (step) => {
+          if (step === 8) {
+            const dir = latestCheckpoint(runDir);
+            seenAtStep8 = dir ? readCheckpointState(dir).step : null;
+          }
+        },
+      });
+      if (expectMidRun) assert.ok(seenAtStep8 !== null && seenAtStep8! >= 1 && seenAtStep8! < 8, `checkpoint before the end: ${seenAtStep8}`);
+      else assert.equal(seenAtStep8, null);
+      assert.equal(readCheckpointState(latestCheckpoint(runDir)!).step, 8, 'and one at the end');
+    });
+  }
+});
+
 describe('resume', () => {
   // Dropout, batch norm, EMA and a stop mid-epoch (4 steps per epoch) all have state a resume must restore.
   const options = { dropout: 0.3, checkpointEvery: 1000 };
