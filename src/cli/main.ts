@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./commands/report.ts'),
   serve: () => import('./commands/serve.ts'),
   'build-native': () => import('./commands/build-native.ts'),
+  sweep: () => import('./commands/sweep.ts'),
+  worker: () => import('./commands/worker.ts'),
 };
 
 function usage(): string {

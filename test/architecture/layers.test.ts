@@ -11,7 +11,7 @@ const SRC = resolve(import.meta.dirname, '../../src');
 /** Lowest first; folders on one level may not import each other. The entries (index.ts, browser.ts) sit on top. */
 const LAYERS: string[][] = [
   ['core'], ['native'], ['tfjs'], ['env'], ['data'], ['training'], ['classifier'], ['metrics'], ['gan', 'vae'], ['runs'],
-  ['report', 'server'], ['cli'],
+  ['sweep'], ['report', 'server'], ['cli'],
 ];
 
 function level(folder: string): number {
