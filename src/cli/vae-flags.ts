@@ -1,9 +1,10 @@
 // What the VAE commands (reconstruct, traverse, latent-map, interpolate --images, eval of a VAE run) share:
-// opening the run with clean errors, parsing test-image indices, encoding chosen images, the likelihood evaluation.
+// opening the run with clean errors, parsing test-image indices, encoding chosen images, the likelihood evaluation's flags.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../env/backend.ts';
 import { encode } from '../vae/vae.ts';
-import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, formatVaeEvaluation, type VaeEvaluation } from '../vae/evaluate.ts';
+import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K } from '../vae/evaluate.ts';
+import type { VaeEvaluateOptions } from '../runs/evaluate-run.ts';
 import type { OpenRun } from '../training/open-run.ts';
 import { openVaeRun, vaeRunImages, withTestSplit, type VaeRun } from '../vae/vae-run.ts';
 import { CliError, numberFlag } from './command.ts';
@@ -74,38 +75,20 @@ export const VAE_EVAL_FLAGS = {
 } as const;
 
 /**
- * Runs the VAE evaluation of `ganvae eval` on the opened VAE `run` (from `runDir`) with the --iwae-* flags,
- * prints it, and returns it for metrics.json. IWAE progress goes to stderr.
+ * The --iwae-k, --iwae-images and --elbo-images flags of `ganvae eval` as evaluateRun's `vae` settings;
+ * an absent flag leaves evaluateRun's default.
  */
-export async function vaeEvaluation(run: OpenRun, runDir: string, flags: { 'iwae-k'?: string; 'iwae-images'?: string; 'elbo-images'?: string; seed?: string }): Promise<VaeEvaluation> {
-  const k = numberFlag('iwae-k', flags['iwae-k'], DEFAULT_IWAE_K, 1, 1e7);
-  const imageCount = (flag: 'iwae-images' | 'elbo-images', fallback: number | 'all'): number | 'all' => {
-    const value = flags[flag] === undefined ? fallback : flags[flag] === 'all' ? 'all' : numberFlag(flag, flags[flag], 0, 1);
-    if (value !== 'all' && !Number.isInteger(value)) throw new CliError(`--${flag} must be an integer or all, got "${flags[flag]}"`);
+export function vaeEvaluateOptions(flags: { 'iwae-k'?: string; 'iwae-images'?: string; 'elbo-images'?: string }): VaeEvaluateOptions {
+  const imageCount = (flag: 'iwae-images' | 'elbo-images'): number | 'all' | undefined => {
+    const text = flags[flag];
+    if (text === undefined || text === 'all') return text;
+    const value = numberFlag(flag, text, 0, 1);
+    if (!Number.isInteger(value)) throw new CliError(`--${flag} must be an integer or all, got "${text}"`);
     return value;
   };
-  const images = imageCount('iwae-images', DEFAULT_IWAE_IMAGES);
-  const elboImages = imageCount('elbo-images', 'all');
-  const seed = numberFlag('seed', flags.seed, 0, 0, 2 ** 32 - 1);
-  if (!Number.isInteger(k)) throw new CliError(`--iwae-k must be an integer, got "${flags['iwae-k']}"`);
-  let vaeRun: VaeRun;
-  try {
-    vaeRun = await withTestSplit(run, runDir);
-  } catch (err) {
-    throw asCliError(err);
-  }
-  const training = vaeRun.binarized
-    ? 'trained with dynamic binarisation (each batch re-drawn as Bernoulli(pixel)); evaluated on the test set binarised once with a fixed seed'
-    : `trained and evaluated on grey levels in [0, 1] (${vaeRun.vae.architecture.likelihood} likelihood)`;
-  const started = performance.now();
-  const evaluation = await evaluateVae(vaeRun.vae, vaeRun.test, {
-    binarize: vaeRun.binarized, training, k, iwaeImages: images, elboImages, seed,
-    onProgress: (done, total, seconds) => {
-      // Spaces before the end overwrite a longer previous line; the last update ends the line.
-      const eta = done < total ? `, ~${Math.round((seconds / done) * (total - done))} s left   ` : '   \n';
-      process.stderr.write(`\rIWAE k=${k}: ${done}/${total} images in ${seconds.toFixed(0)} s${eta}`);
-    },
-  });
-  console.log(`${formatVaeEvaluation(evaluation)}\n(VAE evaluation took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-  return evaluation;
+  const k = flags['iwae-k'] === undefined ? undefined : numberFlag('iwae-k', flags['iwae-k'], 0, 1, 1e7);
+  const iwaeImages = imageCount('iwae-images');
+  const elboImages = imageCount('elbo-images');
+  if (k !== undefined && !Number.isInteger(k)) throw new CliError(`--iwae-k must be an integer, got "${flags['iwae-k']}"`);
+  return { k, iwaeImages, elboImages };
 }

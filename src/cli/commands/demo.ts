@@ -10,9 +10,11 @@ import { builtInExtractorDir } from '../../metrics/extractor.ts';
 import { trainClassifierExtractor } from '../../classifier/extractor-training.ts';
 import { writeReport } from '../../report/build-report.ts';
 import { createProgress, formatDuration } from '../../training/progress.ts';
+import { evaluateRun, type EvaluateRequest } from '../../runs/evaluate-run.ts';
+import { consoleEvaluationHooks, printEvaluation } from '../../runs/evaluation-output.ts';
 import { trainRun } from '../../runs/train-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { ConfigError, DataError } from '../../core/errors.ts';
+import { ConfigError, DataError, RunFolderError } from '../../core/errors.ts';
 
 const help = `usage: ganvae demo [--minutes 10] [--out runs/demo-<date>-<time>] [options]
 
@@ -162,7 +164,7 @@ async function trainQuickExtractor(data: string, out: string, images: number, se
   console.log(`quick extractor: test accuracy ${(info.testAccuracy * 100).toFixed(1)}% after ${formatDuration((performance.now() - started) / 1000)}`);
 }
 
-/** Runs another subcommand in this process; a non-zero exit becomes a CliError naming the step. */
+/** Runs another subcommand in this process (reconstruct and traverse have no library call yet); a non-zero exit becomes a CliError naming the step. */
 async function runCommand(step: string, load: () => Promise<{ command: Command }>, argv: string[]): Promise<void> {
   const { command } = await load();
   const code = await command.run(argv);
@@ -238,8 +240,10 @@ export const command: Command = {
         if (result.reason === 'diverged') throw new CliError(`the ${family} training diverged (a loss or weight became NaN); see ${dir}`, 1);
         return result.imagesPerSec;
       };
-      const evalCommand = () => import('./eval.ts');
-      const evalArgs = (dir: string, n: number) => ['--run', dir, '-n', String(n), '--kid-subset-size', String(Math.min(1000, n)), '--extractor', extractor, '--seed', String(seed)];
+      /** Evaluates the run in `dir` on n images per set, printing as `ganvae eval` does. */
+      const evaluate = async (dir: string, n: number, vae?: EvaluateRequest['vae']) => printEvaluation(await evaluateRun({
+        run: dir, n, kidSubsetSize: Math.min(1000, n), extractor, seed, vae, ...consoleEvaluationHooks('ganvae eval'),
+      }));
 
       // The GAN trains for its share of what the evaluations leave, re-estimated from its own speed (the load factor).
       const ganLeft = secondsLeft();
@@ -258,7 +262,7 @@ export const command: Command = {
         `VAE ELBO on ${elboImages} test images, IWAE on ${iwaeCount}; ${formatDuration(secondsLeft())} left`);
       console.log(`\n[2/4] evaluating the GAN: ${n} samples vs ${n} test images, and the real-data floor (~${formatDuration(plan.ganEval)})`);
       const ganEvalStarted = performance.now();
-      await runCommand('evaluating the GAN', evalCommand, evalArgs(ganDir, n));
+      await evaluate(ganDir, n);
       // The measured evaluation gives the load factor now; the VAE trains until what is left covers its evaluation.
       const measuredLoad = since(ganEvalStarted) / sampleMetricsSeconds(n);
       const vaeEval = evalSeconds(plan.size, iwaeK, measuredLoad).vae;
@@ -268,8 +272,7 @@ export const command: Command = {
       if (stopRequested) return 130;
 
       console.log(`\n[4/4] evaluating the VAE: ELBO on ${elboImages} test images, IWAE (k=${iwaeK} on ${iwaeCount} images), reconstructions, and the same sample metrics`);
-      await runCommand('evaluating the VAE', evalCommand, [...evalArgs(vaeDir, n), '--iwae-k', String(iwaeK), '--iwae-images', String(iwaeCount),
-        '--elbo-images', elboImages >= flags.testImages ? 'all' : String(elboImages)]);
+      await evaluate(vaeDir, n, { k: iwaeK, iwaeImages: iwaeCount, elboImages: elboImages >= flags.testImages ? 'all' : elboImages });
       await runCommand('VAE reconstructions', () => import('./reconstruct.ts'), ['--run', vaeDir]);
       await runCommand('VAE traversal', () => import('./traverse.ts'), ['--run', vaeDir]);
       await writeReport([ganDir, vaeDir], reportPath, { title: `ganvae demo: DCGAN and VAE on ${data} (${minutes} min budget)` });
@@ -278,7 +281,7 @@ export const command: Command = {
       return 0;
     } catch (err) {
       if (err instanceof CliError) throw err;
-      if (err instanceof ConfigError || err instanceof DataError) throw new CliError(err.message, 2, { cause: err });
+      if (err instanceof ConfigError || err instanceof DataError || err instanceof RunFolderError) throw new CliError(err.message, 2, { cause: err });
       throw new CliError((err as Error).message, 1, { cause: err });
     } finally {
       process.off('SIGINT', onSigint);
