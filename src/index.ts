@@ -27,6 +27,9 @@ export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, 
 export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { opSeed } from './core/random.ts';
 export { trainRun, type TrainOutcome, type TrainRequest } from './runs/train-run.ts';
+export { evaluateRun, EVALUATE_DEFAULTS, type EvaluateRequest, type EvaluationProgress, type EvaluationResult, type VaeEvaluateOptions } from './runs/evaluate-run.ts';
+export { type EvaluationReport, type SampleEvaluationReport, type ScoredSet, type VaeOnlyEvaluationReport } from './runs/evaluation-report.ts';
+export { formatEvaluation } from './runs/evaluation-output.ts';
 export { trainLoop, writeSampleGrid, type LoopOptions, type LoopResult, type StopReason } from './training/loop.ts';
 export { createAdam } from './tfjs/fused-adam.ts';
 export { latestCheckpoint, loadWeightsInto, restoreCheckpoint, writeCheckpoint, type CheckpointState } from './training/checkpoint.ts';
