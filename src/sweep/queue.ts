@@ -52,7 +52,9 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   const shown = redactUrl(url);
   // A probe that never retries, so a dead address fails fast instead of reconnecting forever.
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  probe.on('error', () => {});
+  // A refused AUTH arrives as an 'error' event; the connect promise then only says the connection closed.
+  let lastError: Error | undefined;
+  probe.on('error', (err: Error) => { lastError = err; });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -63,7 +65,7 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
       new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs); }),
     ]);
   } catch (err) {
-    const message = (err as Error).message;
+    const message = /WRONGPASS|NOAUTH|AUTH/i.test(lastError?.message ?? '') ? lastError!.message : (err as Error).message;
     if (/WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH/i.test(message)) {
       throw new RedisConnectError(`Redis at ${shown} refused the credentials (${message.split('\n')[0]}); ` +
         'give its password in the URL: redis://:PASSWORD@HOST:PORT, or redis://USER:PASSWORD@HOST:PORT with an ACL user', true, { cause: err });
@@ -290,12 +292,19 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
     return candidates[0]?.name ?? null;
   }
 
+  // Resolves once shouldStop says so: a Redis that is down must not hold a stopping worker in a command.
+  let poll: NodeJS.Timeout | undefined;
+  const stopRequested = new Promise<undefined>((resolve) => {
+    poll = setInterval(() => { if (o.shouldStop?.()) resolve(undefined); }, 200);
+  });
+  const orStop = <T>(p: Promise<T>) => Promise.race([p, stopRequested]);
   try {
     while (!stopping) {
       if (o.shouldStop?.()) break;
-      const next = await pickSweep();
+      const next = await orStop(pickSweep());
+      if (next === undefined) break;
       if (current && current.name !== next && running.size === 0) {
-        await current.worker.close();
+        await orStop(current.worker.close());
         log(`sweep ${current.name}: nothing left to run here`);
         current = null;
       }
@@ -315,6 +324,7 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
     for (const run of running) run.stop();
     const deadline = Date.now() + 60_000;
     while (running.size && Date.now() < deadline) await sleep(200);
-    await current?.worker.close(true);
+    clearInterval(poll);
+    if (current) await Promise.race([current.worker.close(true), sleep(5000)]);
   }
 }

@@ -6,7 +6,7 @@ import { ConfigError } from '../../core/errors.ts';
 import { renderSvg } from '../../report/charts.ts';
 import { writeReport } from '../../report/build-report.ts';
 import { readLocalState, runLocalSweep, sweepPaths, type SweepRecord, writeSweepRecord } from '../../sweep/local.ts';
-import { cancelSweep, connectRedis, enqueueSweep, readRedisSweep, redisSweepState, type RedisSweepInfo } from '../../sweep/queue.ts';
+import { cancelSweep, connectRedis as connect, enqueueSweep, readRedisSweep, RedisConnectError, redisSweepState, type RedisSweepInfo } from '../../sweep/queue.ts';
 import { parseSweepSpec, type Sweep } from '../../sweep/spec.ts';
 import { progressLine, rankingPlotSpec, rankTrials, type SweepState, tableCsv, tableText } from '../../sweep/table.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
@@ -45,6 +45,16 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   const n = numberFlag(name, value, fallback, min, max);
   if (!Number.isInteger(n)) throw new CliError(`--${name} must be a whole number, got "${value}"`);
   return n;
+}
+
+/** Connects to --redis: an unreachable Redis is exit 1, refused credentials (or no such sweep) exit 2, each one line. */
+export async function connectRedis(url: string) {
+  try {
+    return await connect(url);
+  } catch (err) {
+    if (err instanceof RedisConnectError) throw new CliError(err.message, err.badCredentials ? 2 : 1, { cause: err });
+    throw err;
+  }
 }
 
 /** Reads and validates SPEC.json; a bad spec is exit 2 with the key named. */
@@ -119,6 +129,9 @@ async function statusCommand(argv: string[]): Promise<number> {
     try {
       info = await readRedisSweep(redis, name);
       state = await redisSweepState(redis, name);
+    } catch (err) {
+      if (err instanceof RedisConnectError) throw new CliError(err.message, 2, { cause: err });
+      throw err;
     } finally {
       redis.disconnect();
     }
@@ -156,6 +169,9 @@ async function cancelCommand(argv: string[]): Promise<number> {
   try {
     const removed = await cancelSweep(redis, name);
     console.log(`sweep ${name}: cancelled; ${removed} waiting trial${removed === 1 ? '' : 's'} removed, running ones finish`);
+  } catch (err) {
+    if (err instanceof RedisConnectError) throw new CliError(err.message, 2, { cause: err });
+    throw err;
   } finally {
     redis.disconnect();
   }

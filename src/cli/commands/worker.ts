@@ -1,9 +1,10 @@
 // `ganvae worker --redis URL`: runs the trials of the sweeps queued in Redis (`ganvae sweep --redis`), one child
 // process per trial; start one on each machine. `--trial-child` is the child side, started by sweep and worker.
 import { hostname } from 'node:os';
-import { connectRedis, runWorker } from '../../sweep/queue.ts';
+import { runWorker } from '../../sweep/queue.ts';
 import { runTrialChild } from '../../sweep/trial.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { connectRedis } from './sweep.ts';
 
 const help = `usage: ganvae worker --redis redis://HOST:PORT [--concurrency 1] [--threads N] [--runs-dir DIR]
 
@@ -58,6 +59,9 @@ export const command: Command = {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       redis.disconnect();
     }
-    return signal === 'SIGINT' ? 130 : 143;
+    const code = signal === 'SIGINT' ? 130 : 143;
+    // BullMQ may still be reconnecting to a Redis that is down; that must not keep a stopped worker alive.
+    setTimeout(() => process.exit(code), 2000).unref();
+    return code;
   },
 };

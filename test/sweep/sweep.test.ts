@@ -1,0 +1,236 @@
+// End to end on a real redis-server (loopback, AOF on): a 6-trial grid of tiny GAN runs on 2 `ganvae worker`s
+// with Redis restarted mid-sweep, a re-submission that runs nothing, the embedded default giving the same
+// table, a worker SIGKILLed mid-trial (resumed elsewhere from its checkpoint), and the errors a user meets.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { CliError } from '../../src/cli/command.ts';
+import { command as sweepCommand } from '../../src/cli/commands/sweep.ts';
+import { connectRedis, RedisConnectError } from '../../src/sweep/queue.ts';
+import { GANVAE_BIN, metricsOf } from '../../src/sweep/trial.ts';
+import { writeSpec, writeSweepData } from './fixtures.ts';
+import { freePort, redisMissing, startRedis, type TestRedis } from './redis-server.ts';
+
+/** A `ganvae` process with its output collected. */
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function ganvae(args: string[]): Proc {
+  const child = spawn(process.execPath, [GANVAE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function within<T>(what: string, ms: number, p: Promise<T>, logs: () => string = () => ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms / 1000} s\n${logs()}`)), ms);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function until(what: string, ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The CSV's rows without the columns that differ between machines and runs (seconds, host, run folder). */
+function comparable(csvPath: string): string[][] {
+  const [header, ...rows] = readFileSync(csvPath, 'utf8').trim().split('\n').map((l) => l.split(','));
+  const keep = header.map((h, i) => (['wallSeconds', 'host', 'runDir'].includes(h) ? -1 : i)).filter((i) => i >= 0);
+  return [header, ...rows].map((r) => keep.map((i) => r[i]));
+}
+
+function steps(runDir: string): number[] {
+  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+}
+
+const skip = redisMissing();
+
+describe('sweeps on Redis', { skip: skip ?? false, timeout: 900_000 }, () => {
+  let root: string;
+  let data: { images: string; extractor: string };
+  let redis: TestRedis;
+  let client: Redis;
+  const workers: Proc[] = [];
+  const startWorker = () => {
+    const w = ganvae(['worker', '--redis', redis.url, '--threads', '1', '--lock-seconds', '3']);
+    workers.push(w);
+    return w;
+  };
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'ganvae-sweep-'));
+    data = await writeSweepData(root);
+    redis = await startRedis();
+    client = await connectRedis(redis.url);
+  });
+
+  after(async () => {
+    for (const w of workers) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => within('a worker stopping', 60_000, w.exited).catch(() => w.child.kill('SIGKILL'))));
+    client?.disconnect();
+    await redis?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const grid = () => writeSpec(join(root, 'grid.json'), data, { name: 'grid' });
+  const redisOut = () => join(root, 'grid-redis');
+
+  it('runs a 6-trial grid on 2 workers, through a Redis restart: every trial done once, the table is the trials\' own eval', async () => {
+    startWorker();
+    startWorker();
+    const coordinator = ganvae(['sweep', grid(), '--redis', redis.url, '--out', redisOut(), '--top', '2']);
+    // Restarted once the first result is in: nothing recorded may be lost, and the sweep goes on.
+    await until('a first result', 300_000, async () => (await client.hlen('ganvae:sweep:grid:results')) >= 1);
+    await redis.restart();
+    const code = await within('the sweep', 400_000, coordinator.exited, () => coordinator.output() + workers.map((w) => w.output()).join('\n'));
+    assert.equal(code, 0, coordinator.output());
+    assert.equal(await client.hlen('ganvae:sweep:grid:results'), 6);
+    const rows = comparable(join(redisOut(), 'trials.csv'));
+    assert.equal(rows.length, 7);
+    const header = rows[0];
+    const col = (name: string) => header.indexOf(name);
+    const ids = new Set<string>();
+    for (const row of rows.slice(1)) {
+      const id = row[col('trial')];
+      ids.add(id);
+      assert.equal(row[col('status')], 'done');
+      const runDir = join(redisOut(), 'trials', id);
+      const own = metricsOf(JSON.parse(readFileSync(join(runDir, 'eval', 'metrics.json'), 'utf8')));
+      for (const m of ['fid', 'kid', 'precision', 'recall', 'density', 'coverage'] as const) {
+        assert.equal(row[col(m)], own[m] === null ? '' : JSON.stringify(own[m]), `${id} ${m}`);
+      }
+      assert.deepEqual(steps(runDir), [1, 2, 3]);
+    }
+    assert.equal(ids.size, 6);
+    // Ranked by FID, lowest first.
+    const fids = rows.slice(1).map((r) => Number(r[col('fid')]));
+    assert.deepEqual(fids, [...fids].sort((a, b) => a - b));
+    for (const file of ['ranking.svg', 'ranking.vl.json', 'report.html']) assert.ok(existsSync(join(redisOut(), file)), file);
+    // Each trial started at least once; a lock lost in the restart may re-deliver one, but it is recorded once.
+    const starts = workers.map((w) => w.output()).join('\n').match(/grid trial [0-9a-f]{12} .*: started/g) ?? [];
+    assert.ok(starts.length >= 6, starts.join('\n'));
+  });
+
+  it('re-submitting a finished sweep runs nothing', async () => {
+    const before = workers.map((w) => w.output().length);
+    const again = ganvae(['sweep', grid(), '--redis', redis.url, '--out', join(root, 'grid-again'), '--top', '0']);
+    assert.equal(await within('the re-submission', 120_000, again.exited, again.output), 0, again.output());
+    assert.match(again.output(), /6 done already, 0 queued/);
+    assert.ok(workers.every((w, i) => !/started/.test(w.output().slice(before[i]))), 'a worker started a trial');
+    assert.deepEqual(comparable(join(root, 'grid-again', 'trials.csv')), comparable(join(redisOut(), 'trials.csv')));
+  });
+
+  it('the embedded default (no Redis) gives the same table', async () => {
+    const out = join(root, 'grid-local');
+    const local = ganvae(['sweep', grid(), '--out', out, '--workers', '2', '--threads', '1', '--top', '0']);
+    assert.equal(await within('the embedded sweep', 400_000, local.exited, local.output), 0, local.output());
+    assert.deepEqual(comparable(join(out, 'trials.csv')), comparable(join(redisOut(), 'trials.csv')));
+    // And a second run skips every trial.
+    const again = ganvae(['sweep', grid(), '--out', out, '--workers', '2', '--top', '0']);
+    assert.equal(await within('the embedded re-run', 120_000, again.exited, again.output), 0, again.output());
+    assert.doesNotMatch(again.output(), /started/);
+  });
+
+  it('a worker SIGKILLed mid-trial: the trial is re-delivered and resumed from its checkpoint, recorded once', async () => {
+    const spec = writeSpec(join(root, 'kill.json'), data, {
+      name: 'kill', grid: { loss: ['ns', 'lsgan'] }, seeds: [1], flags: { maxSteps: 24, checkpointEvery: 3 },
+    });
+    const out = join(root, 'kill');
+    const coordinator = ganvae(['sweep', spec, '--redis', redis.url, '--out', out, '--top', '0']);
+    // The first trial to log 6 steps: its worker is killed, with no chance to hand the trial back.
+    let victim: { id: string; worker: Proc } | null = null;
+    await until('a trial at step 6', 300_000, () => {
+      for (const w of workers) {
+        if (w.child.exitCode !== null) continue;
+        const started = [...w.output().matchAll(/kill trial ([0-9a-f]{12}) .*: started/g)].map((m) => m[1]);
+        const id = started.at(-1);
+        const metrics = id && join(out, 'trials', id, 'metrics.jsonl');
+        if (metrics && existsSync(metrics) && readFileSync(metrics, 'utf8').trim().split('\n').length >= 6) {
+          victim = { id, worker: w };
+          return true;
+        }
+      }
+      return false;
+    });
+    const { id, worker } = victim!;
+    worker.child.kill('SIGKILL');
+    const code = await within('the sweep after the kill', 400_000, coordinator.exited, () => coordinator.output() + workers.map((w) => w.output()).join('\n'));
+    assert.equal(code, 0, coordinator.output());
+    assert.equal(await client.hlen('ganvae:sweep:kill:results'), 2);
+    const result = JSON.parse((await client.hget('ganvae:sweep:kill:results', id))!);
+    assert.ok(result.resumedFrom >= 3, `resumed from ${result.resumedFrom}`);
+    assert.equal(result.steps, 24);
+    // The step counter continued: every step logged once, in order.
+    assert.deepEqual(steps(join(out, 'trials', id)), Array.from({ length: 24 }, (_, i) => i + 1));
+    const rows = comparable(join(out, 'trials.csv'));
+    assert.equal(rows.length, 3);
+    assert.ok(rows.slice(1).every((r) => r[rows[0].indexOf('status')] === 'done'));
+  });
+
+  it('a trial that keeps failing is marked failed with its error after --attempts tries, and the sweep goes on', async () => {
+    const spec = writeSpec(join(root, 'fail.json'), data, { name: 'fail', grid: { loss: ['ns'] }, seeds: [1], flags: { data: `folder:${join(root, 'missing')}` } });
+    const out = join(root, 'fail');
+    const run = ganvae(['sweep', spec, '--out', out, '--attempts', '2', '--top', '0']);
+    assert.equal(await within('the failing sweep', 120_000, run.exited, run.output), 1, run.output());
+    assert.match(run.output(), /attempt 1 failed .*missing.*trying again/);
+    assert.match(run.output(), /failed after 2 attempts/);
+    const csv = readFileSync(join(out, 'trials.csv'), 'utf8');
+    assert.match(csv, /,failed,/);
+  });
+
+  it('refuses a bad spec with exit 2, naming the key, before anything runs', async () => {
+    const path = join(root, 'bad.json');
+    writeFileSync(path, JSON.stringify({ family: 'gan', grid: { loss: ['ns', 'nope'] } }));
+    await assert.rejects(sweepCommand.run([path, '--out', join(root, 'bad')]), (err: Error) => {
+      assert.ok(err instanceof CliError && err.exitCode === 2);
+      assert.match(err.message, /grid\.loss\[1\] \(--loss\)/);
+      return true;
+    });
+    assert.ok(!existsSync(join(root, 'bad')));
+  });
+
+  it('an unreachable Redis is a clear error within seconds (exit 1); a wrong password, exit 2', async () => {
+    const spec = grid();
+    const port = await freePort();
+    const started = Date.now();
+    await assert.rejects(sweepCommand.run([spec, '--redis', `redis://127.0.0.1:${port}`, '--out', join(root, 'x')]), (err: Error) => {
+      assert.ok(err instanceof CliError && err.exitCode === 1, String(err));
+      assert.match(err.message, new RegExp(`cannot reach Redis at redis://127.0.0.1:${port}`));
+      return true;
+    });
+    assert.ok(Date.now() - started < 6000, `${Date.now() - started} ms`);
+    const locked = await startRedis({ password: 'right-one' });
+    try {
+      for (const url of [`redis://:wrong@127.0.0.1:${locked.port}`, `redis://127.0.0.1:${locked.port}`]) {
+        await assert.rejects(connectRedis(url), (err: Error) => {
+          assert.ok(err instanceof RedisConnectError && err.badCredentials, String(err));
+          assert.match(err.message, /refused the credentials/);
+          assert.doesNotMatch(err.message, /wrong@/);
+          return true;
+        });
+      }
+      await assert.rejects(sweepCommand.run([spec, '--redis', `redis://:wrong@127.0.0.1:${locked.port}`]), (err: Error) => err instanceof CliError && err.exitCode === 2);
+      (await connectRedis(locked.url)).disconnect();
+    } finally {
+      await locked.stop();
+    }
+  });
+});
