@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: the browser tests drive Debian's Chromium (playwright-core never downloads a browser).
-packages=(libdnnl-dev dataset-fashion-mnist chromium)
+# redis-server: the sweep tests start their own on a loopback port (test/sweep/redis-server.ts).
+packages=(libdnnl-dev dataset-fashion-mnist chromium redis-server)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3-torch libopenblas0-pthread); fi
 
 missing=()
