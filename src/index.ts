@@ -25,6 +25,7 @@ export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from
 export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, generatorLoss, gradientPenalty, type GanLoss, type GanLossRecord } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
 export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { batchTensors } from './training/batch-tensors.ts';
 export { opSeed } from './core/random.ts';
 export { trainRun, type TrainOutcome, type TrainRequest } from './runs/train-run.ts';
 export { evaluateRun, EVALUATE_DEFAULTS, type EvaluateRequest, type EvaluationProgress, type EvaluationResult, type VaeEvaluateOptions } from './runs/evaluate-run.ts';
