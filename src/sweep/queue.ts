@@ -12,6 +12,8 @@ const PREFIX = 'ganvae';
 const SWEEPS_KEY = 'ganvae:sweeps';
 
 export const queueName = (sweep: string) => `sweep-${sweep}`;
+/** A trial's job id: its id, prefixed (BullMQ refuses ids that read as integers, and a hex id may be all digits). */
+const jobIdOf = (trialId: string) => `trial-${trialId}`;
 const keys = (sweep: string) => ({ meta: `ganvae:sweep:${sweep}:meta`, results: `ganvae:sweep:${sweep}:results` });
 
 /** A Redis that cannot be used: unreachable (exit 1) or refusing the credentials (exit 2). */
@@ -99,7 +101,7 @@ export interface EnqueueOptions {
 }
 
 /**
- * Records `sweep` in Redis and queues its trials that have no result yet (the job id is the trial id, so a
+ * Records `sweep` in Redis and queues its trials that have no result yet (the job id is made of the trial id, so a
  * trial already waiting or running is not queued twice; a failed one is retried).
  */
 export async function enqueueSweep(redis: Redis, sweep: Sweep, o: EnqueueOptions): Promise<{ done: number; added: number; retried: number; inQueue: number }> {
@@ -120,7 +122,7 @@ export async function enqueueSweep(redis: Redis, sweep: Sweep, o: EnqueueOptions
         counts.done++;
         continue;
       }
-      const job = await queue.getJob(trial.id);
+      const job = await queue.getJob(jobIdOf(trial.id));
       if (job) {
         const state = await job.getState();
         if (state === 'failed') {
@@ -137,7 +139,7 @@ export async function enqueueSweep(redis: Redis, sweep: Sweep, o: EnqueueOptions
       }
       toAdd.push({
         name: 'trial', data: { trial, runDir: join(o.runsDir, trial.id) },
-        opts: { jobId: trial.id, attempts: o.attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
+        opts: { jobId: jobIdOf(trial.id), attempts: o.attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: false },
       });
     }
     for (let i = 0; i < toAdd.length; i += 500) await queue.addBulk(toAdd.slice(i, i + 500));
@@ -185,9 +187,10 @@ export async function redisSweepState(redis: Redis, name: string): Promise<Sweep
   const queue = queueOf(redis, name);
   try {
     for (const job of await queue.getFailed(0, -1)) {
-      if (!job?.id || results.has(job.id)) continue;
-      failures.set(job.id, {
-        id: job.id, error: job.failedReason ?? 'failed', attempts: job.attemptsMade, host: String((job.data as TrialJob & { host?: string }).host ?? ''),
+      const id = (job?.data as TrialJob | undefined)?.trial?.id;
+      if (!id || results.has(id)) continue;
+      failures.set(id, {
+        id, error: job.failedReason ?? 'failed', attempts: job.attemptsMade, host: '',
         failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
       });
     }
@@ -314,7 +317,7 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
           connection: redis, prefix: PREFIX, concurrency, lockDuration, stalledInterval: Math.max(1000, Math.round(lockDuration / 2)), maxStalledCount: 5,
         });
         worker.on('error', (err) => log(`sweep ${next}: ${err.message}`));
-        worker.on('failed', (job, err) => { if (job) log(`${next} trial ${job.id}: attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1} failed: ${err.message}`); });
+        worker.on('failed', (job, err) => { if (job) log(`${next} trial ${job.data.trial.id}: attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1} failed: ${err.message}`); });
         current = { name: next, worker };
       }
       for (let i = 0; i < 2 && !o.shouldStop?.(); i++) await sleep(1000);
