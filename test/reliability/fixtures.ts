@@ -1,8 +1,7 @@
 // Fixtures for the read-side reliability tests: tiny GAN and VAE run folders written directly (models
 // freshly initialised from a seed and saved as `ganvae train` saves them, no training), and the CLI
 // run in a child process.
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Rng } from '../../src/core/random.ts';
 import { saveLayersModel } from '../../src/core/layers-model-files.ts';
 import { ganKind } from '../../src/gan/gan-family.ts';
@@ -10,9 +9,10 @@ import { RUN_FORMAT_VERSION, writeRunInfo } from '../../src/training/run-folder.
 import type { TrainableKind } from '../../src/training/trainable.ts';
 import { vaeKind } from '../../src/vae/vae-family.ts';
 
+import { startGanvae } from '../training/fixtures.ts';
+
 export { tempFolder, writeImageFolder } from '../training/fixtures.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ganvae.js');
 
 /** The 8x8 grey, 3-class shape of writeImageFolder's images. */
 const DATA = { shape: [8, 8, 1] as [number, number, number], numClasses: 3 };
@@ -44,15 +44,9 @@ export function writeVaeRun(dir: string, images: string): Promise<void> {
 }
 
 /** Runs `ganvae ...args` in `cwd` with `env` added; resolves to its exit code and output. */
-export function ganvae(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
-  delete base.GANVAE_DEBUG;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+export async function ganvae(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await startGanvae(args, cwd, env).done;
+  return { code, stdout, stderr };
 }
 
 /** Runs `run` with console.log/error and stderr silenced; resolves to its result and what console.log printed. */

@@ -2,11 +2,11 @@
 // run, runs stopped before their first checkpoint, NaN, over-large models, disk full, SIGTERM/SIGHUP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs, { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { discriminatorSize, generatorSize } from '../../src/gan/dcgan.ts';
@@ -19,9 +19,8 @@ import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../src/training/ru
 import { trainRun } from '../../src/runs/train-run.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
 import { buildVae } from '../../src/vae/vae.ts';
-import { tempFolder, tinyRunArgs, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
+import { startGanvae, tempFolder, tinyRunArgs, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ganvae.js');
 const temp = tempFolder('ganvae-reliability-');
 const images = join(temp.dir, 'images');
 before(async () => {
@@ -30,20 +29,8 @@ before(async () => {
 });
 after(() => temp.remove());
 
-interface Finished { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
 /** Starts `ganvae ...args` in the temp folder. */
-function ganvae(args: string[]): { done: Promise<Finished>; kill(signal: NodeJS.Signals): void; pid: number; stderr(): string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
-  delete env.GANVAE_DEBUG;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: temp.dir, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<Finished>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
-  return { done, kill: (signal) => child.kill(signal), pid: child.pid!, stderr: () => stderr };
-}
+const ganvae = (args: string[]) => startGanvae(args, temp.dir);
 const run = (args: string[]) => ganvae(args).done;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

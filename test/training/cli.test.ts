@@ -3,9 +3,8 @@
 // SIGINT (checkpoint, exit 130, resume) and SIGKILL at arbitrary moments never leaving a broken checkpoint.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { CliError } from '../../src/cli/command.ts';
 import { command as interpolateCommand } from '../../src/cli/commands/interpolate.ts';
@@ -17,9 +16,8 @@ import { initBackend } from '../../src/env/backend.ts';
 import { latestCheckpoint, readCheckpointState, restoreCheckpoint } from '../../src/training/checkpoint.ts';
 import { ganOptions, GanTrainable, resolveGanOptions } from '../../src/gan/gan-family.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
-import { tempFolder, tinyRunArgs, writeImageFolder } from './fixtures.ts';
+import { startGanvae, tempFolder, tinyRunArgs, writeImageFolder } from './fixtures.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ganvae.js');
 const temp = tempFolder();
 const images = join(temp.dir, 'images');
 before(async () => {
@@ -28,24 +26,8 @@ before(async () => {
 });
 after(() => temp.remove());
 
-interface Child {
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-  kill(signal: NodeJS.Signals): void;
-}
-
 /** Starts `ganvae ...args` with the temp folder as working directory (so its data cache lands there). */
-function ganvae(args: string[]): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: temp.dir, env: { ...process.env, FORCE_COLOR: '0' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => {
-    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
-  });
-  return { done, kill: (signal) => child.kill(signal) };
-}
-
+const ganvae = (args: string[]) => startGanvae(args, temp.dir);
 const run = (args: string[]) => ganvae(args).done;
 
 /** Runs a command object in this process (quietly); resolves to its exit code, or the CliError's code and message. */

@@ -2,7 +2,8 @@
 // and the options of a tiny GAN run on it, so a whole run takes seconds.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { encodePng } from '../../src/data/image-codec.ts';
 import { Rng } from '../../src/core/random.ts';
 
@@ -45,4 +46,27 @@ export function tinyRunOptions(imageDir: string, extra: Record<string, unknown> 
 /** The same options as `ganvae train gan` command-line arguments. */
 export function tinyRunArgs(imageDir: string, extra: Record<string, unknown> = {}): string[] {
   return Object.entries(tinyRunOptions(imageDir, extra)).flatMap(([key, value]) => [`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(value)]);
+}
+
+/** A `ganvae` child process: its end (exit code or signal, and all output), a signal sender, its pid and output so far. */
+export interface GanvaeChild {
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  kill(signal: NodeJS.Signals): void;
+  pid: number;
+  stderr(): string;
+}
+
+const BIN = resolve(import.meta.dirname, '../../bin/ganvae.js');
+
+/** Starts `ganvae ...args` in `cwd` (so a data cache lands there) with `env` added; GANVAE_DEBUG is unset unless given. */
+export function startGanvae(args: string[], cwd: string, env: Record<string, string> = {}): GanvaeChild {
+  const base: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  delete base.GANVAE_DEBUG;
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<Awaited<GanvaeChild['done']>>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
+  return { done, kill: (signal) => child.kill(signal), pid: child.pid!, stderr: () => stderr };
 }
