@@ -1,7 +1,7 @@
-// One trial: train (resuming the run folder when it exists) then evaluate, in a child process of its own.
+// One trial: train (resuming the run folder when it exists) then evaluate (evaluateRun), in a child process of its own.
 // `startTrial` forks `ganvae worker --trial-child`, which runs `runTrialChild`; the parent stays free to renew locks.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,9 @@ import { initBackend } from '../env/backend.ts';
 import { latestCheckpoint, readCheckpointState } from '../training/checkpoint.ts';
 import { checkRunNotLocked, LOCK_FILE, RunLockedError } from '../training/run-lock.ts';
 import { runPaths } from '../training/run-folder.ts';
+import { evaluateRun } from '../runs/evaluate-run.ts';
 import { trainRun } from '../runs/train-run.ts';
-import { evalArgs, METRICS, type MetricName, type Trial } from './spec.ts';
+import { METRICS, type MetricName, type Trial } from './spec.ts';
 
 /** The `ganvae` command of this package (bin/ganvae.js runs dist/, or src/ through tsx in a checkout with edits). */
 export const GANVAE_BIN = fileURLToPath(new URL('../../bin/ganvae.js', import.meta.url));
@@ -54,8 +55,8 @@ async function waitForUnlock(runDir: string, timeoutMs: number, shouldStop: () =
 }
 
 /** The evaluated set's metrics of a metrics.json written by `ganvae eval`. */
-export function metricsOf(report: { evaluated?: { metrics?: Record<string, unknown> } }): Record<MetricName, number | null> {
-  const m = report.evaluated?.metrics ?? {};
+export function metricsOf(report: { evaluated?: object }): Record<MetricName, number | null> {
+  const m = ((report.evaluated as { metrics?: object } | undefined)?.metrics ?? {}) as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const mean = (v: unknown) => num((v as { mean?: unknown } | null | undefined)?.mean);
   const out = {} as Record<MetricName, number | null>;
@@ -65,34 +66,13 @@ export function metricsOf(report: { evaluated?: { metrics?: Record<string, unkno
   return out;
 }
 
-/** Runs `ganvae eval` on `runDir` with the trial's eval block; resolves when it exits 0. */
-function runEval(trial: Trial, runDir: string, track: (child: ChildProcess | null) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [GANVAE_BIN, 'eval', '--run', runDir, '--out', join(runDir, 'eval'), ...evalArgs(trial.eval)], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: process.env,
-    });
-    track(child);
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      track(null);
-      if (code === 0) resolve();
-      else {
-        const last = stderr.split(/[\r\n]/).map((l) => l.trim()).filter(Boolean).pop() ?? '';
-        reject(new Error(`ganvae eval of ${runDir} ${signal ? `was killed by ${signal}` : `exited ${code}`}${last ? `: ${last}` : ''}`));
-      }
-    });
-  });
-}
-
 /**
  * Trains and evaluates `trial` in `runDir`. A run folder left by an earlier delivery is resumed from its
  * latest checkpoint (from step 0 when it has none); a finished one is only evaluated. Resolves to null when
  * `shouldStop` stopped the training (the run has a checkpoint to resume from).
  */
 export async function runTrial(trial: Trial, runDir: string, o: {
-  shouldStop?: () => boolean; log?: (message: string) => void; trackEval?: (child: ChildProcess | null) => void;
+  shouldStop?: () => boolean; log?: (message: string) => void; onPhase?: (phase: 'train' | 'eval') => void;
 } = {}): Promise<TrialResult | null> {
   const shouldStop = o.shouldStop ?? (() => false);
   const log = o.log ?? (() => {});
@@ -108,8 +88,8 @@ export async function runTrial(trial: Trial, runDir: string, o: {
   const resumedFrom = checkpoint ? readCheckpointState(checkpoint).step : 0;
   const maxSteps = Number(trial.config.maxSteps ?? 0);
   let steps = resumedFrom;
+  await initBackend();
   if (!(maxSteps > 0 && resumedFrom >= maxSteps && existsSync(paths.model))) {
-    await initBackend();
     // A resumed run keeps its saved configuration: the same as the trial's.
     const outcome = await trainRun({ family: trial.family, outDir: runDir, flags: resume ? {} : trial.config, resume, shouldStop, log });
     if (outcome.result.reason === 'interrupted') return null;
@@ -121,8 +101,8 @@ export async function runTrial(trial: Trial, runDir: string, o: {
   const trainSeconds = (performance.now() - started) / 1000;
   if (shouldStop()) return null;
   const evalStarted = performance.now();
-  await runEval(trial, runDir, o.trackEval ?? (() => {}));
-  const report = JSON.parse(readFileSync(join(runDir, 'eval', 'metrics.json'), 'utf8'));
+  o.onPhase?.('eval');
+  const { report } = await evaluateRun({ run: runDir, out: join(runDir, 'eval'), ...trial.eval, log });
   const round = (s: number) => Math.round(s * 1000) / 1000;
   return {
     id: trial.id, sweep: trial.sweep, swept: trial.swept, metrics: metricsOf(report), steps, resumedFrom,
@@ -138,15 +118,16 @@ type FromChild = { type: 'log'; message: string } | { type: 'result'; result: Tr
 /**
  * The child side (`ganvae worker --trial-child`): runs the trial it is sent and reports back. When its parent
  * goes (killed, machine gone: the IPC channel closes) or sends 'stop', training stops at the next step with a
- * checkpoint, any eval is killed, and the child exits: nothing is left holding the run lock.
+ * checkpoint (an evaluation is dropped), and the child exits: nothing is left holding the run lock.
  */
 export async function runTrialChild(): Promise<number> {
   if (!process.send) throw new Error('--trial-child is started by `ganvae sweep` and `ganvae worker` over IPC, not by hand');
   let stop = false;
-  let evalChild: ChildProcess | null = null;
+  let evaluating = false;
   const halt = () => {
     stop = true;
-    evalChild?.kill('SIGTERM');
+    // An evaluation has nothing to checkpoint: the next delivery evaluates again.
+    if (evaluating) process.exit(0);
   };
   process.on('disconnect', halt);
   const send = (message: FromChild) => new Promise<void>((resolve) => {
@@ -159,7 +140,7 @@ export async function runTrialChild(): Promise<number> {
   if (request.type !== 'run') return 0;
   try {
     const result = await runTrial(request.trial, request.runDir, {
-      shouldStop: () => stop, log: (message) => void send({ type: 'log', message }), trackEval: (c) => { evalChild = c; },
+      shouldStop: () => stop, log: (message) => void send({ type: 'log', message }), onPhase: (phase) => { evaluating = phase === 'eval'; },
     });
     await send({ type: 'result', result: stop ? null : result });
     return 0;
