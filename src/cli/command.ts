@@ -1,7 +1,6 @@
 // The shape of a CLI subcommand and the error type that becomes a clean message and exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RunFolderError } from '../core/errors.ts';
-import { DataError } from '../core/errors.ts';
+import { ConfigError, DataError, RunFolderError } from '../core/errors.ts';
 
 /** A subcommand: `run` receives the arguments after its name and resolves to an exit code. */
 export interface Command {
@@ -28,7 +27,7 @@ export class CliError extends Error {
  */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof RunFolderError || err instanceof DataError) return 2;
+  if (err instanceof RunFolderError || err instanceof DataError || err instanceof ConfigError) return 2;
   return 1;
 }
 

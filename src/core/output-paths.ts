@@ -1,9 +1,8 @@
 // Checks that a job's outputs can be written before it starts a long computation, so a bad path fails in
-// a second with a message naming the option, not after minutes of work that is then lost. The library's
-// copy of src/cli/output-paths.ts (same checks and messages), throwing ConfigError instead of CliError.
+// a second with a message naming the option (a ConfigError: exit 2 in the CLI), not after minutes of work.
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError } from './errors.ts';
 
 function statOrNull(path: string): Stats | null {
   try {

@@ -3,7 +3,7 @@
 // only x, gamma and the batch statistics instead of every intermediate.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs-core';
-import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels/BatchNormTraining.ts';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels/batch-norm-training.ts';
 
 /** Whether the active backend has the fused kernels (the `native` backend does; cpu/webgl fall back to tfjs's ops). */
 export function hasFusedBatchNormTraining(): boolean {

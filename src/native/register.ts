@@ -6,18 +6,18 @@ import {
 import { BufferPool } from './buffer-pool.ts';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon.ts';
-import { conv2dKernel, fusedConv2dKernel } from './kernels/Conv2D.ts';
-import { conv2dBackpropInputKernel } from './kernels/Conv2DBackpropInput.ts';
-import { conv2dBackpropFilterKernel } from './kernels/Conv2DBackpropFilter.ts';
-import { batchMatMulKernel, fusedMatMulKernel } from './kernels/BatchMatMul.ts';
-import { batchNormKernel } from './kernels/BatchNorm.ts';
-import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './kernels/BatchNormTraining.ts';
+import { conv2dKernel, fusedConv2dKernel } from './kernels/conv2d.ts';
+import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.ts';
+import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.ts';
+import { batchMatMulKernel, fusedMatMulKernel } from './kernels/batch-matmul.ts';
+import { batchNormKernel } from './kernels/batch-norm.ts';
+import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './kernels/batch-norm-training.ts';
 import { batchNormTrainingGrad } from './batch-norm-training.ts';
-import { binaryKernels } from './kernels/Binary.ts';
-import { reduceKernels } from './kernels/Reduce.ts';
-import { selectKernel } from './kernels/Select.ts';
-import { tileKernel } from './kernels/Tile.ts';
-import { unaryKernels } from './kernels/Unary.ts';
+import { binaryKernels } from './kernels/binary.ts';
+import { reduceKernels } from './kernels/reduce.ts';
+import { selectKernel } from './kernels/select.ts';
+import { tileKernel } from './kernels/tile.ts';
+import { unaryKernels } from './kernels/unary.ts';
 
 /** Name under which tfjs knows the backend. */
 export const NATIVE_BACKEND = 'native';

@@ -17,7 +17,7 @@ import { DEFAULT_IWAE_IMAGES, DEFAULT_IWAE_K, evaluateVae, type VaeEvaluation } 
 import { withTestSplit } from '../vae/vae-run.ts';
 import type { EvaluationReport, SampleEvaluationReport, ScoredSet, VaeOnlyEvaluationReport } from './evaluation-report.ts';
 import { openRun } from './open-run.ts';
-import { checkOutputFile, checkOutputFolder } from './output-paths.ts';
+import { checkOutputFile, checkOutputFolder } from '../core/output-paths.ts';
 import { ConfigError, DataError, RunFolderError } from '../core/errors.ts';
 
 // ---- request and result ----

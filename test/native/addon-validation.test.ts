@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from '../../src/native/addon.ts';
 import { ACTIVATION_CODES } from '../../src/native/geometry.ts';
-import { BINARY_OPS } from '../../src/native/kernels/Binary.ts';
-import { REDUCE_OPS } from '../../src/native/kernels/Reduce.ts';
-import { UNARY_OPS } from '../../src/native/kernels/Unary.ts';
+import { BINARY_OPS } from '../../src/native/kernels/binary.ts';
+import { REDUCE_OPS } from '../../src/native/kernels/reduce.ts';
+import { UNARY_OPS } from '../../src/native/kernels/unary.ts';
 import { nativeMissing, runOn } from '../helpers/backends.ts';
 
 // batch, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, padT, padL, padB, padR, channelsLast

@@ -6,9 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { loadAddon } from '../../src/native/addon.ts';
 import { ACTIVATION_CODES } from '../../src/native/geometry.ts';
-import { BINARY_OPS } from '../../src/native/kernels/Binary.ts';
-import { REDUCE_OPS } from '../../src/native/kernels/Reduce.ts';
-import { UNARY_OPS } from '../../src/native/kernels/Unary.ts';
+import { BINARY_OPS } from '../../src/native/kernels/binary.ts';
+import { REDUCE_OPS } from '../../src/native/kernels/reduce.ts';
+import { UNARY_OPS } from '../../src/native/kernels/unary.ts';
 import { nativeMissing } from '../helpers/backends.ts';
 
 const nativeSrc = new URL('../../native/src/', import.meta.url);
@@ -73,9 +73,9 @@ describe('native/src/kernels.def and the TypeScript side', () => {
 
 describe('native/src/ops.def and the TypeScript op-code tables', () => {
   const tables: Array<[string, string, Array<Array<string | number>>]> = [
-    ['GANVAE_UNARY_OP', 'UNARY_OPS (src/native/kernels/Unary.ts)', UNARY_OPS],
-    ['GANVAE_BINARY_OP', 'BINARY_OPS (src/native/kernels/Binary.ts)', BINARY_OPS],
-    ['GANVAE_REDUCE_OP', 'REDUCE_OPS (src/native/kernels/Reduce.ts)', REDUCE_OPS],
+    ['GANVAE_UNARY_OP', 'UNARY_OPS (src/native/kernels/unary.ts)', UNARY_OPS],
+    ['GANVAE_BINARY_OP', 'BINARY_OPS (src/native/kernels/binary.ts)', BINARY_OPS],
+    ['GANVAE_REDUCE_OP', 'REDUCE_OPS (src/native/kernels/reduce.ts)', REDUCE_OPS],
     ['GANVAE_ACTIVATION', 'ACTIVATION_CODES (src/native/geometry.ts)', Object.entries(ACTIVATION_CODES)],
   ];
   for (const [macro, tsName, table] of tables) {

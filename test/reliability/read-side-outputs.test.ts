@@ -4,6 +4,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../../src/core/errors.ts';
 import { CliError, exitCodeOf, type Command } from '../../src/cli/command.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { quietly, tempFolder, writeGanRun, writeImageFolder, writeVaeRun } from './fixtures.ts';
@@ -29,7 +30,8 @@ async function failure(name: string, args: string[]): Promise<{ code: number; me
   try {
     await quietly(() => command.run(args));
   } catch (err) {
-    assert.ok(err instanceof CliError, `${name}: a CliError, got ${err}`);
+    // What the CLI prints and exits with: a CliError, or an error of bad input that main maps to exit 2.
+    assert.ok(err instanceof CliError || err instanceof ConfigError, `${name}: a CliError or ConfigError, got ${err}`);
     return { code: exitCodeOf(err), message: err.message };
   }
   return assert.fail(`${name} ${args.join(' ')} succeeded`);

@@ -12,7 +12,7 @@ import { initBackend } from '../../env/backend.ts';
 import { interpolateLatents, latentValues } from '../../training/latent.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { checkOutputFile } from '../output-paths.ts';
+import { checkOutputFile } from '../../core/output-paths.ts';
 import { encodeImagePair } from '../vae-flags.ts';
 import { sampleLabels } from './sample.ts';
 

@@ -10,7 +10,7 @@ import { decoderMeanImage } from '../../vae/likelihood.ts';
 import { latentMapCodes } from '../../vae/latent-grids.ts';
 import { vaeRunImages } from '../../vae/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { checkOutputFolder } from '../output-paths.ts';
+import { checkOutputFolder } from '../../core/output-paths.ts';
 import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae latent-map --run runs/NAME [--steps 20] [--n 2000] [--class K] [--out-dir DIR]

@@ -8,7 +8,7 @@ import { writePng } from '../../data/image-codec.ts';
 import { reconstruct } from '../../vae/reconstruction.ts';
 import { vaeRunImages } from '../../vae/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { checkOutputFile } from '../output-paths.ts';
+import { checkOutputFile } from '../../core/output-paths.ts';
 import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae reconstruct --run runs/NAME [--n 32] [--columns 8] [--images I,J,...] [--out recon.png]

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeReport } from '../../report/build-report.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { checkOutputFile } from '../output-paths.ts';
+import { checkOutputFile } from '../../core/output-paths.ts';
 import { asCliError } from '../open-run.ts';
 
 const help = `usage: ganvae report RUN [RUN...] [--out report.html] [--title TEXT] [--max-grids 12]

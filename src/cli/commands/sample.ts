@@ -11,7 +11,7 @@ import { latentNoise } from '../../training/latent.ts';
 import type { OpenRun } from '../../training/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { checkOutputFile, checkOutputFolder } from '../output-paths.ts';
+import { checkOutputFile, checkOutputFolder } from '../../core/output-paths.ts';
 
 const help = `usage: ganvae sample --run runs/NAME [--n 64] [--class K] [--seed 0] [--truncation T] [--out grid.png | --out-dir DIR]
 

@@ -10,7 +10,7 @@ import { decoderMeanImage } from '../../vae/likelihood.ts';
 import { latentTraversal, linspace } from '../../vae/latent-grids.ts';
 import { vaeRunImages } from '../../vae/vae-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { checkOutputFile } from '../output-paths.ts';
+import { checkOutputFile } from '../../core/output-paths.ts';
 import { parseIndices, withVaeRun } from '../vae-flags.ts';
 
 const help = `usage: ganvae traverse --run runs/NAME [--image 0] [--dims all|0,3,5] [--steps 9] [--range 3] [--out traverse.png]
