@@ -28,7 +28,7 @@ it('falls back to cpu with one warning and advice when the addon cannot load', (
   assert.equal(report.backend, 'cpu');
   assert.equal(stderr.match(/pure-JS CPU backend/g)?.length, 1, stderr);
   assert.equal(status, 1, 'doctor reports the missing fast path as a problem');
-  assert.ok(report.problems.some((p: string) => /npm run setup/.test(p)));
+  assert.ok(report.problems.some((p: string) => /npx ganvae build-native/.test(p)));
 });
 
 it('GANVAE_BACKEND=cpu forces the cpu backend without a warning', () => {

@@ -23,7 +23,7 @@ export const command: Command = {
     const { error: addonError } = loadAddon();
     const problems: string[] = [];
     if (backend.name === 'cpu' && addonError) {
-      problems.push(`the native oneDNN backend is unavailable (${addonError}); run \`npm run setup\``);
+      problems.push(`the native oneDNN backend is unavailable (${addonError}); build it once with \`npx ganvae build-native\` (needs Debian's libdnnl-dev; in a checkout, \`npm run setup\` does it)`);
     }
     const installed = dataSources().flatMap((source) => (source.installed ? [{ source, copy: source.installed() }] : []));
     for (const { source, copy } of installed) {
