@@ -1,6 +1,6 @@
 // Sets up a training run (config, data, model family, run folder, resume) and drives the shared loop.
 // `ganvae train` is a thin CLI over `trainRun`; tests and the demo call it directly.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBatcher } from '../data/batches.ts';
@@ -101,6 +101,18 @@ async function exportModels(runDir: string, trainable: Trainable): Promise<void>
   }
 }
 
+/**
+ * Whether model/ holds the weights of the checkpoint folder `checkpoint`: each of `parts` (default: the parts
+ * model/ holds) was exported after the checkpoint was written, as the export that follows a final checkpoint is.
+ */
+export function modelsCurrent(runDir: string, checkpoint: string, parts?: string[]): boolean {
+  const { model, modelPart } = runPaths(runDir);
+  const written = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : -Infinity);
+  const exported = parts ?? (existsSync(model) ? readdirSync(model).filter((e) => !e.startsWith('.')) : []);
+  const checkpointAt = written(join(checkpoint, 'state.json'));
+  return exported.length > 0 && exported.every((part) => written(join(modelPart(part), 'weights.bin')) >= checkpointAt);
+}
+
 /** Picks the keys of `shape` from `config`. */
 function pick(config: Record<string, unknown>, shape: object): Record<string, unknown> {
   return Object.fromEntries(Object.keys(shape).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
@@ -182,6 +194,15 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
     }
     if (resumed) truncateMetrics(paths.metrics, startStep);
     if (config.maxSteps && startStep >= config.maxSteps) {
+      // A process killed between its last checkpoint and the export of model/ left model/ behind the checkpoint.
+      if (resumed?.checkpoint && !modelsCurrent(req.outDir, resumed.checkpoint, Object.keys(trainable.models()))) {
+        await exportModels(req.outDir, trainable);
+        log(`model/ was older than the checkpoint at step ${startStep}: exported it again from the checkpoint`);
+        const result: LoopResult = {
+          reason: 'max-steps', step: startStep, totalSteps: config.maxSteps, losses: {}, imagesPerSec: 0, elapsedSec: 0, checkpointStep: startStep,
+        };
+        return { result, runDir: req.outDir, config };
+      }
       throw new ConfigError(`${req.outDir} is at step ${startStep}, --max-steps ${config.maxSteps} leaves nothing to do; ` +
         `pass a larger --max-steps (or 0 for no limit) to train further`);
     }

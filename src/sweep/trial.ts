@@ -10,7 +10,7 @@ import { latestCheckpoint, readCheckpointState } from '../training/checkpoint.ts
 import { checkRunNotLocked, LOCK_FILE, RunLockedError } from '../training/run-lock.ts';
 import { runPaths } from '../training/run-folder.ts';
 import { evaluateRun } from '../runs/evaluate-run.ts';
-import { trainRun } from '../runs/train-run.ts';
+import { modelsCurrent, trainRun } from '../runs/train-run.ts';
 import { METRICS, type MetricName, type Trial } from './spec.ts';
 
 /** The `ganvae` command of this package (bin/ganvae.js runs dist/, or src/ through tsx in a checkout with edits). */
@@ -89,7 +89,9 @@ export async function runTrial(trial: Trial, runDir: string, o: {
   const maxSteps = Number(trial.config.maxSteps ?? 0);
   let steps = resumedFrom;
   await initBackend();
-  if (!(maxSteps > 0 && resumedFrom >= maxSteps && existsSync(paths.model))) {
+  // Done when the budget is reached and model/ was exported from the last checkpoint; otherwise trainRun trains
+  // on, or exports model/ again from a checkpoint a killed delivery did not export.
+  if (!(maxSteps > 0 && resumedFrom >= maxSteps && checkpoint && modelsCurrent(runDir, checkpoint))) {
     // A resumed run keeps its saved configuration: the same as the trial's.
     const outcome = await trainRun({ family: trial.family, outDir: runDir, flags: resume ? {} : trial.config, resume, shouldStop, log });
     if (outcome.result.reason === 'interrupted') return null;

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs, { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { latestCheckpoint, readCheckpointState, writeCheckpoint } from '../../sr
 import { ganArchitecture, ganOptions, GanTrainable, resolveGanOptions } from '../../src/gan/gan-family.ts';
 import { checkMemory } from '../../src/training/memory-budget.ts';
 import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../src/training/run-lock.ts';
-import { trainRun } from '../../src/runs/train-run.ts';
+import { modelsCurrent, trainRun } from '../../src/runs/train-run.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
 import { buildVae } from '../../src/vae/vae.ts';
 import { startGanvae, tempFolder, tinyRunArgs, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
@@ -165,6 +165,22 @@ describe('a run stopped before its first checkpoint', () => {
     const { code, stderr } = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', '2']);
     assert.equal(code, 2);
     assert.match(stderr, /is at step 4, --max-steps 2 leaves nothing to do; pass a larger --max-steps/);
+  });
+});
+
+describe('a run killed between its final checkpoint and the export of model/', () => {
+  it('--resume at the step budget exports model/ again from the checkpoint instead of leaving the older one', async () => {
+    const out = join(temp.dir, 'stale-model');
+    await trainRun({ family: 'gan', outDir: out, flags: tinyRunOptions(images, { maxSteps: 3 }), dataCache: false });
+    const weights = join(out, 'model', 'generator', 'weights.bin');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const part of ['generator', 'generator-ema', 'discriminator']) utimesSync(join(out, 'model', part, 'weights.bin'), hourAgo, hourAgo);
+    assert.equal(modelsCurrent(out, latestCheckpoint(out)!), false);
+    const { code, stderr } = await run(['train', 'gan', '--resume', '--out', out, '--max-steps', '3']);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /model\/ was older than the checkpoint at step 3: exported it again/);
+    assert.ok(statSync(weights).mtimeMs > hourAgo.getTime() + 1000);
+    assert.equal(modelsCurrent(out, latestCheckpoint(out)!), true);
   });
 });
 
