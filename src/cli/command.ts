@@ -1,6 +1,7 @@
 // The shape of a CLI subcommand and the error type that becomes a clean message and exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, DataError, RunFolderError } from '../core/errors.ts';
+import { RunLockedError } from '../training/run-lock.ts';
 
 /** A subcommand: `run` receives the arguments after its name and resolves to an exit code. */
 export interface Command {
@@ -27,7 +28,7 @@ export class CliError extends Error {
  */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof RunFolderError || err instanceof DataError || err instanceof ConfigError) return 2;
+  if (err instanceof RunFolderError || err instanceof DataError || err instanceof ConfigError || err instanceof RunLockedError) return 2;
   return 1;
 }
 

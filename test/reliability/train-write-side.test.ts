@@ -19,7 +19,7 @@ import { acquireRunLock, LOCK_FILE, RunLockedError } from '../../src/training/ru
 import { modelsCurrent, trainRun } from '../../src/runs/train-run.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
 import { buildVae } from '../../src/vae/vae.ts';
-import { startGanvae, tempFolder, tinyRunArgs, tinyRunOptions, writeImageFolder } from '../training/fixtures.ts';
+import { startGanvae, tempFolder, tinyRunArgs, tinyRunOptions, until, writeImageFolder } from '../training/fixtures.ts';
 
 const temp = tempFolder('ganvae-reliability-');
 const images = join(temp.dir, 'images');
@@ -32,15 +32,6 @@ after(() => temp.remove());
 /** Starts `ganvae ...args` in the temp folder. */
 const ganvae = (args: string[]) => startGanvae(args, temp.dir);
 const run = (args: string[]) => ganvae(args).done;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A folder holding a user's files where a careless --out could land. */
 function userFolder(name: string, withMetrics: boolean): string {

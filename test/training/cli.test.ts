@@ -16,7 +16,7 @@ import { initBackend } from '../../src/env/backend.ts';
 import { latestCheckpoint, readCheckpointState, restoreCheckpoint } from '../../src/training/checkpoint.ts';
 import { ganOptions, GanTrainable, resolveGanOptions } from '../../src/gan/gan-family.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
-import { startGanvae, tempFolder, tinyRunArgs, writeImageFolder } from './fixtures.ts';
+import { sleep, startGanvae, tempFolder, tinyRunArgs, until, writeImageFolder } from './fixtures.ts';
 
 const temp = tempFolder();
 const images = join(temp.dir, 'images');
@@ -41,16 +41,6 @@ async function inProcess(cmd: { run(argv: string[]): Promise<number> }, args: st
     throw err;
   } finally {
     [console.log, console.error] = [log, error];
-  }
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` holds (or fails after `timeoutMs`). */
-async function until(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
   }
 }
 

@@ -70,3 +70,15 @@ export function startGanvae(args: string[], cwd: string, env: Record<string, str
   const done = new Promise<Awaited<GanvaeChild['done']>>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
   return { done, kill: (signal) => child.kill(signal), pid: child.pid!, stderr: () => stderr };
 }
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` holds (or fails after `timeoutMs`, naming `what`). */
+export async function until(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}

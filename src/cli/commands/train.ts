@@ -8,10 +8,8 @@ import { configFlags, configHelp, flagsToConfig, runConfigSchema } from '../../t
 import { readConfigFile } from '../../training/config-file.ts';
 import { FAMILIES, loadFamily } from '../../runs/families.ts';
 import { formatDuration, createProgress } from '../../training/progress.ts';
-import { RunLockedError } from '../../training/run-lock.ts';
 import { trainRun } from '../../runs/train-run.ts';
 import { CliError, type Command, exitCodeOf, parseFlags } from '../command.ts';
-import { ConfigError } from '../../core/errors.ts';
 
 const usage = 'usage: ganvae train <gan|vae|classifier> [--out runs/NAME] [--config file.json] [--resume] [options]';
 
@@ -119,8 +117,7 @@ export const command: Command = {
           return 0;
       }
     } catch (err) {
-      const badInput = err instanceof ConfigError || err instanceof RunLockedError;
-      throw new CliError((err as Error).message, badInput ? 2 : exitCodeOf(err), { cause: err });
+      throw new CliError((err as Error).message, exitCodeOf(err), { cause: err });
     } finally {
       for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     }
