@@ -1,4 +1,4 @@
-// `ganvae serve` as a user meets it: the printed URL on 127.0.0.1, a clean exit on Ctrl-C (the real CLI in a
+// `ganvae serve` as a user meets it: the printed URL on 127.0.0.1, the warning for --host 0.0.0.0, a clean exit on Ctrl-C (the real CLI in a
 // child process), and CliErrors (one line from main.ts, exit 1/2) for a folder that is not a run, a missing page build, a taken port, bad flags.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,6 +59,25 @@ describe('ganvae serve: the command', () => {
     assert.deepEqual((await (await fetch(`${served.url}api/explorer.json`)).json()).metrics, { evaluated: { metrics: { fid: 12.5 } } });
     assert.equal(await served.stop(), 0);
     assert.match(served.output(), /stopping/);
+  });
+
+  it('--host 0.0.0.0 warns that the run is exposed, and still refuses a foreign Host header', async () => {
+    const served = await serve(runDir, ['--host', '0.0.0.0'], { GANVAE_WEB_DIST: webDir });
+    try {
+      assert.match(served.output(), /ganvae serve: warning: --host 0\.0\.0\.0 makes this server reachable from every network/);
+      const port = new URL(served.url).port;
+      assert.equal((await fetch(`http://127.0.0.1:${port}/api/explorer.json`)).status, 200);
+      const { request } = await import('node:http');
+      const status = await new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/api/explorer.json', headers: { Host: `evil.example:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        }).on('error', reject).end();
+      });
+      assert.equal(status, 403);
+    } finally {
+      assert.equal(await served.stop(), 0);
+    }
   });
 
   it('reports a taken port, naming --port', async () => {

@@ -2,12 +2,12 @@
 // Serves the page built by `npm run build:web` (web/dist) and the run folder, read-only; Ctrl-C stops it.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExplorerServer } from '../../server/explorer-server.ts';
 import { explorerManifest } from '../../server/explorer-manifest.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
+import { listenAndDescribe, untilInterrupted } from '../local-server.ts';
 
 /** Where `npm run build:web` writes the page; GANVAE_WEB_DIST points elsewhere (packaging, tests). */
 function webDist(): string {
@@ -20,21 +20,8 @@ Opens the run folder RUN (a GAN or VAE from \`ganvae train\`) in the browser exp
 sliders over latent dimensions, interpolation, class choice, and for VAEs reconstructions of your
 images and their place in latent space. The model runs in the browser (tfjs, WebGL or CPU).
   --port P     TCP port (0 picks a free one)                                   [8080]
-  --host H     address to listen on; anything but 127.0.0.1/localhost exposes the run to your network   [127.0.0.1]
+  --host H     address to listen on; anything but 127.0.0.1/localhost exposes the run to your network (a warning says so)   [127.0.0.1]
   --open yes   also open the page in the desktop's browser (xdg-open)          [no]`;
-
-/** Listens on host:port; a taken port or a bad address becomes a CliError naming the flag. */
-function listen(server: ReturnType<typeof createExplorerServer>, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new CliError(`port ${port} on ${host} is already in use; pick another with --port (or --port 0 for any free one)`, 1));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new CliError(`--host ${host} is not an address of this machine`, 2));
-      else if (err.code === 'EACCES') reject(new CliError(`no permission to listen on port ${port}; use a port above 1023`, 1));
-      else reject(err);
-    });
-    server.listen(port, host, () => resolve(server.address() as AddressInfo));
-  });
-}
 
 export const command: Command = {
   name: 'serve',
@@ -63,28 +50,20 @@ export const command: Command = {
       throw new CliError(`the explorer page is not built (${join(webDir, 'index.html')} is missing); run \`npm run setup\` (or \`npm run build:web\`)`, 1);
     }
     const server = createExplorerServer({
-      runDir,
+      runDir, host,
       webDir,
       // Read again on every page load, so new metrics or checkpoints show after `ganvae eval` or more training.
       manifest: () => explorerManifest(runDir),
       // Loaded on first use: it pulls in tfjs and the dataset, which a GAN run never needs.
       testLatents: manifest.kind === 'vae' ? async () => (await import('../../server/test-latents.ts')).encodeTestLatents(runDir) : undefined,
     });
-    const address = await listen(server, port, host);
-    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${shownHost}:${address.port}/`;
+    const url = await listenAndDescribe('ganvae serve', server, port, host);
     console.log(`ganvae serve: ${manifest.kind.toUpperCase()} run ${manifest.name} at ${url}  (Ctrl-C to stop)`);
     if (open === 'yes') {
       spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
         .on('error', () => console.error(`ganvae serve: could not start xdg-open; open ${url} yourself`)).unref();
     }
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => {
-        console.log('ganvae serve: stopping');
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    });
+    await untilInterrupted('ganvae serve', server);
     return 0;
   },
 };
