@@ -20,9 +20,12 @@ export interface GeneratorSpec {
   denseUnits: number[];
   /** Side of the square feature map the projection is reshaped to (7 for 28×28, 4 for 32/64). */
   baseSize: number;
-  /** Channels of the reshaped map, then of each hidden ConvT layer; the last ConvT outputs c channels. */
+  /**
+   * Channels of the reshaped map, then of each hidden ConvT layer. Without an output convolution the last ConvT
+   * outputs c channels (strides.length entries); with one every ConvT is hidden (strides.length + 1 entries).
+   */
   filters: number[];
-  /** Stride of each ConvT layer, hidden ones then the output one: filters.length entries. */
+  /** Stride of each ConvT layer. */
   strides: number[];
   kernelSize: number;
   /** Batch norm after the projection and each hidden ConvT; with it no layer carries a bias (as in both references). */
@@ -35,11 +38,27 @@ export interface GeneratorSpec {
   activation: 'relu' | 'leakyRelu';
   leakyAlpha: number;
   init: WeightInit;
+  /**
+   * 0: the last ConvT makes the image (DCGAN). k > 0: a k×k 'same' convolution with tanh maps the last hidden
+   * map to the image (FastGAN's to-RGB).
+   */
+  outputKernel: number;
+  /**
+   * FastGAN's skip-layer excitations: the map at index `from` gates the channels of the map at index `to`
+   * (index 0 is the reshaped base map, i the output of the i-th hidden ConvT), after `to`'s activation.
+   */
+  excitations: Excitation[];
   conditioning: Conditioning;
   /** Number of classes when conditioning is not 'none'. */
   numClasses: number;
   /** Size of the learned label embedding concatenated with the latent vector. */
   embeddingSize: number;
+}
+
+/** One skip-layer excitation between two of the generator's feature maps (indices as in GeneratorSpec.excitations). */
+export interface Excitation {
+  from: number;
+  to: number;
 }
 
 /** Everything that defines a discriminator (critic); plain JSON. */
@@ -72,15 +91,29 @@ export function generatorSides(spec: GeneratorSpec): number[] {
 export function checkGeneratorSpec(spec: GeneratorSpec): void {
   const [h, w] = spec.imageShape;
   if (h !== w) throw new Error(`generator: images must be square, got ${h}x${w}`);
-  if (spec.strides.length !== spec.filters.length) {
-    throw new Error(`generator: strides (${spec.strides.length}) must have one entry per ConvT layer, as many as filters (${spec.filters.length})`);
+  const expectedFilters = spec.strides.length + (spec.outputKernel > 0 ? 1 : 0);
+  if (spec.filters.length !== expectedFilters) {
+    throw new Error(`generator: ${spec.strides.length} ConvT layers${spec.outputKernel > 0 ? ' and an output convolution' : ''} need ${expectedFilters} ` +
+      `filters entries, got ${spec.filters.length}`);
   }
   const sides = generatorSides(spec);
   if (sides[sides.length - 1] !== h) {
     throw new Error(`generator: base ${spec.baseSize} with strides [${spec.strides}] gives ${sides.join('→')}, not the image size ${h}; ` +
       'change baseSize or strides');
   }
+  const hiddenMaps = hiddenMapCount(spec);
+  for (const { from, to } of spec.excitations) {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to < hiddenMaps && sides[from] >= 4 && sides[from] % 4 === 0)) {
+      throw new Error(`generator: excitation ${from}→${to} must join two of the ${hiddenMaps} hidden maps, lower to higher, ` +
+        `from a side that is a multiple of 4 (sides ${sides.slice(0, hiddenMaps).join(', ')})`);
+    }
+  }
   checkConditioning('generator', spec);
+}
+
+/** Feature maps before the image: the base map and each ConvT output that is not the image itself. */
+function hiddenMapCount(spec: GeneratorSpec): number {
+  return spec.strides.length + (spec.outputKernel > 0 ? 1 : 0);
 }
 
 function checkConditioning(part: string, spec: { conditioning: Conditioning; numClasses: number }): void {
@@ -141,17 +174,46 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
   }).apply(x) as tfl.SymbolicTensor;
   const reshape = tfl.layers.reshape({ targetShape: [spec.baseSize, spec.baseSize, baseChannels] });
   x = spec.normalizeAfterReshape ? normAct(reshape.apply(x) as tfl.SymbolicTensor) : reshape.apply(normAct(x)) as tfl.SymbolicTensor;
+  const maps = [x];
+  const excite = () => {
+    for (const { from, to } of spec.excitations) {
+      if (to === maps.length - 1) maps[to] = skipLayerExcitation(maps[from], maps[to], spec, rng);
+    }
+  };
+  excite();
   spec.strides.forEach((stride, i) => {
-    const last = i === spec.strides.length - 1;
+    const makesImage = spec.outputKernel === 0 && i === spec.strides.length - 1;
     const conv = conv2dTranspose({
-      filters: last ? channels : spec.filters[i + 1], kernelSize: spec.kernelSize, strides: stride, padding: 'same',
+      filters: makesImage ? channels : spec.filters[i + 1], kernelSize: spec.kernelSize, strides: stride, padding: 'same',
       useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
-      activation: last ? 'tanh' : undefined,
+      activation: makesImage ? 'tanh' : undefined,
     });
-    x = conv.apply(x) as tfl.SymbolicTensor;
-    if (!last) x = normAct(x);
+    const out = conv.apply(maps[maps.length - 1]) as tfl.SymbolicTensor;
+    maps.push(makesImage ? out : normAct(out));
+    excite();
   });
-  return tfl.model({ inputs, outputs: x, name: 'generator' });
+  if (spec.outputKernel > 0) {
+    maps.push(tfl.layers.conv2d({
+      filters: channels, kernelSize: spec.outputKernel, padding: 'same', activation: 'tanh', kernelInitializer: kernelInit(spec.init, rng),
+    }).apply(maps[maps.length - 1]) as tfl.SymbolicTensor);
+  }
+  return tfl.model({ inputs, outputs: maps[maps.length - 1], name: 'generator' });
+}
+
+/**
+ * FastGAN's skip-layer excitation: `source` [n, s, s, a] is pooled to 4×4, a 4×4 valid convolution, LeakyReLU(0.1), a 1×1
+ * convolution and a sigmoid give per-channel gates [n, 1, 1, b] that multiply `target` [n, S, S, b].
+ */
+function skipLayerExcitation(source: tfl.SymbolicTensor, target: tfl.SymbolicTensor, spec: GeneratorSpec, rng: Rng): tfl.SymbolicTensor {
+  const side = source.shape[1]!;
+  const channels = target.shape[3]!;
+  let x = side > 4 ? tfl.layers.averagePooling2d({ poolSize: side / 4, strides: side / 4 }).apply(source) as tfl.SymbolicTensor : source;
+  x = tfl.layers.conv2d({ filters: channels, kernelSize: 4, padding: 'valid', useBias: false, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.leakyReLU({ alpha: 0.1 }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.conv2d({
+    filters: channels, kernelSize: 1, useBias: false, activation: 'sigmoid', kernelInitializer: kernelInit(spec.init, rng),
+  }).apply(x) as tfl.SymbolicTensor;
+  return tfl.layers.multiply().apply([target, x]) as tfl.SymbolicTensor;
 }
 
 /** Length of the discriminator's penultimate feature vector (what feature matching compares). */
@@ -237,12 +299,22 @@ export function generatorSize(spec: GeneratorSpec): NetworkSize {
     width = units;
   }
   const sides = generatorSides(spec);
+  const channels = spec.imageShape[2];
   spec.strides.forEach((_, i) => {
-    const last = i === spec.strides.length - 1;
-    const out = last ? spec.imageShape[2] : spec.filters[i + 1];
-    parameters += spec.kernelSize ** 2 * spec.filters[i] * out + (spec.batchNorm ? 0 : out) + (last ? 0 : norm(out));
+    const makesImage = spec.outputKernel === 0 && i === spec.strides.length - 1;
+    const out = makesImage ? channels : spec.filters[i + 1];
+    parameters += spec.kernelSize ** 2 * spec.filters[i] * out + (spec.batchNorm ? 0 : out) + (makesImage ? 0 : norm(out));
     activations += 2 * sides[i + 1] ** 2 * out;
   });
+  if (spec.outputKernel > 0) {
+    parameters += spec.outputKernel ** 2 * spec.filters[spec.filters.length - 1] * channels + channels;
+    activations += 2 * sides[sides.length - 1] ** 2 * channels;
+  }
+  for (const { from, to } of spec.excitations) {
+    const [a, b] = [spec.filters[from], spec.filters[to]];
+    parameters += 16 * a * b + b * b;
+    activations += 16 * a + 3 * b + sides[to] ** 2 * b;
+  }
   return { parameters, activations };
 }
 

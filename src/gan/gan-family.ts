@@ -5,9 +5,11 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { Rng } from '../core/random.ts';
 import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
-import { GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture } from './presets.ts';
 import {
-  classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLossRecord,
+  defaultGanPreset, GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture, type GanPresetName, type GanPresetRecord,
+} from './presets.ts';
+import {
+  classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLoss, type GanLossRecord,
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
 import { withLoopDefaults } from '../training/config.ts';
@@ -19,14 +21,17 @@ export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;
 
 /** `ganvae train gan` options; each is a --kebab-case flag. Unset optional ones take the preset's or the loss's value. */
 export const ganOptions = withLoopDefaults(z.strictObject({
-  preset: z.enum(GAN_PRESETS).default('dcgan')
-    .describe(`architecture: ${Object.entries(GAN_PRESET_RECORDS).map(([name, p]) => `${name} (${p.summary})`).join(', ')}`),
-  loss: z.enum(GAN_LOSSES).default('ns').describe(Object.entries(GAN_LOSS_RECORDS).map(([name, r]) => `${name} (${r.summary})`).join(', ')),
+  preset: z.enum(GAN_PRESETS).optional()
+    .describe(`architecture (default: lite for colour images or sides above 32, else dcgan): ${Object.entries(GAN_PRESET_RECORDS).map(([name, p]) => `${name} (${p.summary})`).join(', ')}`),
+  loss: z.enum(GAN_LOSSES).optional()
+    .describe(`${Object.entries(GAN_LOSS_RECORDS).map(([name, r]) => `${name} (${r.summary})`).join(', ')} (default: the preset's; lite hinge, the others ns)`),
   latentSize: z.number().int().positive().max(4096).optional().describe('size of z (presets: 100)'),
-  width: z.number().int().positive().max(2048).optional().describe('base channel count; layer widths are multiples of it (dcgan: 32, the others 64)'),
+  width: z.number().int().positive().max(2048).optional().describe('base channel count; layer widths are multiples of it (dcgan, lite: 32, the others 64)'),
   batchNorm: z.boolean().optional().describe('batch norm in G and D (default: the preset\'s; always off in D for wgan-gp)'),
   dropout: z.number().min(0).max(0.9).optional().describe('discriminator dropout rate (dcgan28: 0.3, others 0)'),
   learningRate: z.number().positive().optional().describe('Adam learning rate for G and D (preset\'s; wgan-gp 1e-4, wgan 5e-5)'),
+  lrG: z.number().positive().optional().describe('generator learning rate, for separate rates (TTUR; default: --learning-rate)'),
+  lrD: z.number().positive().optional().describe('discriminator learning rate (default: --learning-rate)'),
   beta1: z.number().min(0).max(1).optional().describe('Adam β1 (preset\'s; wgan-gp 0)'),
   beta2: z.number().min(0).max(1).optional().describe('Adam β2 (0.999; wgan-gp 0.9)'),
   dSteps: z.number().int().min(1).optional().describe('discriminator (critic) steps per generator step (n_critic; wgan/wgan-gp 5, else 1)'),
@@ -38,30 +43,56 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   emaDecay: z.number().min(0).max(1).default(0.999).describe('EMA decay (warmed up as min(decay, (1+t)/(10+t)))'),
   prior: z.enum(['normal', 'uniform']).default('normal').describe('latent prior: N(0, 1) or U(-1, 1)'),
   conditional: z.enum(['none', 'cgan', 'acgan']).default('none').describe('class conditioning: cgan (label into G and D) or acgan (label into G, class head on D)'),
+  flip: z.boolean().default(false).describe('flip each training image left-right with probability 1/2'),
+  r1: z.number().min(0).default(0).describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it'),
+  r1Every: z.number().int().min(1).default(16).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
 }), GAN_LOOP_DEFAULTS);
 export type GanOptions = z.infer<typeof ganOptions>;
+
+/** The preset `options` name, or the default one for `data`. */
+function presetOf(options: GanOptions, data: DataShape): GanPresetName {
+  return options.preset ?? defaultGanPreset(data.shape);
+}
+
+/** The recipe of the preset `options` resolve to: what it trains with unless flags say otherwise. */
+function recipeOf(options: GanOptions, data: DataShape): NonNullable<GanPresetRecord['recipe']> {
+  const record: GanPresetRecord = GAN_PRESET_RECORDS[presetOf(options, data)];
+  return record.recipe ?? {};
+}
+
+/** The --loss `options` name, else the preset's, else ns. */
+function lossOf(options: GanOptions, data: DataShape): GanLoss {
+  return options.loss ?? recipeOf(options, data).loss ?? 'ns';
+}
 
 /** `options` with every choice a preset or loss leaves open filled in; errors name the option that does not fit. */
 export function resolveGanOptions(options: GanOptions, data: DataShape): GanOptions {
   if (options.conditional !== 'none' && data.numClasses < 2) {
     throw new Error(`--conditional ${options.conditional} needs a labelled dataset, but this one has ${data.numClasses} classes`);
   }
-  const loss = ganLoss(options.loss);
+  const preset = presetOf(options, data);
+  const lossName = lossOf(options, data);
+  const loss = ganLoss(lossName);
   if (options.labelSmoothing > 0 && !loss.labelSmoothing) {
     const smoothable = GAN_LOSSES.filter((name) => ganLoss(name).labelSmoothing);
-    throw new Error(`--label-smoothing applies to ${smoothable.slice(0, -1).join(', ')} and ${smoothable[smoothable.length - 1]} losses, not --loss ${options.loss}`);
+    throw new Error(`--label-smoothing applies to ${smoothable.slice(0, -1).join(', ')} and ${smoothable[smoothable.length - 1]} losses, not --loss ${lossName}`);
   }
   if (loss.gradientPenalty && options.batchNorm === true) {
-    throw new Error(`--batch-norm true cannot be used with --loss ${options.loss}: the gradient penalty is per image, batch norm mixes images`);
+    throw new Error(`--batch-norm true cannot be used with --loss ${lossName}: the gradient penalty is per image, batch norm mixes images`);
   }
-  const arch = ganPreset(options.preset, data.shape, presetOverrides(options, data));
+  const arch = ganPreset(preset, data.shape, presetOverrides(options, data));
   const lossAdam = { ...arch.adam, ...loss.defaults.adam };
+  const learningRate = options.learningRate ?? lossAdam.learningRate;
   return {
     ...options,
+    preset,
+    loss: lossName,
     latentSize: arch.generator.latentSize,
-    width: options.width ?? presetWidth(options.preset),
+    width: options.width ?? presetWidth(preset),
     dropout: arch.discriminator.dropout,
-    learningRate: options.learningRate ?? lossAdam.learningRate,
+    learningRate,
+    lrG: options.lrG ?? learningRate,
+    lrD: options.lrD ?? learningRate,
     beta1: options.beta1 ?? lossAdam.beta1,
     beta2: options.beta2 ?? lossAdam.beta2,
     dSteps: options.dSteps ?? loss.defaults.dSteps,
@@ -77,8 +108,8 @@ function presetOverrides(options: GanOptions, data: DataShape) {
 
 /** The networks `options` describe for `data` (WGAN-GP's critic without batch norm). */
 export function ganArchitecture(options: GanOptions, data: DataShape): GanArchitecture {
-  const arch = ganPreset(options.preset, data.shape, presetOverrides(options, data));
-  if (ganLoss(options.loss).gradientPenalty) arch.discriminator.batchNorm = false;
+  const arch = ganPreset(presetOf(options, data), data.shape, presetOverrides(options, data));
+  if (ganLoss(lossOf(options, data)).gradientPenalty) arch.discriminator.batchNorm = false;
   return arch;
 }
 
@@ -98,7 +129,7 @@ export class GanTrainable implements Trainable {
   /** `options` must be resolved (resolveGanOptions). Weights are drawn from `rng`. */
   constructor(private readonly options: GanOptions, data: DataShape, rng: Rng) {
     const arch = ganArchitecture(options, data);
-    this.loss = ganLoss(options.loss);
+    this.loss = ganLoss(options.loss!);
     this.latentSize = arch.generator.latentSize;
     this.numClasses = options.conditional === 'none' ? 0 : data.numClasses;
     this.prior = options.prior;
@@ -109,9 +140,8 @@ export class GanTrainable implements Trainable {
       this.generatorEma = buildGenerator(arch.generator, new Rng(0));
       this.generatorEma.setWeights(this.generator.getWeights());
     }
-    const adam = () => createAdam(options.learningRate, options.beta1, options.beta2);
-    this.gOptimizer = adam();
-    this.dOptimizer = adam();
+    this.gOptimizer = createAdam(options.lrG!, options.beta1, options.beta2);
+    this.dOptimizer = createAdam(options.lrD!, options.beta1, options.beta2);
   }
 
   /**

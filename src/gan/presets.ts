@@ -1,6 +1,7 @@
-// Named GAN architectures with their optimiser settings: dcgan28, dcgan64, seed, and a generic dcgan.
+// Named GAN architectures with their optimiser settings: dcgan28, dcgan64, seed, a generic dcgan, and lite.
 // `ganPreset('dcgan28', [28, 28, 1], {})` → generator and discriminator specs for buildGenerator/buildDiscriminator.
 import type { Conditioning, DiscriminatorSpec, GeneratorSpec } from './dcgan.ts';
+import type { GanLoss } from './losses.ts';
 
 
 /** Adam's settings. */
@@ -31,6 +32,8 @@ export interface GanPresetOverrides {
 }
 
 const EMBEDDING_SIZE = 50;
+/** DCGAN generators: the last ConvT makes the image, no skip-layer excitations. */
+const DCGAN_OUTPUT = { outputKernel: 0, excitations: [] };
 
 /** Powers of two times `width`, widest first: widths(64, 3) = [256, 128, 64]. */
 function halving(width: number, count: number): number[] {
@@ -67,6 +70,8 @@ export interface GanPresetRecord {
   summary: string;
   /** Base channel count unless --width says otherwise. */
   width: number;
+  /** Training choices the preset makes unless --loss or --augment say otherwise (else ns, no augmentation). */
+  recipe?: { loss?: GanLoss; augment?: 'none' | 'diffaug' | 'ada' };
   build(size: number, width: number, common: PresetCommon): GanArchitecture;
 }
 
@@ -85,6 +90,9 @@ export interface GanPresetRecord {
  *   (28: 7 → 14 → 28 → 28).
  * - `dcgan`: a generic DCGAN for any side that halves to at most 7 (28 → 7, 32 → 4, 64 → 4, 8 → 4): one stride-2
  *   ConvT(5) per doubling, BN, ReLU/LReLU(0.2), N(0, 0.02) init, Adam 2e-4 β1 0.5; width 32 (presetWidth).
+ * - `lite`: for sides 32–256, from a 4×4 base. G: ConvT(4, s2)-BN-LReLU(0.2) per doubling with width·min(8, side/s)
+ *   channels at side s, skip-layer excitations from each map to the one 8× its side (≥ 32), Conv(3)-tanh to the image;
+ *   D: the dcgan64 critic at the same widths. Recipe: hinge loss, DiffAugment; Adam 2e-4 (0.5, 0.999).
  */
 export const GAN_PRESET_RECORDS = {
   dcgan28: {
@@ -96,7 +104,7 @@ export const GAN_PRESET_RECORDS = {
       return {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: 7, filters: halving(width, 3), strides: [1, 2, 2], kernelSize: 5,
-          batchNorm: true, normalizeAfterReshape: false, activation: 'leakyRelu', leakyAlpha: 0.3, init: 'glorot',
+          batchNorm: true, normalizeAfterReshape: false, activation: 'leakyRelu', leakyAlpha: 0.3, init: 'glorot', ...DCGAN_OUTPUT,
         },
         discriminator: { ...common, filters: [width, 2 * width], kernelSize: 5, batchNorm: false, bias: true, leakyAlpha: 0.3, dropout: 0.3, init: 'glorot' },
         adam: { learningRate: 1e-4, beta1: 0.9, beta2: 0.999 },
@@ -111,7 +119,7 @@ export const GAN_PRESET_RECORDS = {
       return {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: 4, filters: halving(width, 4), strides: [2, 2, 2, 2], kernelSize: 4,
-          batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
+          batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002', ...DCGAN_OUTPUT,
         },
         discriminator: { ...common, filters: halving(width, 4).reverse(), kernelSize: 4, batchNorm: true, bias: false, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
@@ -128,6 +136,7 @@ export const GAN_PRESET_RECORDS = {
         generator: {
           ...common, latentSize: 100, denseUnits: [128, 1024], baseSize: threeDoublings ? size / 8 : size / 4, filters: halving(width, 3),
           strides: threeDoublings ? [2, 2, 2] : [2, 2, 1], kernelSize: 5, batchNorm: false, normalizeAfterReshape: false, activation: 'relu', leakyAlpha: 0.2, init: 'glorot',
+          ...DCGAN_OUTPUT,
         },
         discriminator: { ...common, filters: halving(width / 2, 3).reverse(), kernelSize: 5, batchNorm: false, bias: true, leakyAlpha: 0.2, dropout: 0, init: 'glorot' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
@@ -145,13 +154,60 @@ export const GAN_PRESET_RECORDS = {
         generator: {
           ...common, latentSize: 100, denseUnits: [], baseSize: size / 2 ** doublings, filters: halving(width, doublings),
           strides: new Array<number>(doublings).fill(2), kernelSize: 5, batchNorm: true, normalizeAfterReshape: true, activation: 'relu', leakyAlpha: 0.2, init: 'normal002',
+          ...DCGAN_OUTPUT,
         },
         discriminator: { ...common, filters: halving(width, doublings).reverse(), kernelSize: 5, batchNorm: true, bias: false, leakyAlpha: 0.2, dropout: 0, init: 'normal002' },
         adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
       };
     },
   },
+  // FastGAN (Liu et al. 2021) made light for a CPU: its skip-layer excitations and to-RGB convolution, with
+  // stride-2 ConvTs (the native backend's fast path) where FastGAN upsamples and convolves, and a DCGAN critic.
+  lite: {
+    summary: 'FastGAN-inspired, for sides 32 to 256: skip-layer excitation in G, hinge loss and DiffAugment (the default for colour or larger images)',
+    width: 32,
+    recipe: { loss: 'hinge', augment: 'diffaug' },
+    build(size, width, common) {
+      const sides = liteSides(size);
+      const channels = (side: number) => width * Math.min(8, size / side);
+      return {
+        generator: {
+          ...common, latentSize: 100, denseUnits: [], baseSize: 4, filters: sides.map(channels), strides: new Array<number>(sides.length - 1).fill(2),
+          kernelSize: 4, batchNorm: true, normalizeAfterReshape: true, activation: 'leakyRelu', leakyAlpha: 0.2, init: 'normal002', outputKernel: 3,
+          // Each map of side ≥ 32 is gated by the map an eighth its side, as FastGAN's 8 → 128, 16 → 256.
+          excitations: sides.flatMap((side, i) => (side * 8 <= size && side * 8 >= 32 ? [{ from: i, to: i + 3 }] : [])),
+        },
+        discriminator: {
+          ...common, filters: sides.slice(0, -1).reverse().map((side) => channels(2 * side)), kernelSize: 4, batchNorm: true, bias: false,
+          leakyAlpha: 0.2, dropout: 0, init: 'normal002',
+        },
+        adam: { learningRate: 2e-4, beta1: 0.5, beta2: 0.999 },
+      };
+    },
+  },
 } as const satisfies Record<string, GanPresetRecord>;
+
+/** The sides of lite's maps, 4 up to `size`; errors unless `size` is 4·2^k between 32 and 256. */
+function liteSides(size: number): number[] {
+  if (!liteFits(size)) throw new Error(`--preset lite is for sides 32, 64, 128 or 256, but the images are ${size}x${size}; use --image-size or --preset dcgan`);
+  const sides = [4];
+  while (sides[sides.length - 1] < size) sides.push(sides[sides.length - 1] * 2);
+  return sides;
+}
+
+/** Whether --preset lite can make images of side `size`. */
+function liteFits(size: number): boolean {
+  return [32, 64, 128, 256].includes(size);
+}
+
+/**
+ * The preset a run gets without --preset: lite for colour images or sides above 32 (where lite fits them),
+ * else the generic dcgan.
+ */
+export function defaultGanPreset(imageShape: [number, number, number]): GanPresetName {
+  const [size, , channels] = imageShape;
+  return (channels === 3 || size > 32) && liteFits(size) ? 'lite' : 'dcgan';
+}
 
 export type GanPresetName = keyof typeof GAN_PRESET_RECORDS;
 /** The --preset names. */

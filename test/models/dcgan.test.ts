@@ -7,7 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { buildDiscriminator, buildGenerator, checkGeneratorSpec, discriminatorFeatureSize, generatorSides, reseedDropout } from '../../src/gan/dcgan.ts';
-import { ganPreset, type GanPresetName } from '../../src/gan/presets.ts';
+import { defaultGanPreset, ganPreset, type GanPresetName } from '../../src/gan/presets.ts';
 
 before(async () => {
   await initBackend();
@@ -33,6 +33,10 @@ describe('presets', () => {
     { preset: 'seed', shape: [56, 56, 3], sides: [7, 14, 28, 56], width: 8 },
     { preset: 'dcgan', shape: [32, 32, 3], sides: [4, 8, 16, 32], width: 8 },
     { preset: 'dcgan', shape: [8, 8, 1], sides: [4, 8], width: 4 },
+    { preset: 'lite', shape: [32, 32, 3], sides: [4, 8, 16, 32], width: 4 },
+    { preset: 'lite', shape: [64, 64, 3], sides: [4, 8, 16, 32, 64], width: 4 },
+    { preset: 'lite', shape: [128, 128, 1], sides: [4, 8, 16, 32, 64, 128], width: 2 },
+    { preset: 'lite', shape: [256, 256, 3], sides: [4, 8, 16, 32, 64, 128, 256], width: 1 },
   ];
   for (const c of cases) {
     it(`${c.preset} makes ${c.shape.join('x')} images; D gives a logit and features`, () => {
@@ -102,8 +106,41 @@ describe('presets', () => {
     assert.throws(() => ganPreset('dcgan64', [28, 28, 1]), /use --preset dcgan28/);
     assert.throws(() => ganPreset('dcgan', [30, 30, 1]), /halves 3 times/);
     const spec = ganPreset('dcgan', [32, 32, 1]).generator;
-    assert.throws(() => checkGeneratorSpec({ ...spec, strides: [2, 2] }), /one entry per ConvT layer/);
+    assert.throws(() => checkGeneratorSpec({ ...spec, strides: [2, 2] }), /2 ConvT layers need 2 filters entries, got 3/);
+    assert.throws(() => ganPreset('lite', [48, 48, 3]), /lite is for sides 32, 64, 128 or 256.*--image-size or --preset dcgan/);
+    const lite = ganPreset('lite', [64, 64, 3]).generator;
+    assert.throws(() => checkGeneratorSpec({ ...lite, excitations: [{ from: 3, to: 1 }] }), /excitation 3→1 must join two of the 5 hidden maps/);
+    assert.throws(() => checkGeneratorSpec({ ...lite, excitations: [{ from: 0, to: 5 }] }), /excitation 0→5/);
     assert.throws(() => checkGeneratorSpec({ ...spec, baseSize: 8 }), /gives 8→16→32→64, not the image size 32/);
+  });
+});
+
+describe('lite', () => {
+  it('gates each map of side ≥ 32 by the map an eighth its side, and is the default for colour or large images', () => {
+    assert.deepEqual(ganPreset('lite', [64, 64, 3]).generator.excitations, [{ from: 0, to: 3 }, { from: 1, to: 4 }]);
+    assert.deepEqual(ganPreset('lite', [32, 32, 3]).generator.excitations, [{ from: 0, to: 3 }]);
+    assert.deepEqual(ganPreset('lite', [64, 64, 3]).generator.filters, [256, 256, 128, 64, 32]);
+    assert.deepEqual(ganPreset('lite', [64, 64, 3]).discriminator.filters, [32, 64, 128, 256]);
+    assert.equal(defaultGanPreset([64, 64, 3]), 'lite');
+    assert.equal(defaultGanPreset([64, 64, 1]), 'lite');
+    assert.equal(defaultGanPreset([32, 32, 3]), 'lite');
+    assert.equal(defaultGanPreset([28, 28, 1]), 'dcgan');
+    assert.equal(defaultGanPreset([32, 32, 1]), 'dcgan');
+    assert.equal(defaultGanPreset([28, 28, 3]), 'dcgan', 'lite does not fit 28x28');
+    assert.equal(defaultGanPreset([48, 48, 3]), 'dcgan', 'lite does not fit 48x48');
+  });
+
+  it('the excitation gates reach the image: zeroing the gating map\'s source changes the output', () => {
+    const arch = ganPreset('lite', [32, 32, 3], { width: 2 });
+    const g = buildGenerator(arch.generator, new Rng(3));
+    const names = g.layers.map((l) => l.getClassName());
+    assert.equal(names.filter((n) => n === 'Multiply').length, 1);
+    assert.equal(names.filter((n) => n === 'AveragePooling2D').length, 0, 'a 4x4 source needs no pooling');
+    assert.equal(g.layers[g.layers.length - 1].getClassName(), 'Conv2D', 'a 3x3 convolution makes the image');
+    g.dispose();
+    const big = buildGenerator(ganPreset('lite', [64, 64, 3], { width: 2 }).generator, new Rng(3));
+    assert.equal(big.layers.filter((l) => l.getClassName() === 'AveragePooling2D').length, 1, 'the 8x8 source is pooled to 4x4');
+    big.dispose();
   });
 });
 

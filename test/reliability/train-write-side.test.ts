@@ -223,8 +223,9 @@ describe('sizes', () => {
   });
 
   const data: DataShape = { shape: [16, 16, 3], numClasses: 3 };
-  const ganVariants = [{}, { conditional: 'cgan' }, { conditional: 'acgan', batchNorm: false }, { preset: 'seed' }, { loss: 'wgan-gp' }];
-  for (const variant of ganVariants) {
+  const ganVariants = [{}, { conditional: 'cgan' }, { conditional: 'acgan', batchNorm: false }, { preset: 'seed' }, { loss: 'wgan-gp' }, { preset: 'lite', data: [32, 32, 3] }];
+  for (const { data: shape, ...variant } of ganVariants as { data?: [number, number, number] }[]) {
+    const data: DataShape = { shape: shape ?? [16, 16, 3], numClasses: 3 };
     it(`the GAN estimate counts exactly the parameters the builders make: ${JSON.stringify(variant)}`, () => {
       const options = resolveGanOptions(ganOptions.parse({ width: 8, ...variant }), data);
       const arch = ganArchitecture(options, data);

@@ -17,8 +17,13 @@ describe('run configuration', () => {
   it('every option has a working default', () => {
     const config = parseConfig(schema, {}, 'test');
     assert.equal(config.data, 'fashion-mnist');
-    assert.equal(config.loss, 'ns');
-    assert.equal(config.preset, 'dcgan');
+    // The preset and loss follow the data: dcgan and ns for 28x28 grey, lite and hinge for colour.
+    const grey = resolveGanOptions(ganOptions.parse({}), { shape: [28, 28, 1], numClasses: 10 });
+    assert.deepEqual([grey.preset, grey.loss], ['dcgan', 'ns']);
+    const colour = resolveGanOptions(ganOptions.parse({}), { shape: [64, 64, 3], numClasses: 0 });
+    assert.deepEqual([colour.preset, colour.loss], ['lite', 'hinge']);
+    const chosen = resolveGanOptions(ganOptions.parse({ preset: 'dcgan64', lrD: 4e-4 }), { shape: [64, 64, 3], numClasses: 0 });
+    assert.deepEqual([chosen.loss, chosen.lrG, chosen.lrD], ['ns', 2e-4, 4e-4]);
     assert.equal(config.ema, true);
     // A GAN run with no flags stops within 10 minutes (9 of training, then the final checkpoint and export);
     // the loop's own default stays "no limit" for other families.
@@ -42,7 +47,7 @@ describe('run configuration', () => {
 
   it('help lists each flag with its values and default', () => {
     const help = configHelp(schema);
-    assert.match(help, /--loss\s+minimax\|ns\|lsgan\|hinge\|rasgan\|wgan\|wgan-gp .*\(default: "ns"\)/);
+    assert.match(help, /--loss\s+minimax\|ns\|lsgan\|hinge\|rasgan\|wgan\|wgan-gp .*lite hinge, the others ns\) \(default: none\)/);
     assert.match(help, /--batch-size\s+number .*\(default: 64\)/);
     assert.match(help, /--learning-rate\s+number .*\(default: none\)/);
   });
