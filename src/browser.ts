@@ -4,7 +4,7 @@
 // src/index.ts, has all of this with Node's backend choice, plus datasets, files, run folders and the CLI's jobs.
 
 // Backend: WebGL when the page has it, else tfjs's cpu (same name as the Node entry's, browser choices).
-export { BROWSER_BACKENDS, initBackend, webglAvailable, type BrowserBackendChoice, type BrowserBackendName } from './env/browser-backend.ts';
+export { BROWSER_BACKENDS, initBackend, webglAvailable, webgpuUnavailable, type BrowserBackendChoice, type BrowserBackendName } from './env/browser-backend.ts';
 
 // Data transforms: in-memory datasets, the seeded batch pipeline, tensors, image grids, resizing, GIFs.
 export { type Dataset, type DatasetSplits, splitDataset, takeRows } from './data/dataset.ts';
@@ -17,6 +17,7 @@ export { mixSeed, opSeed, permutation, Rng, shuffleInPlace } from './core/random
 export { classCounts, pixelStats, type PixelStats } from './data/stats.ts';
 export { ConfigError, DataError, RunFolderError } from './core/errors.ts';
 export type { RawImage } from './data/image-codec.ts';
+export { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageFormat, type ImageHeader } from './data/image-header.ts';
 
 // Models: GAN and VAE builders and presets, latent and likelihood maths.
 export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './gan/dcgan.ts';
@@ -28,8 +29,9 @@ export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standar
 export { decoderMeanImage, reconstructionLogProb } from './vae/likelihood.ts';
 export { latentMapCodes, latentTraversal, normalQuantile } from './vae/latent-grids.ts';
 
-// Training: the GAN and VAE trainables (`trainStep` on a batch is one step of the loop), losses, Adam, latents.
-// The loop that writes metrics, samples and checkpoints to a run folder (trainLoop, trainRun) is Node only.
+// Training: the GAN and VAE trainables (`trainStep` on a batch is one step of the loop), losses, Adam, latents,
+// the step loop itself (runStepLoop: budgets, windows, grids, pause/resume/stop; Node's trainLoop runs it with a
+// run folder behind it), the run configuration schemas, and checkpoints and models as in-memory files in the CLI's layout.
 export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, generatorLoss, gradientPenalty, type GanLoss, type GanLossRecord } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
 export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
@@ -37,6 +39,12 @@ export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-fa
 export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { createAdam } from './tfjs/fused-adam.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
+export { gridInputs, LoopControl, runStepLoop, sampleGrid, totalStepsOf, type MetricsRow, type StepLoopHooks, type StepLoopOptions, type StepLoopResult, type StepLoopSettings, type StopReason } from './training/step-loop.ts';
+export { findNonFinite, NonFiniteStateError } from './training/finite-state.ts';
+export { flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
+export { formatDuration, formatReport, type Progress, type ProgressReport } from './training/progress.ts';
+export { encodeCheckpoint, encodeLayersModel, encodeModels, loadModelWeights, readCheckpointFileState, restoreCheckpointFiles, type CheckpointFileState, type FileMap } from './training/run-files.ts';
+export { RUN_FORMAT_VERSION, type RunInfo } from './training/run-format.ts';
 
 // Metrics on feature matrices and images (feature extractors load from files: Node entry).
 export { featureMatrix, type FeatureMatrix, gaussianStats, type GaussianStats } from './metrics/features.ts';

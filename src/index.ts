@@ -1,5 +1,6 @@
 // ganvae's public API: re-exports only; each area's own index says what it offers.
 export * from './data/index.ts';
+export { MAX_IMAGE_PIXELS, sniffImageFormat, type ImageFormat } from './data/image-header.ts';
 export * from './metrics/index.ts';
 // VAE: builder and presets, latent and likelihood maths, objective and training family, evaluation.
 export { buildVae, decode, disposeVae, encode, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './vae/vae.ts';
@@ -38,7 +39,11 @@ export { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo }
 export { openRun } from './runs/open-run.ts';
 export { openRunOf, type OpenRun } from './training/open-run.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
-export { runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
+export { flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
+export { gridInputs, LoopControl, runStepLoop, sampleGrid, totalStepsOf, type MetricsRow, type StepLoopHooks, type StepLoopOptions, type StepLoopResult, type StepLoopSettings } from './training/step-loop.ts';
+export { findNonFinite, NonFiniteStateError } from './training/finite-state.ts';
+export { formatDuration, formatReport, type Progress, type ProgressReport } from './training/progress.ts';
+export { encodeCheckpoint, encodeLayersModel, encodeModels, loadModelWeights, readCheckpointFileState, restoreCheckpointFiles, type CheckpointFileState, type FileMap } from './training/run-files.ts';
 export { FAMILIES, loadFamily } from './runs/families.ts';
 // The browser explorer's server (`ganvae serve`): the read-only HTTP server and the run manifest the page reads.
 export { createExplorerServer, type ExplorerServerOptions } from './server/explorer-server.ts';

@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel, saveLayersModel } from '../core/layers-model-files.ts';
 import type { Trainable } from './trainable.ts';
+import { findNonFinite, NonFiniteStateError } from './finite-state.ts';
+
+export { findNonFinite, NonFiniteStateError };
 import { RUN_FORMAT_VERSION, runPaths } from './run-folder.ts';
 import { RunFolderError } from '../core/errors.ts';
 
@@ -94,33 +97,6 @@ const CHECKPOINT_ENTRY = /^(step-\d{8}|latest|\.tmp-\d+-\d+|\.latest-\d+)$/;
 /** Whether `name` (an entry of checkpoints/) is one ganvae writes; nothing else there is touched. */
 export function isCheckpointEntry(name: string): boolean {
   return CHECKPOINT_ENTRY.test(name);
-}
-
-/** A model weight or optimiser variable that is NaN or infinite: no checkpoint is written from such a state. */
-export class NonFiniteStateError extends Error {
-  constructor(readonly what: string, step: number) {
-    super(`${what} is NaN or infinite at step ${step}; no checkpoint was written from this state`);
-    this.name = 'NonFiniteStateError';
-  }
-}
-
-/**
- * The first model weight or optimiser variable of `trainable` that holds a NaN or infinity, named like
- * "generator weight dense/kernel" or "discriminator optimiser variable dense/kernel/v"; null when all are finite.
- */
-export async function findNonFinite(trainable: Trainable): Promise<string | null> {
-  const finite = (t: tf.Tensor) => tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1);
-  for (const [part, model] of Object.entries(trainable.models())) {
-    const bad = model.weights.find((w) => !finite(w.read()));
-    if (bad) return `${part} weight ${bad.originalName}`;
-  }
-  for (const [name, optimizer] of Object.entries(trainable.optimizers())) {
-    const weights = await optimizer.getWeights();
-    const bad = weights.find((w) => w.tensor.dtype === 'float32' && !finite(w.tensor));
-    weights.filter((w) => w.name === 'iter').forEach((w) => w.tensor.dispose());
-    if (bad) return `${name} optimiser variable ${bad.name}`;
-  }
-  return null;
 }
 
 /** Bytes the tensors of a checkpoint of `trainable` take on disk (model weights and optimiser state), for messages. */

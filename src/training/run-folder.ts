@@ -4,23 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunFolderError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/atomic-file.ts';
+import { RUN_FORMAT_VERSION, type RunInfo } from './run-format.ts';
 
 /** The kinds of run run.json can name. */
 const RUN_KINDS: readonly string[] = ['gan', 'vae', 'classifier'];
 
-/** Version of the run-folder layout; bumped when a reader could misread an older folder. */
-export const RUN_FORMAT_VERSION = 1;
-
-/** run.json. */
-export interface RunInfo {
-  formatVersion: number;
-  kind: 'gan' | 'vae' | 'classifier';
-  /** The resolved configuration: training loop options and the family's options. */
-  config: Record<string, unknown>;
-  dataset: { name: string; shape: [number, number, number]; classes: string[] };
-  backend: string;
-  createdAt: string;
-}
+export { RUN_FORMAT_VERSION, type RunInfo };
 
 /** Paths inside the run folder `dir`. */
 export function runPaths(dir: string) {
