@@ -6,6 +6,7 @@ import { FusedConv2DTranspose } from './conv2d-transpose.ts';
 import { replaceLayerClass } from './layer-class.ts';
 import { installLeanGradients } from './lean-gradients.ts';
 import { registerFastGradients } from './mean-relu-gradients.ts';
+import { registerSpectralNormLayers } from './spectral-norm-layers.ts';
 
 let installed = false;
 
@@ -13,7 +14,8 @@ let installed = false;
  * Installs, once per process: the lean backward pass (intermediate gradients freed early), Mean's and Relu's
  * leaner gradients (same values), zero gradients for the comparison kernels (WGAN-GP's second-order pass),
  * and the fused BatchNormalization and Conv2DTranspose layers under tfjs's own class names (so models loaded
- * from files use them, and saved files stay standard). Fused Adam is a class of its own (`createAdam`).
+ * from files use them, and saved files stay standard), and the spectral-norm layers' classes (so model files with
+ * them load). Fused Adam is a class of its own (`createAdam`).
  */
 export function installTfjsChanges(): void {
   if (installed) return;
@@ -23,4 +25,5 @@ export function installTfjsChanges(): void {
   registerComparisonGradients();
   replaceLayerClass(FusedBatchNormalization);
   replaceLayerClass(FusedConv2DTranspose);
+  registerSpectralNormLayers();
 }
