@@ -1,14 +1,17 @@
 // Analytic FLOPs of a training step from its layers' shapes: the benchmark's GFLOPS and % of peak.
-// Convention: only Conv, ConvT and Dense count (BN, activations, losses, Adam are elementwise and left out).
+// Convention: Conv, ConvT and Dense count by their multiply-accumulates, average pooling and the skip-layer
+// excitation's Multiply by their elementwise work; BN, activations, losses, augmentation, spectral norm's power
+// iteration and Adam are left out.
 
-/** One Conv/ConvT/Dense layer as both ganvae (tfjs-layers) and the PyTorch mirror report it, NHWC. */
+/** One counted layer as both ganvae (tfjs-layers) and the PyTorch mirror report it, NHWC. */
 export interface LayerShape {
   name: string;
-  kind: 'conv' | 'convT' | 'dense';
-  /** [h, w, c] for conv layers, [features] for dense ones; no batch dimension. */
+  /** pool: average pooling; multiply: a map [h, w, c] times per-channel gates [1, 1, c] (skip-layer excitation). */
+  kind: 'conv' | 'convT' | 'dense' | 'pool' | 'multiply';
+  /** [h, w, c] for conv, pool and multiply layers (a multiply's first input, the gated map), [features] for dense ones; no batch dimension. */
   input: number[];
   output: number[];
-  /** [kh, kw] for conv layers, null for dense ones. */
+  /** [kh, kw] of a conv layer or a pool's window, null for dense and multiply layers. */
   kernel: [number, number] | null;
 }
 
@@ -31,7 +34,7 @@ export interface Pass {
 
 const product = (values: number[]) => values.reduce((a, b) => a * b, 1);
 
-/** Multiply-accumulates of one layer's forward pass for one example. */
+/** Multiply-accumulates of a Conv, ConvT or Dense layer's forward pass for one example (0 for layers without weights). */
 export function forwardMacs(layer: LayerShape): number {
   switch (layer.kind) {
     case 'dense':
@@ -42,33 +45,57 @@ export function forwardMacs(layer: LayerShape): number {
     case 'convT':
       // Every input pixel and channel scatters into kh·kw·cout outputs (the same count as its gradient conv).
       return product(layer.input) * product(layer.kernel!) * layer.output[2];
+    case 'pool':
+    case 'multiply':
+      return 0;
   }
 }
 
 /**
- * FLOPs (2 per multiply-accumulate) of the passes, from the layer shapes in `layers`. Forward: 2·MACs per
- * layer. Backward: the weight gradient and the input gradient each cost as much as the forward pass, so a
- * trained layer costs 3× forward, except that no pass computes the input gradient of the first layer
- * unless a gradient must flow further back (e.g. through D into G).
+ * FLOPs of one layer for one example: its forward pass, plus its weight gradient and its input gradient when the
+ * pass computes them. Conv, ConvT, Dense: 2 per multiply-accumulate, and each gradient costs as much as the forward
+ * pass. Average pooling: kh·kw per output (the sum and the scale), its input gradient as much again. Multiply: one
+ * per output; its input gradients three (the map's, dy·gate, and the gates', Σ dy·map).
+ */
+export function layerFlops(layer: LayerShape, weightGradient: boolean, inputGradient: boolean): number {
+  switch (layer.kind) {
+    case 'pool': {
+      const forward = product(layer.output) * product(layer.kernel!);
+      return forward * (inputGradient ? 2 : 1);
+    }
+    case 'multiply': {
+      const forward = product(layer.output);
+      return forward * (inputGradient ? 4 : 1);
+    }
+    default: {
+      const forward = 2 * forwardMacs(layer);
+      return forward * (1 + (weightGradient ? 1 : 0) + (inputGradient ? 1 : 0));
+    }
+  }
+}
+
+/**
+ * FLOPs of the passes, from the layer shapes in `layers` (layerFlops per layer and example, times the pass's
+ * batch). No pass computes the input gradient of a network's first layer unless a gradient must flow further
+ * back (e.g. through D into G).
  */
 export function stepFlops(layers: NetworkLayers, passes: Pass[]): number {
-  let macs = 0;
+  let flops = 0;
   for (const pass of passes) {
     const network = layers[pass.network];
     if (!network) throw new Error(`FLOP count: no layers recorded for network "${pass.network}" (have ${Object.keys(layers).join(', ')})`);
     network.forEach((layer, i) => {
-      const forward = forwardMacs(layer);
-      let multiplier = 1;
-      if (pass.weightGradients) multiplier += 1;
-      if (pass.inputGradients === 'all' || (pass.inputGradients === 'exceptFirst' && i > 0)) multiplier += 1;
-      macs += forward * multiplier * pass.batch;
+      const inputGradient = pass.inputGradients === 'all' || (pass.inputGradients === 'exceptFirst' && i > 0);
+      flops += layerFlops(layer, pass.weightGradients, inputGradient) * pass.batch;
     });
   }
-  return 2 * macs;
+  return flops;
 }
 
 /** Human-readable statement of the convention, printed with the results. */
-export const FLOP_CONVENTION = 'FLOPs are counted analytically from the layer shapes: Conv, ConvT and Dense only, 2 per ' +
-  'multiply-accumulate; backward = weight gradient + input gradient, each as costly as the forward pass, without the ' +
-  'input gradient of a network\'s first layer unless the gradient must flow on (D into G, decoder into encoder). ' +
-  'BN, activations, losses and Adam are not counted.';
+export const FLOP_CONVENTION = 'FLOPs are counted analytically from the layer shapes: Conv, ConvT and Dense at 2 per ' +
+  'multiply-accumulate, backward = weight gradient + input gradient, each as costly as the forward pass, without the ' +
+  'input gradient of a network\'s first layer unless the gradient must flow on (D into G, decoder into encoder); ' +
+  'average pooling at kh·kw per output and the skip-layer excitation\'s Multiply at 1 per output, with their input ' +
+  'gradients (2× and 4× forward in all). BN, activations, losses, augmentation, spectral norm\'s power iteration and ' +
+  'Adam are not counted.';

@@ -1,7 +1,8 @@
 """PyTorch mirrors of ganvae's models, built from the same JSON specs (src/gan/dcgan.ts, vae.ts).
 
-NCHW here, NHWC in ganvae: every Conv/ConvT/Dense has the same input and output shapes and kernel,
-so the same FLOPs; `bench/run.ts` checks that layer by layer before it reports a ratio.
+NCHW here, NHWC in ganvae: every Conv/ConvT/Dense, average pooling and skip-layer excitation Multiply has the
+same input and output shapes and kernel, in the same forward order, so the same FLOPs; `bench/run.ts` checks that
+layer by layer before it reports a ratio. A spec's `spectralNorm` puts torch.nn.utils.spectral_norm on its network.
 """
 import math
 
@@ -74,6 +75,66 @@ class Reshape(nn.Module):
         return x.view(x.shape[0], *self.shape)
 
 
+class Multiply(nn.Module):
+    """map [batch, c, h, w] times gates [batch, c, 1, 1] (tfjs's Multiply layer; a module so that layers.py records it)."""
+
+    def forward(self, target, gates):
+        return target * gates
+
+
+class SkipLayerExcitation(nn.Module):
+    """FastGAN's skip-layer excitation, as src/gan/dcgan.ts's skipLayerExcitation: source [batch, a, s, s] average-pooled
+    to 4x4 (when s > 4), Conv 4x4 valid, LeakyReLU(0.1), Conv 1x1, sigmoid -> gates [batch, b, 1, 1] times target
+    [batch, b, S, S]."""
+
+    def __init__(self, source_side, source_channels, target_channels):
+        super().__init__()
+        pool = [nn.AvgPool2d(source_side // 4)] if source_side > 4 else []
+        self.gates = nn.Sequential(*pool, nn.Conv2d(source_channels, target_channels, 4, bias=False), nn.LeakyReLU(0.1),
+                                   nn.Conv2d(target_channels, target_channels, 1, bias=False), nn.Sigmoid())
+        self.multiply = Multiply()
+
+    def forward(self, source, target):
+        return self.multiply(target, self.gates(source))
+
+
+class Generator(nn.Module):
+    """The one generator of GeneratorSpec: the projection to the base map, one ConvT block per stride, the skip-layer
+    excitations between maps (`excitations`, applied as soon as their target map exists, as ganvae's builder does), and
+    either a last ConvT with tanh or a 'same' to-RGB convolution with tanh (`outputKernel`)."""
+
+    def __init__(self, stem, blocks, excitations, to_image):
+        """excitations: [((from, to), SkipLayerExcitation)], map indices as in GeneratorSpec.excitations."""
+        super().__init__()
+        self.stem = stem
+        self.blocks = nn.ModuleList(blocks)
+        self.links = [link for link, _ in excitations]
+        self.excitations = nn.ModuleList(module for _, module in excitations)
+        self.to_image = to_image
+
+    def forward(self, z):
+        maps = [self.stem(z)]
+        self.excite(maps)
+        for block in self.blocks:
+            maps.append(block(maps[-1]))
+            self.excite(maps)
+        return self.to_image(maps[-1]) if self.to_image is not None else maps[-1]
+
+    def excite(self, maps):
+        for (source, target), module in zip(self.links, self.excitations):
+            if target == len(maps) - 1:
+                maps[target] = module(maps[source], maps[target])
+
+
+def spectral_normalize(model):
+    """torch.nn.utils.spectral_norm on every Conv, ConvT (dim=1, torch's default for it) and Linear of `model`:
+    one power iteration per training forward, as ganvae's spectral-norm layers (src/tfjs/spectral-norm.ts)."""
+    for module in list(model.modules()):
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.utils.spectral_norm(module)
+    return model
+
+
 def build_generator(spec):
     """GeneratorSpec -> nn.Module: noise [batch, latent] -> images [batch, c, h, w] in [-1, 1]."""
     require_unconditional(spec, "generator")
@@ -82,29 +143,39 @@ def build_generator(spec):
         return nn.ReLU() if spec["activation"] == "relu" else nn.LeakyReLU(spec["leakyAlpha"])
 
     bn = spec["batchNorm"]
-    layers = []
+    output_kernel = spec.get("outputKernel", 0)
+    stem = []
     width = spec["latentSize"]
     for units in spec["denseUnits"]:
-        layers += [nn.Linear(width, units, bias=not bn)] + ([batch_norm(units, 1)] if bn else []) + [act()]
+        stem += [nn.Linear(width, units, bias=not bn)] + ([batch_norm(units, 1)] if bn else []) + [act()]
         width = units
     base, channels = spec["baseSize"], spec["filters"][0]
-    layers += [nn.Linear(width, base * base * channels, bias=not bn)]
+    stem += [nn.Linear(width, base * base * channels, bias=not bn)]
     if spec["normalizeAfterReshape"]:
         # Per channel after the reshape, as PyTorch's DCGAN normalises its first ConvT's output.
-        layers += [Reshape(channels, base, base)] + ([batch_norm(channels, 2)] if bn else []) + [act()]
+        stem += [Reshape(channels, base, base)] + ([batch_norm(channels, 2)] if bn else []) + [act()]
     else:
         # Per feature of the projection, as the TF tutorial's BatchNormalization after Dense.
-        layers += ([batch_norm(base * base * channels, 1)] if bn else []) + [act(), Reshape(channels, base, base)]
+        stem += ([batch_norm(base * base * channels, 1)] if bn else []) + [act(), Reshape(channels, base, base)]
+    image_channels = spec["imageShape"][2]
     strides = spec["strides"]
+    blocks, sides = [], [base]
     for i, stride in enumerate(strides):
-        last = i == len(strides) - 1
-        cout = spec["imageShape"][2] if last else spec["filters"][i + 1]
-        layers.append(conv_transpose_same(channels, cout, spec["kernelSize"], stride, bias=not bn))
-        layers += [nn.Tanh()] if last else ([batch_norm(cout, 2)] if bn else []) + [act()]
+        makes_image = output_kernel == 0 and i == len(strides) - 1
+        cout = image_channels if makes_image else spec["filters"][i + 1]
+        layers = [conv_transpose_same(channels, cout, spec["kernelSize"], stride, bias=not bn)]
+        layers += [nn.Tanh()] if makes_image else ([batch_norm(cout, 2)] if bn else []) + [act()]
+        blocks.append(nn.Sequential(*layers))
         channels = cout
-    model = nn.Sequential(*layers)
+        sides.append(sides[-1] * stride)
+    to_image = None
+    if output_kernel > 0:
+        to_image = nn.Sequential(conv_same(channels, image_channels, output_kernel, 1, sides[-1], bias=True), nn.Tanh())
+    excitations = [((e["from"], e["to"]), SkipLayerExcitation(sides[e["from"]], spec["filters"][e["from"]], spec["filters"][e["to"]]))
+                   for e in spec.get("excitations", [])]
+    model = Generator(nn.Sequential(*stem), blocks, excitations, to_image)
     init_weights(model, spec["init"])
-    return model
+    return spectral_normalize(model) if spec.get("spectralNorm", False) else model
 
 
 def build_discriminator(spec):
@@ -123,7 +194,7 @@ def build_discriminator(spec):
     layers += [nn.Flatten(), nn.Linear(side * side * channels, 1, bias=spec["bias"])]
     model = nn.Sequential(*layers)
     init_weights(model, spec["init"])
-    return model
+    return spectral_normalize(model) if spec.get("spectralNorm", False) else model
 
 
 class Encoder(nn.Module):

@@ -21,7 +21,7 @@ except ImportError:
 from blas import check_blas  # noqa: E402
 from layers import layer_records  # noqa: E402
 from models import build_discriminator, build_generator, build_vae  # noqa: E402
-from steps import adam, gan_iteration, vae_iteration  # noqa: E402
+from steps import GAN_MIRRORED, adam, gan_iteration, gan_step_options, learning_rates, vae_iteration  # noqa: E402
 
 
 def peak_rss_bytes():
@@ -33,28 +33,31 @@ def peak_rss_bytes():
     return None
 
 
-def require_mirrored(config):
-    """Exits naming the option when the workload uses a ganvae feature the PyTorch steps do not mirror."""
-    options = config["options"]
-    expected = ({"loss": "ns", "ema": False, "dSteps": 1, "labelSmoothing": 0, "featureMatching": False,
-                 "prior": "normal", "conditional": "none"} if config["family"] == "gan"
-                else {"beta": 1, "klWarmupSteps": 0, "conditional": False, "likelihood": "bernoulli", "binarize": "dynamic"})
-    for name, value in expected.items():
+# The benchmark's GAN iterations are the bare step: no EMA generator, R1 or flips (bench/workloads.ts turns them off).
+BENCH_MIRRORED = {**GAN_MIRRORED, "ema": (False,), "r1": (0,), "flip": (False,)}
+VAE_MIRRORED = {"beta": 1, "klWarmupSteps": 0, "conditional": False, "likelihood": "bernoulli", "binarize": "dynamic"}
+WHO = "the PyTorch mirror (bench/pytorch/steps.py)"
+
+
+def require_mirrored_vae(options):
+    """Exits naming the option when the workload uses a ganvae VAE feature the PyTorch steps do not mirror."""
+    for name, value in VAE_MIRRORED.items():
         if options.get(name) != value:
-            raise SystemExit("the PyTorch mirror implements {} = {!r} only, the workload has {!r} (bench/pytorch/steps.py)".format(
-                name, value, options.get(name)))
+            raise SystemExit("{} implements {} = {!r} only, the workload has {!r}".format(WHO, name, value, options.get(name)))
 
 
 def gan_workload(config, real):
-    """(step function, layer records, parameter counts) for a GAN config."""
+    """(step function, layer records, parameter counts) for a GAN config; exits on an option the steps do not mirror."""
+    step_options = gan_step_options(config["options"], WHO, BENCH_MIRRORED)
     arch = config["gan"]
     generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
-    opt_g, opt_d = adam(generator.parameters(), arch["adam"]), adam(discriminator.parameters(), arch["adam"])
+    opt_g, opt_d = (adam(model.parameters(), learning_rates(config["options"], arch["adam"], part))
+                    for model, part in ((generator, "lrG"), (discriminator, "lrD")))
     latent = arch["generator"]["latentSize"]
     layers = {"generator": layer_records(generator, torch.zeros(2, latent)),
               "discriminator": layer_records(discriminator, real[:2])}
     params = {"generator": count(generator), "discriminator": count(discriminator)}
-    return (lambda: gan_iteration(generator, discriminator, opt_g, opt_d, real, latent)), layers, params
+    return (lambda: gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, **step_options)), layers, params
 
 
 def vae_workload(config, real):
@@ -104,7 +107,8 @@ def main():
     args = parser.parse_args()
     config = json.loads(args.config)
 
-    require_mirrored(config)
+    if config["family"] == "vae":
+        require_mirrored_vae(config["options"])
     blas = check_blas()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)

@@ -2,11 +2,19 @@
 import torch
 import torch.nn.functional as F
 
+from diff_augment import diff_augment, parse_policy
+
 
 def adam(params, settings):
     """tfjs's Adam: tf.train.adam(learningRate, beta1, beta2) with its default epsilon 1e-7."""
     return torch.optim.Adam(params, lr=settings["learningRate"],
                             betas=(settings["beta1"], settings["beta2"]), eps=1e-7)
+
+
+def learning_rates(options, settings, part):
+    """Adam `settings` with the learning rate of `part` ('lrG' or 'lrD', ganvae's separate rates) when the options have it."""
+    rate = options.get(part)
+    return settings if rate is None else {**settings, "learningRate": rate}
 
 
 def vae_iteration(encoder, decoder, optimizer, images):
@@ -26,28 +34,87 @@ def vae_iteration(encoder, decoder, optimizer, images):
     return loss.item()
 
 
-def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size):
-    """One D step then one G step with the non-saturating loss (BCE with logits), as ganvae's GAN step.
-    real [batch, c, h, w] in [-1, 1]. Returns (d_loss, g_loss)."""
-    batch = real.shape[0]
-    ones = torch.ones(batch, 1)
-    zeros = torch.zeros(batch, 1)
+# The GAN losses the mirror implements, as src/gan/losses.ts's records: D's loss from its logits on the real and the
+# fake batch, and G's from its logits on the fakes. ns is the non-saturating loss (BCE with logits).
+GAN_LOSSES = {
+    "ns": (lambda real, fake: F.softplus(-real).mean() + F.softplus(fake).mean(),
+           lambda fake: F.softplus(-fake).mean()),
+    "hinge": (lambda real, fake: F.relu(1 - real).mean() + F.relu(1 + fake).mean(),
+              lambda fake: -fake.mean()),
+}
 
-    # D step: G runs forward only; D gets weight gradients (no gradient to its input is needed).
+
+def r1_penalty(discriminator, images):
+    """R1 (Mescheder et al. 2018): E over the batch of ||dD(x)/dx||^2 at the images D sees, images [batch, c, h, w];
+    differentiable in D's weights (create_graph). Returns (D's logits on the images, the penalty)."""
+    images = images.detach().requires_grad_(True)
+    logits = discriminator(images)
+    grad, = torch.autograd.grad(logits.sum(), images, create_graph=True)
+    return logits, grad.square().sum(dim=(1, 2, 3)).mean()
+
+
+def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size, loss="ns", augment=None, r1=0.0):
+    """One D step then one G step, as ganvae's GAN step (src/gan/gan-family.ts). real [batch, c, h, w] in [-1, 1].
+    loss: a GAN_LOSSES name. augment: images -> images as D sees them (DiffAugment), applied with fresh draws to the
+    real and the fake batch of the D step and to the fakes of the G step (G's gradient flows through it), or None.
+    r1: the weight of R1 on the real batch in this D step, gamma / 2 times the lazy interval on a regularised step
+    (0: none). Returns (d_loss, g_loss), the adversarial terms."""
+    batch = real.shape[0]
+    d_loss_of, g_loss_of = GAN_LOSSES[loss]
+    seen = augment or (lambda images: images)
+
+    # D step: G runs forward only; D gets weight gradients (no gradient to its input is needed, but for R1).
     with torch.no_grad():
         fake = generator(torch.randn(batch, latent_size))
-    d_loss = (F.binary_cross_entropy_with_logits(discriminator(real), ones)
-              + F.binary_cross_entropy_with_logits(discriminator(fake), zeros))
+        real_seen, fake_seen = seen(real), seen(fake)
+    if r1 > 0:
+        real_logits, penalty = r1_penalty(discriminator, real_seen)
+    else:
+        real_logits, penalty = discriminator(real_seen), 0.0
+    d_loss = d_loss_of(real_logits, discriminator(fake_seen))
     opt_d.zero_grad(set_to_none=True)
-    d_loss.backward()
+    (d_loss + r1 * penalty).backward()
     opt_d.step()
 
     # G step: gradients flow through D to G, but D's weight gradients are not computed (ganvae
     # differentiates with respect to G's variables only), so D is frozen for this step.
     discriminator.requires_grad_(False)
-    g_loss = F.binary_cross_entropy_with_logits(discriminator(generator(torch.randn(batch, latent_size))), ones)
+    g_loss = g_loss_of(discriminator(seen(generator(torch.randn(batch, latent_size)))))
     opt_g.zero_grad(set_to_none=True)
     g_loss.backward()
     opt_g.step()
     discriminator.requires_grad_(True)
     return d_loss.item(), g_loss.item()
+
+
+# What gan_iteration mirrors of ganvae's resolved GAN options: the values each may take. An option a spec lacks (one
+# written before ganvae had it) reads as ganvae's default, in GAN_DEFAULTS.
+GAN_MIRRORED = {
+    "loss": tuple(GAN_LOSSES), "dSteps": (1,), "labelSmoothing": (0,), "featureMatching": (False,), "prior": ("normal",),
+    "conditional": ("none",), "augment": ("none", "diffaug"),
+}
+GAN_DEFAULTS = {"augment": "none", "flip": False, "r1": 0, "ema": True}
+
+
+def gan_option(options, name):
+    """A resolved ganvae option, or its default when the spec predates it."""
+    return options.get(name, GAN_DEFAULTS.get(name))
+
+
+def gan_step_options(options, who, mirrored=GAN_MIRRORED):
+    """gan_iteration's keyword arguments (loss, augment) for ganvae's resolved GAN `options`. Exits naming the option
+    when one has a value outside `mirrored` (GAN_MIRRORED and whatever the caller adds), rather than train another GAN."""
+    for name, allowed in mirrored.items():
+        value = gan_option(options, name)
+        if value not in allowed:
+            raise SystemExit("{} mirrors {} = {} only; the run has {!r}".format(
+                who, name, " or ".join(repr(a) for a in allowed), value))
+    augment = None
+    if gan_option(options, "augment") == "diffaug":
+        policy = parse_policy(options.get("augmentPolicy"))
+        p = options.get("augmentP")
+        p = 1.0 if p is None else p
+
+        def augment(images):
+            return diff_augment(images, policy, p)
+    return {"loss": options["loss"], "augment": augment}
