@@ -12,6 +12,7 @@ import {
   classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLoss, type GanLossRecord,
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
+import { augmentOptionFields, createAugmenter, randomXFlip, resolveAugment, type Augmenter, type AugmentSpec } from './augment/index.ts';
 import { withLoopDefaults } from '../training/config.ts';
 import { type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
 import { opSeed } from '../core/random.ts';
@@ -44,6 +45,8 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   prior: z.enum(['normal', 'uniform']).default('normal').describe('latent prior: N(0, 1) or U(-1, 1)'),
   conditional: z.enum(['none', 'cgan', 'acgan']).default('none').describe('class conditioning: cgan (label into G and D) or acgan (label into G, class head on D)'),
   flip: z.boolean().default(false).describe('flip each training image left-right with probability 1/2'),
+  ...augmentOptionFields,
+  augment: augmentOptionFields.augment.unwrap().optional().describe(`${augmentOptionFields.augment.description} (default: the preset's; lite diffaug, the others none)`),
   r1: z.number().min(0).default(0).describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it'),
   r1Every: z.number().int().min(1).default(16).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
 }), GAN_LOOP_DEFAULTS);
@@ -80,6 +83,8 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   if (loss.gradientPenalty && options.batchNorm === true) {
     throw new Error(`--batch-norm true cannot be used with --loss ${lossName}: the gradient penalty is per image, batch norm mixes images`);
   }
+  const augment = options.augment ?? recipeOf(options, data).augment ?? 'none';
+  resolveAugment({ ...options, augment }, data.shape);
   const arch = ganPreset(preset, data.shape, presetOverrides(options, data));
   const lossAdam = { ...arch.adam, ...loss.defaults.adam };
   const learningRate = options.learningRate ?? lossAdam.learningRate;
@@ -87,6 +92,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
     ...options,
     preset,
     loss: lossName,
+    augment,
     latentSize: arch.generator.latentSize,
     width: options.width ?? presetWidth(preset),
     dropout: arch.discriminator.dropout,
@@ -125,11 +131,16 @@ export class GanTrainable implements Trainable {
   private readonly gOptimizer: tf.AdamOptimizer;
   private readonly dOptimizer: tf.AdamOptimizer;
   private readonly loss: GanLossRecord;
+  private readonly augmentSpec: AugmentSpec;
+  /** What D's inputs go through (--augment); replaced when a checkpoint restores ADA's state. */
+  private augmenter: Augmenter;
 
   /** `options` must be resolved (resolveGanOptions). Weights are drawn from `rng`. */
   constructor(private readonly options: GanOptions, data: DataShape, rng: Rng) {
     const arch = ganArchitecture(options, data);
     this.loss = ganLoss(options.loss!);
+    this.augmentSpec = resolveAugment({ ...options, augment: options.augment ?? 'none' }, data.shape);
+    this.augmenter = createAugmenter(this.augmentSpec);
     this.latentSize = arch.generator.latentSize;
     this.numClasses = options.conditional === 'none' ? 0 : data.numClasses;
     this.prior = options.prior;
@@ -149,14 +160,37 @@ export class GanTrainable implements Trainable {
    * Gulrajani et al. draw a real batch per critic step), then one generator step and the EMA update.
    */
   trainStep(batch: Batch, rng: Rng): StepLosses {
-    let dLosses: StepLosses = {};
-    for (let i = 0; i < (this.options.dSteps ?? 1); i++) {
-      tf.dispose(dLosses);
-      dLosses = this.discriminatorStep(batch, rng);
+    const flipped = this.options.flip ? { ...batch, images: randomXFlip(batch.images, rng) } : batch;
+    try {
+      let dLosses: StepLosses = {};
+      for (let i = 0; i < (this.options.dSteps ?? 1); i++) {
+        tf.dispose(dLosses);
+        dLosses = this.discriminatorStep(flipped, rng);
+      }
+      const gLosses = this.generatorStep(flipped, rng);
+      if (this.generatorEma) this.updateEma();
+      return { ...dLosses, ...gLosses, ...(this.augmentSpec.kind === 'ada' ? { adaP: tf.scalar(this.augmenter.p) } : {}) };
+    } finally {
+      if (flipped !== batch) flipped.images.dispose();
     }
-    const gLosses = this.generatorStep(batch, rng);
-    if (this.generatorEma) this.updateEma();
-    return { ...dLosses, ...gLosses };
+  }
+
+  /** ADA's adaptive state, the one thing besides tensors a resume must continue. */
+  trainingState(): Record<string, unknown> {
+    const ada = this.augmenter.state();
+    return ada ? { ada } : {};
+  }
+
+  restoreTrainingState(state: Record<string, unknown>): void {
+    if (this.augmentSpec.kind === 'ada' && this.augmentSpec.adaptive && state.ada === undefined) {
+      throw new Error('it lacks the ADA state (p) that --augment ada adapts');
+    }
+    this.augmenter = createAugmenter(this.augmentSpec, state.ada);
+  }
+
+  /** Images [n, h, w, c] as D sees them: augmented (--augment) with fresh draws from `rng`, or as they are. */
+  private augment(images: tf.Tensor4D, rng: Rng): tf.Tensor4D {
+    return this.augmentSpec.kind === 'none' ? images : this.augmenter.augment(images, rng);
   }
 
   /** noise [n, latentSize] (+ labels [n] when conditional) → images [n, h, w, c] in [-1, 1], EMA weights when kept. */
@@ -216,17 +250,22 @@ export class GanTrainable implements Trainable {
       // Its own scope: G's intermediate activations are garbage once the fakes exist (D's step keeps only these).
       const fake = tf.tidy(() => this.generator.apply(this.generatorInputs(this.noise(n, rng), fakeLabels!), { training: true }) as tf.Tensor4D);
       const gpSeed = opSeed(rng);
+      // D's gradients do not reach its inputs' augmentation, so it runs outside the tape.
+      const real = this.augment(batch.images, rng);
+      const fakeSeen = this.augment(fake, rng);
       const parts: StepLosses = {};
       const variables = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+      let realLogits: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const [realLogit, , realClasses] = this.discriminate(batch.images, batch.labels);
-        const [fakeLogit, , fakeClasses] = this.discriminate(fake, fakeLabels);
+        const [realLogit, , realClasses] = this.discriminate(real, batch.labels);
+        realLogits = tf.keep(realLogit);
+        const [fakeLogit, , fakeClasses] = this.discriminate(fakeSeen, fakeLabels);
         let total = this.loss.discriminator({ real: realLogit, fake: fakeLogit, realTarget: 1 - this.options.labelSmoothing });
         // Reported apart from dLoss only when other terms join it.
         if (this.loss.gradientPenalty || this.options.conditional === 'acgan') parts.dAdversarial = tf.keep(total);
         if (this.loss.gradientPenalty) {
           const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
-          parts.gradientPenalty = tf.keep(gradientPenalty(critic, batch.images, fake, this.options.gpWeight, gpSeed));
+          parts.gradientPenalty = tf.keep(gradientPenalty(critic, real, fakeSeen, this.options.gpWeight, gpSeed));
           total = tf.add(total, parts.gradientPenalty);
         }
         if (this.options.conditional === 'acgan') {
@@ -237,6 +276,8 @@ export class GanTrainable implements Trainable {
         return total;
       }, variables);
       this.dOptimizer.applyGradients(grads as Record<string, tf.Variable>);
+      this.augmenter.observeReal(realLogits!);
+      realLogits!.dispose();
       if (this.loss.weightClipping) {
         const c = this.options.clip;
         for (const v of variables) v.assign(tf.clipByValue(v, -c, c));
@@ -254,17 +295,20 @@ export class GanTrainable implements Trainable {
       const noise = this.noise(n, rng);
       const parts: StepLosses = {};
       const variables = this.generator.trainableWeights.map((w) => w.read() as tf.Variable);
+      const needsReal = this.options.featureMatching || this.loss.generatorSeesReal;
+      const real = needsReal ? this.augment(batch.images, rng) : batch.images;
       const { value, grads } = tf.variableGrads(() => {
         const fake = this.generator.apply(this.generatorInputs(noise, fakeLabels!), { training: true }) as tf.Tensor4D;
-        const [fakeLogit, fakeFeatures, fakeClasses] = this.discriminate(fake, fakeLabels);
+        // Augmented on the tape: G's gradient flows through the (differentiable) augmentation.
+        const [fakeLogit, fakeFeatures, fakeClasses] = this.discriminate(this.augment(fake, rng), fakeLabels);
         let total: tf.Scalar;
         if (this.options.featureMatching) {
           // Real features do not depend on G's weights, so no gradient flows through them.
-          const realFeatures = this.discriminate(batch.images, batch.labels)[1];
+          const realFeatures = this.discriminate(real, batch.labels)[1];
           total = featureMatchingLoss(realFeatures as tf.Tensor2D, fakeFeatures as tf.Tensor2D);
         } else {
           // D's view of real images does not depend on G's weights: for relativistic losses it is a constant here.
-          const realLogit = this.loss.generatorSeesReal ? this.discriminate(batch.images, batch.labels)[0] : undefined;
+          const realLogit = this.loss.generatorSeesReal ? this.discriminate(real, batch.labels)[0] : undefined;
           total = this.loss.generator({ fake: fakeLogit, real: realLogit });
         }
         if (this.options.conditional === 'acgan') {

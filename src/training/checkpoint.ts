@@ -23,6 +23,8 @@ export interface CheckpointState {
   rng: number;
   /** The resolved run configuration. */
   config: Record<string, unknown>;
+  /** The model family's own state besides tensors (Trainable.trainingState), when it keeps one. */
+  family?: Record<string, unknown>;
   savedAt: string;
 }
 
@@ -140,7 +142,7 @@ export function writeError(err: unknown, what: string, path: string, bytesNeeded
  * Refuses (NonFiniteStateError) a state with a NaN or infinity; a failed write removes its partial folder.
  * Returns the checkpoint's folder.
  */
-export async function writeCheckpoint(runDir: string, trainable: Trainable, state: Omit<CheckpointState, 'formatVersion' | 'savedAt'>): Promise<string> {
+export async function writeCheckpoint(runDir: string, trainable: Trainable, state: Omit<CheckpointState, 'formatVersion' | 'savedAt' | 'family'>): Promise<string> {
   const nonFinite = await findNonFinite(trainable);
   if (nonFinite) throw new NonFiniteStateError(nonFinite, state.step);
   const root = runPaths(runDir).checkpoints;
@@ -150,7 +152,8 @@ export async function writeCheckpoint(runDir: string, trainable: Trainable, stat
     mkdirSync(join(temp, 'optimizers'), { recursive: true });
     for (const [part, model] of Object.entries(trainable.models())) await saveLayersModel(model, join(temp, 'models', part));
     for (const [optimizerName, optimizer] of Object.entries(trainable.optimizers())) await saveOptimizer(optimizer, join(temp, 'optimizers'), optimizerName);
-    const full: CheckpointState = { formatVersion: RUN_FORMAT_VERSION, ...state, savedAt: new Date().toISOString() };
+    const family = trainable.trainingState?.();
+    const full: CheckpointState = { formatVersion: RUN_FORMAT_VERSION, ...state, ...(family ? { family } : {}), savedAt: new Date().toISOString() };
     writeFileSync(join(temp, 'state.json'), `${JSON.stringify(full, null, 2)}\n`);
     fsyncTree(temp);
     const final = join(root, name);
@@ -231,5 +234,12 @@ export async function restoreCheckpoint(dir: string, trainable: Trainable): Prom
   const state = readCheckpointState(dir);
   for (const [part, model] of Object.entries(trainable.models())) await loadWeightsInto(model, join(dir, 'models', part));
   for (const [name, optimizer] of Object.entries(trainable.optimizers())) await restoreOptimizer(optimizer, join(dir, 'optimizers'), name);
+  if (trainable.restoreTrainingState) {
+    try {
+      trainable.restoreTrainingState(state.family ?? {});
+    } catch (err) {
+      throw new RunFolderError(`${join(dir, 'state.json')}: ${(err as Error).message}; the checkpoint cannot be used`, { cause: err });
+    }
+  }
   return state;
 }

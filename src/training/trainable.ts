@@ -52,6 +52,10 @@ export interface Trainable {
   models(): Record<string, LayersModel>;
   /** Optimisers whose state checkpoints save and restore, by name. */
   optimizers(): Record<string, tf.Optimizer>;
+  /** State besides tensors that a resume must continue (e.g. ADA's augmentation probability), as plain JSON. */
+  trainingState?(): Record<string, unknown>;
+  /** Restores what trainingState returned; throws when `state` is not such a value. */
+  restoreTrainingState?(state: Record<string, unknown>): void;
   /** Frees every tensor and variable the family holds. */
   dispose(): void;
 }

@@ -2,7 +2,7 @@
 // resume (2k steps == k + resume + k); the divergence guard; no tensor leaks per step.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeImage } from '../../src/data/image-codec.ts';
@@ -115,6 +115,25 @@ describe('resume', () => {
     const rows = readFileSync(join(second.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
     assert.deepEqual(rows, Array.from({ length: 2 * k }, (_, i) => i + 1));
   });
+
+  it('continues ADA\'s adaptive p and the data flips exactly, from the checkpoint\'s state.json', async () => {
+    const ada = { augment: 'ada', flip: true, checkpointEvery: 1000 };
+    const whole = await tinyRun('ada-whole', { ...ada, maxSteps: 2 * k });
+    await tinyRun('ada-split', { ...ada, maxSteps: k });
+    const second = await tinyRun('ada-split', { maxSteps: 2 * k }, true);
+    assert.deepEqual(second.steps, whole.steps.slice(k));
+    const family = (dir: string) => readCheckpointState(latestCheckpoint(dir)!).family;
+    assert.deepEqual(family(second.runDir), family(whole.runDir));
+    assert.equal(typeof (family(whole.runDir)?.ada as { p: number }).p, 'number');
+    // A p written into the checkpoint is the p the resumed run augments with.
+    const statePath = join(latestCheckpoint(second.runDir)!, 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    writeFileSync(statePath, JSON.stringify({ ...state, family: { ada: { ...state.family.ada, p: 0.5 } } }));
+    const third = await tinyRun('ada-split', { maxSteps: 2 * k + 1 }, true);
+    assert.ok(Math.abs(third.steps[0].adaP - 0.5) < 1e-3, `resumed p ${third.steps[0].adaP}`);
+    writeFileSync(join(latestCheckpoint(second.runDir)!, 'state.json'), JSON.stringify({ ...state, step: 2 * k + 1, family: { ada: { p: 'high' } } }));
+    await assert.rejects(tinyRun('ada-split', { maxSteps: 2 * k + 2 }, true), /state\.json: .*ADA state is corrupt: p/);
+  });
 });
 
 describe('divergence guard', () => {
@@ -183,6 +202,7 @@ describe('memory', () => {
   const data: DataShape = { shape: [8, 8, 1], numClasses: 3 };
   const variants: Partial<GanOptions>[] = [
     {}, { loss: 'wgan-gp' }, { loss: 'wgan' }, { conditional: 'cgan' }, { conditional: 'acgan', featureMatching: true }, { dropout: 0.3, labelSmoothing: 0.1 },
+    { augment: 'diffaug', flip: true }, { augment: 'ada', loss: 'rasgan' },
   ];
   for (const variant of variants) {
     it(`a training step leaks no tensors: ${JSON.stringify(variant)}`, () => {
