@@ -1,6 +1,6 @@
 // ADA's adaptive augmentation probability (Karras et al. 2020): the overfitting heuristic r_t = E[sign(D(real))]
 // moves p towards keeping r_t at 0.6, fast enough to go from 0 to 1 in 500k images. Its state is plain JSON.
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { RunFolderError } from '../../core/errors.ts';
 
@@ -58,11 +58,11 @@ export class AdaController {
 
   /** Feeds one D step's logits on real images [n, 1] (read synchronously); non-finite logits are not counted. */
   observe(realLogits: tf.Tensor): void {
-    const signSum = tf.tidy(() => tf.sum(tf.sign(realLogits)).dataSync()[0]);
-    if (!Number.isFinite(signSum)) return;
+    const values = Array.from(realLogits.dataSync() as Float32Array);
+    if (!values.every(Number.isFinite)) return;
     const s = this.current;
-    s.signSum += signSum;
-    s.images += realLogits.size;
+    s.signSum += values.reduce((sum, v) => sum + Math.sign(v), 0);
+    s.images += values.length;
     s.steps += 1;
     if (s.steps < ADA_INTERVAL) return;
     const adjust = Math.sign(s.signSum / s.images - ADA_TARGET) * s.images / ADA_SPEED_IMAGES;
