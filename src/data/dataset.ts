@@ -69,6 +69,25 @@ export function splitDataset(dataset: Dataset, testCount: number, seed: number):
   };
 }
 
+/**
+ * Splits `dataset` keeping each group whole (near-copies such as an image's variants stay on one side): groups
+ * in a seeded order go to test until it holds at least `testCount` images. `group` gives each image's group
+ * id, [count]; both splits keep the original order of their images.
+ */
+export function splitDatasetByGroup(dataset: Dataset, group: ArrayLike<number>, testCount: number, seed: number): DatasetSplits {
+  const ids = [...new Set(Array.from(group))].sort((x, y) => x - y);
+  const order = permutation(ids.length, new Rng(seed));
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < group.length; i++) sizes.set(group[i], (sizes.get(group[i]) ?? 0) + 1);
+  const inTest = new Set<number>();
+  for (let k = 0, taken = 0; k < order.length && taken < testCount; k++) {
+    inTest.add(ids[order[k]]);
+    taken += sizes.get(ids[order[k]])!;
+  }
+  const rows = (test: boolean) => Array.from({ length: dataset.count }, (_, i) => i).filter((i) => inTest.has(group[i]) === test);
+  return { train: takeRows(dataset, rows(false)), test: takeRows(dataset, rows(true)) };
+}
+
 /** Labels stored compactly: uint8 when every class index fits in a byte. */
 export function labelArray(count: number, classCount: number): Uint8Array | Int32Array {
   return classCount <= 256 ? new Uint8Array(count) : new Int32Array(count);

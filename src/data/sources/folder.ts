@@ -1,5 +1,6 @@
-// `folder:<dir>`: PNG and JPEG files found recursively, resized and centre-cropped, grey or RGB, labelled by
-// first-level sub-folder; decoded with sharp when it loads, else pngjs/jpeg-js; unusable files skipped with one warning.
+// `folder:<dir>`: PNG and JPEG files found recursively, composited over a background, resized and centre-cropped
+// (or padded), grey or RGB, labelled by first-level sub-folder; decoded with sharp when it loads, else pngjs/jpeg-js
+// and fitImage; unusable files skipped with one warning.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { DataSource } from '../data-source.ts';
@@ -7,16 +8,13 @@ import { labelArray, splitDataset, type Dataset } from '../dataset.ts';
 import { readFileChecked } from '../read-file.ts';
 import { decodeImage, type RawImage } from '../image-codec.ts';
 import { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageHeader } from '../image-header.ts';
-import { convertChannels, resizeCover } from '../resize.ts';
+import { fitImage, type FitOptions } from '../fit-image.ts';
+import { resolveRowOptions, type ImageRowOptions } from '../row-options.ts';
 import { loadSharp, type Sharp } from '../sharp-loader.ts';
 import { DataError } from '../../core/errors.ts';
 
 /** How folder images become dataset rows. */
-export interface FolderOptions {
-  /** Output side in pixels: every image is resized to cover size x size and centre-cropped. Default 64. */
-  size?: number;
-  /** 1 for grey, 3 for RGB. Default 3. */
-  channels?: 1 | 3;
+export interface FolderOptions extends ImageRowOptions {
   /** Fail on the first listing of unusable files instead of skipping them with a warning. */
   strict?: boolean;
   /** Largest width*height a header may claim before the file is refused undecoded. */
@@ -76,11 +74,13 @@ function readMagic(path: string): Uint8Array {
   }
 }
 
-/** Decodes, resizes and converts one image with sharp: uint8 [size, size, channels]. */
-async function prepareWithSharp(sharp: Sharp, bytes: Buffer, size: number, channels: 1 | 3, maxPixels: number): Promise<Uint8Array> {
+/** Decodes, composites, resizes and converts one image with sharp: uint8 [size, size, channels]. */
+async function prepareWithSharp(sharp: Sharp, bytes: Buffer, row: FitOptions, maxPixels: number): Promise<Uint8Array> {
+  const { size, channels } = row;
+  const [r, g, b] = row.background;
   const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels })
-    .flatten({ background: '#000000' })
-    .resize(size, size, { fit: 'cover', position: 'centre', kernel: 'linear' })
+    .flatten({ background: { r, g, b } })
+    .resize(size, size, { fit: row.fit === 'pad' ? 'contain' : 'cover', position: 'centre', kernel: 'linear', background: { r, g, b } })
     .toColourspace(channels === 1 ? 'b-w' : 'srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -90,10 +90,10 @@ async function prepareWithSharp(sharp: Sharp, bytes: Buffer, size: number, chann
   return data;
 }
 
-/** Decodes, resizes and converts one image with pngjs/jpeg-js: uint8 [size, size, channels]. */
-function prepareWithJs(bytes: Buffer, file: string, size: number, channels: 1 | 3, maxPixels: number): Uint8Array {
+/** Decodes one image with pngjs/jpeg-js and fits it: uint8 [size, size, channels]. */
+function prepareWithJs(bytes: Buffer, file: string, row: FitOptions, maxPixels: number): Uint8Array {
   const decoded: RawImage = decodeImage(bytes, file, maxPixels);
-  return resizeCover(convertChannels(decoded, channels), size, size).pixels;
+  return fitImage(decoded.pixels, decoded.width, decoded.height, decoded.channels as 1 | 2 | 3 | 4, row);
 }
 
 /** Runs `task` over `items` with at most `limit` in flight, keeping results in order. */
@@ -128,10 +128,9 @@ function describeSkipped(dir: string, skipped: { path: string; reason: string }[
  * first-level sub-folder (unlabelled when every image sits at the top), and the warning listing skipped files.
  */
 async function decodeFolder(dir: string, entries: FolderEntry[], options: FolderOptions = {}): Promise<{ dataset: Dataset; warnings: string[] }> {
-  const size = options.size ?? 64;
-  const channels = options.channels ?? 3;
+  const row = resolveRowOptions(options);
+  const { size, channels } = row;
   const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
-  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new DataError(`image size must be an integer from 1 to 4096, got ${size}`);
   const { sharp, error: sharpError } = options.decoder === 'js' ? { sharp: null, error: 'not requested' } : await loadSharp();
   if (options.decoder === 'sharp' && !sharp) throw new DataError(`sharp is not available here (${sharpError})`);
 
@@ -145,9 +144,9 @@ async function decodeFolder(dir: string, entries: FolderEntry[], options: Folder
       }
       const bytes = readFileChecked(path, 512 * 2 ** 20);
       const header: ImageHeader = readImageHeader(bytes, path, maxPixels); // refuses huge images before decoding
-      if (!sharp) return prepareWithJs(bytes, path, size, channels, maxPixels);
+      if (!sharp) return prepareWithJs(bytes, path, row, maxPixels);
       try {
-        return await prepareWithSharp(sharp, bytes, size, channels, maxPixels);
+        return await prepareWithSharp(sharp, bytes, row, maxPixels);
       } catch (err) {
         throw new DataError(`${path}: corrupt ${header.format.toUpperCase()} (${(err as Error).message.split('\n')[0]})`);
       }
@@ -185,15 +184,19 @@ export const folder: DataSource = {
   name: 'folder',
   argument: '<dir>',
   title: 'image folder',
-  summary: 'PNG and JPEG files under <dir>, resized and centre-cropped to --size; first-level sub-folders are the classes',
+  summary: 'PNG and JPEG files under <dir>, over --background, resized and centre-cropped (or padded: --fit pad) to --size; first-level sub-folders are the classes',
   classes: null,
+  imageFiles(dir) {
+    if (!dir) throw new DataError('source folder: needs a path, like folder:./my-images');
+    return scanFolder(dir).map((e) => e.path).filter((path) => sniffImageFormat(readMagic(path)) !== null);
+  },
   plan(dir, options) {
     if (!dir) throw new DataError('source folder: needs a path, like folder:./my-images');
     const testFraction = options.testFraction ?? 0.1;
     if (!(testFraction >= 0 && testFraction < 1)) throw new DataError(`test fraction must be in [0, 1), got ${testFraction}`);
     const entries = scanFolder(dir);
     const settings = {
-      root: resolve(dir), size: options.size ?? 64, channels: options.channels ?? 3, strict: !!options.strict,
+      root: resolve(dir), ...resolveRowOptions(options), strict: !!options.strict,
       maxPixels: options.maxPixels ?? null, decoder: options.decoder ?? 'auto', noSharp: process.env.GANVAE_NO_SHARP === '1',
       testFraction, splitSeed: options.splitSeed ?? 0, entries,
     };

@@ -2,13 +2,14 @@
 // default extractor and the help texts read. A new source is a module beside this one and a line below.
 import type { DataSource } from '../data-source.ts';
 import { cifar10 } from './cifar10.ts';
+import { emoji } from './emoji.ts';
 import { fashionMnist } from './fashion-mnist.ts';
 import { folder } from './folder.ts';
 import { mnist } from './mnist.ts';
 import { mnist10k } from './mnist-10k.ts';
 
 /** The built-in sources, in the order help texts list them; the first is the default. */
-const registry: DataSource[] = [fashionMnist, mnist, mnist10k, cifar10, folder];
+const registry: DataSource[] = [fashionMnist, mnist, mnist10k, cifar10, emoji, folder];
 
 /** The source loaded when none is named. */
 export const DEFAULT_SOURCE = registry[0].name;
