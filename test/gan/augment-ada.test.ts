@@ -62,6 +62,15 @@ describe('ADA draws', () => {
     assert.ok(Math.abs(recoloured - 0.377) < 0.03, `color at p = 0.1 changed ${recoloured}`);
   });
 
+  it('leaves nothing outside rng.state: a run resumed from a checkpointed state draws the same plans (odd batch)', () => {
+    const shape = [3, 8, 8, 3];
+    const rng = new Rng(8);
+    drawAdaPlan(shape, ADA_OPS, 1, rng);
+    const resumed = new Rng(0);
+    resumed.state = rng.state;
+    assert.deepEqual(drawAdaPlan(shape, ADA_OPS, 1, resumed), drawAdaPlan(shape, ADA_OPS, 1, rng));
+  });
+
   it('rotate90 needs square images and color RGB or grey ones', () => {
     assert.throws(() => drawAdaPlan([1, 4, 6, 3], ['rotate90'], 1, new Rng(7)), /rotate90 needs square images, not 4x6/);
     assert.throws(() => drawAdaPlan([1, 4, 4, 2], ['color'], 1, new Rng(7)), /color needs RGB or grey images, not 2 channels/);

@@ -6,7 +6,7 @@ import {
   applyColorMatrices, brightnessColor, type ColorMatrix, composeColor, contrastColor, hueColor, identityColor, isIdentityColor,
   lumaFlipColor, saturationColor,
 } from './color-matrix.ts';
-import { drawGate } from './per-image.ts';
+import { drawGate, drawNormals } from './per-image.ts';
 import { applyPixelMaps, flipColumns, identityMap, isIdentityMap, type PixelMap, rotateMap, shiftMap } from './pixel-map.ts';
 
 /** The reference's integer translation range, relative to the side (xint_max). */
@@ -73,20 +73,23 @@ export const ADA_OP_RECORDS = {
       + '(grey images: brightness, contrast and luma flip, which negates them), each on its own',
     unsupported: ([, , c]) => (c === 1 || c === 3 ? undefined : `needs RGB or grey images, not ${c} channels`),
     draw: (plan, rng, p) => {
-      const steps: ((rng: Rng) => ColorMatrix | null)[] = [
-        (r) => brightnessColor(r.normal() * COLOR.brightnessStd),
-        (r) => contrastColor(2 ** (r.normal() * COLOR.contrastStd)),
-        (r) => (Math.floor(r.next() * 2) ? lumaFlipColor(1) : null),
+      const n = plan.colors.length;
+      const normals = () => drawNormals(rng, n);
+      const uniforms = () => Array.from({ length: n }, () => rng.next());
+      const steps: (() => (ColorMatrix | null)[])[] = [
+        () => normals().map((z) => brightnessColor(z * COLOR.brightnessStd)),
+        () => normals().map((z) => contrastColor(2 ** (z * COLOR.contrastStd))),
+        () => uniforms().map((u) => (Math.floor(u * 2) ? lumaFlipColor(1) : null)),
       ];
       if (plan.channels > 1) {
         steps.push(
-          (r) => hueColor((r.next() * 2 - 1) * Math.PI * COLOR.hueMax),
-          (r) => saturationColor(2 ** (r.normal() * COLOR.saturationStd)),
+          () => uniforms().map((u) => hueColor((u * 2 - 1) * Math.PI * COLOR.hueMax)),
+          () => normals().map((z) => saturationColor(2 ** (z * COLOR.saturationStd))),
         );
       }
       for (const step of steps) {
-        const transforms = plan.colors.map(() => step(rng));
-        drawGate(rng, transforms.length, p).forEach((on, i) => {
+        const transforms = step();
+        drawGate(rng, n, p).forEach((on, i) => {
           const transform = transforms[i];
           if (on && transform) plan.colors[i] = composeColor(transform, plan.colors[i]);
         });

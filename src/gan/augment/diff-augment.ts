@@ -75,12 +75,17 @@ export function adjustBrightness(images: tf.Tensor4D, amounts: readonly number[]
   return tf.tidy(() => tf.add(images, perImage(amounts)));
 }
 
-/** (x − m)·factors[i] + m on image i, m the mean over channels of each pixel: images [n, h, w, c], factors [n] → [n, h, w, c]. */
+/**
+ * (x − m)·factors[i] + m on image i, m the mean over channels of each pixel: images [n, h, w, c], factors [n] → [n, h, w, c].
+ * Run as each pixel times the c × c matrix s·I + (1 − s)/c (a reduction over the channel axis is slower on native).
+ */
 export function adjustSaturation(images: tf.Tensor4D, factors: readonly number[]): tf.Tensor4D {
-  return tf.tidy(() => {
-    const mean = tf.mean(images, 3, true);
-    return tf.add(tf.mul(tf.sub(images, mean), perImage(factors)), mean);
+  const [n, h, w, c] = images.shape;
+  const matrices = new Float32Array(n * c * c);
+  factors.forEach((s, i) => {
+    for (let j = 0; j < c; j++) for (let k = 0; k < c; k++) matrices[(i * c + j) * c + k] = (j === k ? s : 0) + (1 - s) / c;
   });
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(images, [n, h * w, c]), tf.tensor3d(matrices, [n, c, c])), [n, h, w, c]));
 }
 
 /** (x − m)·factors[i] + m on image i, m the mean of its every pixel and channel: images [n, h, w, c], factors [n] → [n, h, w, c]. */

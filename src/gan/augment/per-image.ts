@@ -1,5 +1,5 @@
-// Per-image pieces every augmentation shares: which images of a batch it touches (seeded coins) and per-image
-// values as tensors that broadcast over each image.
+// Per-image pieces the augmentations share: which images of a batch an op touches (seeded coins), normal draws,
+// and per-image values as tensors that broadcast over each image.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../core/random.ts';
 
@@ -7,6 +7,20 @@ import type { Rng } from '../../core/random.ts';
 export function drawGate(rng: Rng, n: number, p: number): boolean[] {
   if (p >= 1 || p <= 0) return new Array<boolean>(n).fill(p >= 1);
   return Array.from({ length: n }, () => rng.next() < p);
+}
+
+/**
+ * n standard normal draws (Box-Muller in pairs, the odd one's partner dropped): unlike Rng.normal, no spare is left
+ * behind, so `rng.state` alone (what a checkpoint saves) continues the stream exactly.
+ */
+export function drawNormals(rng: Rng, n: number): number[] {
+  const values: number[] = [];
+  while (values.length < n) {
+    const radius = Math.sqrt(-2 * Math.log(1 - rng.next()));
+    const angle = 2 * Math.PI * rng.next();
+    values.push(radius * Math.cos(angle), radius * Math.sin(angle));
+  }
+  return values.slice(0, n);
 }
 
 /** values [n] as a [n, 1, 1, 1] tensor that broadcasts over each image of a batch [n, h, w, c]. */
