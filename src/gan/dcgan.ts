@@ -5,6 +5,7 @@ import type { Rng } from '../core/random.ts';
 import { opSeed } from '../core/random.ts';
 import { batchNormalization } from '../tfjs/batch-norm.ts';
 import { conv2dTranspose } from '../tfjs/conv2d-transpose.ts';
+import { spectralNormConv2d, spectralNormConv2dTranspose, spectralNormDense } from '../tfjs/spectral-norm-layers.ts';
 
 /** How class labels enter the networks: not at all, cGAN (G and D), or AC-GAN (G, plus an auxiliary head on D). */
 export type Conditioning = 'none' | 'cgan' | 'acgan';
@@ -48,6 +49,8 @@ export interface GeneratorSpec {
    * (index 0 is the reshaped base map, i the output of the i-th hidden ConvT), after `to`'s activation.
    */
   excitations: Excitation[];
+  /** Spectral normalisation (Miyato et al.) of every convolution and Dense kernel. */
+  spectralNorm: boolean;
   conditioning: Conditioning;
   /** Number of classes when conditioning is not 'none'. */
   numClasses: number;
@@ -75,6 +78,8 @@ export interface DiscriminatorSpec {
   /** Dropout rate after each convolution's activation (0 = none). */
   dropout: number;
   init: WeightInit;
+  /** Spectral normalisation (Miyato et al.) of every convolution and Dense kernel. */
+  spectralNorm: boolean;
   conditioning: Conditioning;
   numClasses: number;
   embeddingSize: number;
@@ -132,6 +137,20 @@ function gammaInit(init: WeightInit, rng: Rng) {
   return init === 'glorot' ? tfl.initializers.ones() : tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: opSeed(rng) });
 }
 
+type DenseArgs = Parameters<typeof tfl.layers.dense>[0];
+type ConvArgs = Parameters<typeof tfl.layers.conv2d>[0];
+
+/** The kernel layers of a network: plain, or spectrally normalised with u drawn from `rng`. */
+function kernelLayers(spectralNorm: boolean, rng: Rng) {
+  return spectralNorm
+    ? {
+      dense: (args: DenseArgs) => spectralNormDense({ ...args, seed: opSeed(rng) }),
+      conv2d: (args: ConvArgs) => spectralNormConv2d({ ...args, seed: opSeed(rng) }),
+      conv2dTranspose: (args: ConvArgs) => spectralNormConv2dTranspose({ ...args, seed: opSeed(rng) }),
+    }
+    : { dense: tfl.layers.dense, conv2d: tfl.layers.conv2d, conv2dTranspose };
+}
+
 function activation(kind: 'relu' | 'leakyRelu', alpha: number): tfl.layers.Layer {
   return kind === 'relu' ? tfl.layers.reLU() : tfl.layers.leakyReLU({ alpha });
 }
@@ -151,6 +170,7 @@ function labelEmbedding(label: tfl.SymbolicTensor, numClasses: number, size: num
  */
 export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
   checkGeneratorSpec(spec);
+  const layers = kernelLayers(spec.spectralNorm, rng);
   const [, , channels] = spec.imageShape;
   const noise = tfl.input({ shape: [spec.latentSize], name: 'noise' });
   const inputs = [noise];
@@ -166,10 +186,10 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
     return activation(spec.activation, spec.leakyAlpha).apply(t) as tfl.SymbolicTensor;
   };
   for (const units of spec.denseUnits) {
-    x = normAct(tfl.layers.dense({ units, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor);
+    x = normAct(layers.dense({ units, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor);
   }
   const [baseChannels] = spec.filters;
-  x = tfl.layers.dense({
+  x = layers.dense({
     units: spec.baseSize * spec.baseSize * baseChannels, useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
   }).apply(x) as tfl.SymbolicTensor;
   const reshape = tfl.layers.reshape({ targetShape: [spec.baseSize, spec.baseSize, baseChannels] });
@@ -177,13 +197,13 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
   const maps = [x];
   const excite = () => {
     for (const { from, to } of spec.excitations) {
-      if (to === maps.length - 1) maps[to] = skipLayerExcitation(maps[from], maps[to], spec, rng);
+      if (to === maps.length - 1) maps[to] = skipLayerExcitation(maps[from], maps[to], spec, layers, rng);
     }
   };
   excite();
   spec.strides.forEach((stride, i) => {
     const makesImage = spec.outputKernel === 0 && i === spec.strides.length - 1;
-    const conv = conv2dTranspose({
+    const conv = layers.conv2dTranspose({
       filters: makesImage ? channels : spec.filters[i + 1], kernelSize: spec.kernelSize, strides: stride, padding: 'same',
       useBias: !spec.batchNorm, kernelInitializer: kernelInit(spec.init, rng),
       activation: makesImage ? 'tanh' : undefined,
@@ -193,7 +213,7 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
     excite();
   });
   if (spec.outputKernel > 0) {
-    maps.push(tfl.layers.conv2d({
+    maps.push(layers.conv2d({
       filters: channels, kernelSize: spec.outputKernel, padding: 'same', activation: 'tanh', kernelInitializer: kernelInit(spec.init, rng),
     }).apply(maps[maps.length - 1]) as tfl.SymbolicTensor);
   }
@@ -204,13 +224,15 @@ export function buildGenerator(spec: GeneratorSpec, rng: Rng): tfl.LayersModel {
  * FastGAN's skip-layer excitation: `source` [n, s, s, a] is pooled to 4×4, a 4×4 valid convolution, LeakyReLU(0.1), a 1×1
  * convolution and a sigmoid give per-channel gates [n, 1, 1, b] that multiply `target` [n, S, S, b].
  */
-function skipLayerExcitation(source: tfl.SymbolicTensor, target: tfl.SymbolicTensor, spec: GeneratorSpec, rng: Rng): tfl.SymbolicTensor {
+function skipLayerExcitation(
+  source: tfl.SymbolicTensor, target: tfl.SymbolicTensor, spec: GeneratorSpec, layers: ReturnType<typeof kernelLayers>, rng: Rng,
+): tfl.SymbolicTensor {
   const side = source.shape[1]!;
   const channels = target.shape[3]!;
   let x = side > 4 ? tfl.layers.averagePooling2d({ poolSize: side / 4, strides: side / 4 }).apply(source) as tfl.SymbolicTensor : source;
-  x = tfl.layers.conv2d({ filters: channels, kernelSize: 4, padding: 'valid', useBias: false, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
+  x = layers.conv2d({ filters: channels, kernelSize: 4, padding: 'valid', useBias: false, kernelInitializer: kernelInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.leakyReLU({ alpha: 0.1 }).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.conv2d({
+  x = layers.conv2d({
     filters: channels, kernelSize: 1, useBias: false, activation: 'sigmoid', kernelInitializer: kernelInit(spec.init, rng),
   }).apply(x) as tfl.SymbolicTensor;
   return tfl.layers.multiply().apply([target, x]) as tfl.SymbolicTensor;
@@ -231,6 +253,7 @@ export function discriminatorFeatureSize(spec: DiscriminatorSpec): number {
  */
 export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.LayersModel {
   checkConditioning('discriminator', spec);
+  const layers = kernelLayers(spec.spectralNorm, rng);
   const [h, w, c] = spec.imageShape;
   const image = tfl.input({ shape: [h, w, c], name: 'image' });
   const inputs = [image];
@@ -240,13 +263,13 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     const label = tfl.input({ shape: [1], name: 'label' });
     inputs.push(label);
     const embedded = labelEmbedding(label, spec.numClasses, spec.embeddingSize, rng);
-    const plane = tfl.layers.dense({ units: h * w, kernelInitializer: kernelInit(spec.init, rng) }).apply(embedded) as tfl.SymbolicTensor;
+    const plane = layers.dense({ units: h * w, kernelInitializer: kernelInit(spec.init, rng) }).apply(embedded) as tfl.SymbolicTensor;
     const map = tfl.layers.reshape({ targetShape: [h, w, 1] }).apply(plane) as tfl.SymbolicTensor;
     x = tfl.layers.concatenate().apply([image, map]) as tfl.SymbolicTensor;
   }
   spec.filters.forEach((filters, i) => {
     const norm = spec.batchNorm && i > 0;
-    x = tfl.layers.conv2d({
+    x = layers.conv2d({
       filters, kernelSize: spec.kernelSize, strides: 2, padding: 'same', useBias: spec.bias && !norm, kernelInitializer: kernelInit(spec.init, rng),
     }).apply(x) as tfl.SymbolicTensor;
     if (norm) x = batchNormalization({ gammaInitializer: gammaInit(spec.init, rng) }).apply(x) as tfl.SymbolicTensor;
@@ -255,10 +278,10 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     if (spec.dropout > 0) x = tfl.layers.dropout({ rate: spec.dropout, seed: opSeed(rng) }).apply(x) as tfl.SymbolicTensor;
   });
   const features = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
-  const logit = tfl.layers.dense({ units: 1, useBias: spec.bias, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor;
+  const logit = layers.dense({ units: 1, useBias: spec.bias, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor;
   const outputs = [logit, features];
   if (spec.conditioning === 'acgan') {
-    outputs.push(tfl.layers.dense({
+    outputs.push(layers.dense({
       units: spec.numClasses, kernelInitializer: kernelInit(spec.init, rng),
     }).apply(features) as tfl.SymbolicTensor);
   }

@@ -6,12 +6,15 @@ import { z } from 'zod';
 import { Rng } from '../core/random.ts';
 import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
 import {
-  defaultGanPreset, GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, type GanArchitecture, type GanPresetName, type GanPresetRecord,
+  defaultGanPreset, GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, SPECTRAL_NORM_TARGETS, type GanArchitecture, type GanPresetName,
+  type GanPresetRecord,
 } from './presets.ts';
 import {
   classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLoss, type GanLossRecord,
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
+import { withoutSpectralNorm } from '../tfjs/without-spectral-norm.ts';
+import { lazyPenaltyWeight, r1Penalty } from './r1-penalty.ts';
 import { augmentOptionFields, createAugmenter, randomXFlip, resolveAugment, type Augmenter, type AugmentSpec } from './augment/index.ts';
 import { withLoopDefaults } from '../training/config.ts';
 import { type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
@@ -47,6 +50,8 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   flip: z.boolean().default(false).describe('flip each training image left-right with probability 1/2'),
   ...augmentOptionFields,
   augment: augmentOptionFields.augment.unwrap().optional().describe(`${augmentOptionFields.augment.description} (default: the preset's; lite diffaug, the others none)`),
+  spectralNorm: z.enum(SPECTRAL_NORM_TARGETS).default('none')
+    .describe('spectral normalisation (Miyato et al.) of every kernel of D, G or both, one power iteration per step; model/ holds plain networks'),
   r1: z.number().min(0).default(0).describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it'),
   r1Every: z.number().int().min(1).default(16).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
 }), GAN_LOOP_DEFAULTS);
@@ -108,7 +113,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
 function presetOverrides(options: GanOptions, data: DataShape) {
   return {
     latentSize: options.latentSize, width: options.width, batchNorm: options.batchNorm, dropout: options.dropout,
-    conditioning: options.conditional, numClasses: options.conditional === 'none' ? 0 : data.numClasses,
+    conditioning: options.conditional, numClasses: options.conditional === 'none' ? 0 : data.numClasses, spectralNorm: options.spectralNorm,
   };
 }
 
@@ -209,6 +214,12 @@ export class GanTrainable implements Trainable {
     };
   }
 
+  /** With spectral norm, new plain twins of the networks with kernel / σ folded in (the caller disposes them); else null. */
+  plainModels(): Record<string, LayersModel> | null {
+    if (this.options.spectralNorm === 'none') return null;
+    return Object.fromEntries(Object.entries(this.models()).map(([part, model]) => [part, withoutSpectralNorm(model)]));
+  }
+
   optimizers(): Record<string, tf.Optimizer> {
     return { generator: this.gOptimizer, discriminator: this.dOptimizer };
   }
@@ -256,17 +267,25 @@ export class GanTrainable implements Trainable {
       const parts: StepLosses = {};
       const variables = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
       let realLogits: tf.Tensor | undefined;
+      // D's optimiser counts its steps, checkpointed, so a resumed run keeps the lazy schedule.
+      const r1Weight = this.options.r1 > 0 ? lazyPenaltyWeight(this.dOptimizer.iterations, this.options.r1Every) : 0;
       const { value, grads } = tf.variableGrads(() => {
         const [realLogit, , realClasses] = this.discriminate(real, batch.labels);
         realLogits = tf.keep(realLogit);
         const [fakeLogit, , fakeClasses] = this.discriminate(fakeSeen, fakeLabels);
         let total = this.loss.discriminator({ real: realLogit, fake: fakeLogit, realTarget: 1 - this.options.labelSmoothing });
         // Reported apart from dLoss only when other terms join it.
-        if (this.loss.gradientPenalty || this.options.conditional === 'acgan') parts.dAdversarial = tf.keep(total);
+        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.options.r1 > 0) parts.dAdversarial = tf.keep(total);
         if (this.loss.gradientPenalty) {
           const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
           parts.gradientPenalty = tf.keep(gradientPenalty(critic, real, fakeSeen, this.options.gpWeight, gpSeed));
           total = tf.add(total, parts.gradientPenalty);
+        }
+        if (this.options.r1 > 0) {
+          // Lazy (StyleGAN2): on every r1Every-th D step, weighted by r1Every; the reported r1 is 0 on the others, so
+          // a logging window's mean is the penalty's average pull.
+          parts.r1 = tf.keep(r1Weight > 0 ? r1Penalty((x) => this.discriminate(x, batch.labels)[0], real, this.options.r1 * r1Weight) : tf.scalar(0));
+          total = tf.add(total, parts.r1);
         }
         if (this.options.conditional === 'acgan') {
           parts.dClass = tf.keep(tf.add(classLoss(realClasses as tf.Tensor2D, batch.labels!, this.numClasses),
@@ -346,4 +365,6 @@ export const ganKind: TrainableKind<typeof ganOptions> = {
     return { parameters: g.parameters * (options.ema ? 2 : 1) + d.parameters, activationsPerImage: g.activations + d.activations };
   },
   create: (options, data, rng) => new GanTrainable(resolveGanOptions(options, data), data, rng),
+  // model/ holds the plain twins (plainModels): the same networks without spectral norm.
+  plainOptions: (options) => ({ ...options, spectralNorm: 'none' }),
 };

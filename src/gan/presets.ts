@@ -29,7 +29,13 @@ export interface GanPresetOverrides {
   dropout?: number;
   conditioning?: Conditioning;
   numClasses?: number;
+  /** Which networks get spectral normalisation. */
+  spectralNorm?: SpectralNormTarget;
 }
+
+/** The --spectral-norm choices: which networks have spectrally normalised kernels. */
+export const SPECTRAL_NORM_TARGETS = ['none', 'd', 'g', 'both'] as const;
+export type SpectralNormTarget = (typeof SPECTRAL_NORM_TARGETS)[number];
 
 const EMBEDDING_SIZE = 50;
 /** DCGAN generators: the last ConvT makes the image, no skip-layer excitations. */
@@ -60,6 +66,8 @@ function genericDoublings(size: number): number {
 /** What every preset builds from: the image shape, the conditioning and the label embedding. */
 interface PresetCommon {
   imageShape: [number, number, number];
+  /** Off in every preset; --spectral-norm turns it on per network. */
+  spectralNorm: false;
   conditioning: Conditioning;
   numClasses: number;
   embeddingSize: number;
@@ -225,6 +233,7 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
   const width = overrides.width ?? presetWidth(name);
   const common: PresetCommon = {
     imageShape,
+    spectralNorm: false,
     conditioning: overrides.conditioning ?? 'none',
     numClasses: overrides.numClasses ?? 0,
     embeddingSize: EMBEDDING_SIZE,
@@ -238,5 +247,8 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
     arch.discriminator.batchNorm = overrides.batchNorm;
   }
   if (overrides.dropout !== undefined) arch.discriminator.dropout = overrides.dropout;
+  const spectralNorm = overrides.spectralNorm ?? 'none';
+  arch.generator.spectralNorm = spectralNorm === 'g' || spectralNorm === 'both';
+  arch.discriminator.spectralNorm = spectralNorm === 'd' || spectralNorm === 'both';
   return arch;
 }

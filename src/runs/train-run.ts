@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { createBatcher } from '../data/batches.ts';
 import { mixSeed, Rng } from '../core/random.ts';
 import { loadDataset } from '../data/sources.ts';
@@ -84,7 +85,17 @@ function truncateMetrics(path: string, step: number): void {
  */
 async function exportModels(runDir: string, trainable: Trainable): Promise<void> {
   const { model } = runPaths(runDir);
-  for (const [part, m] of Object.entries(trainable.models())) {
+  const plain = trainable.plainModels?.() ?? null;
+  try {
+    await exportParts(model, plain ?? trainable.models());
+  } finally {
+    for (const m of Object.values(plain ?? {})) m.dispose();
+  }
+}
+
+/** Writes each of `parts` to `<model>/<part>/` through a temporary folder swapped in at the end. */
+async function exportParts(model: string, parts: Record<string, LayersModel>): Promise<void> {
+  for (const [part, m] of Object.entries(parts)) {
     const final = join(model, part);
     const temp = join(model, `.tmp-${process.pid}-${part}`);
     const old = join(model, `.old-${process.pid}-${part}`);

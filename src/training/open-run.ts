@@ -24,16 +24,18 @@ export interface OpenRun {
 export async function openRunOf(runDir: string, info: RunInfo, family: TrainableKind): Promise<OpenRun> {
   const data: DataShape = { shape: info.dataset.shape, numClasses: info.dataset.classes.length };
   const options = Object.fromEntries(Object.keys(family.options.shape).filter((k) => k in info.config).map((k) => [k, info.config[k]]));
-  // Architecture from the saved options; the init draws are overwritten by the trained weights.
-  let trainable: Trainable;
-  try {
-    trainable = family.create(family.options.parse(options), data, new Rng(0));
-  } catch (err) {
-    throw new RunFolderError(`${runDir}/run.json: its config does not describe a ${info.kind} model this ganvae builds: ${(err as Error).message}`, { cause: err });
-  }
   const paths = runPaths(runDir);
   const checkpoint = latestCheckpoint(runDir);
   const weightsFrom = existsSync(paths.model) ? paths.model : checkpoint ? join(checkpoint, 'models') : null;
+  // Architecture from the saved options (model/'s plain networks, or the checkpoint's); the init draws are
+  // overwritten by the trained weights.
+  let trainable: Trainable;
+  try {
+    const parsed = family.options.parse(options);
+    trainable = family.create(weightsFrom === paths.model && family.plainOptions ? family.plainOptions(parsed) : parsed, data, new Rng(0));
+  } catch (err) {
+    throw new RunFolderError(`${runDir}/run.json: its config does not describe a ${info.kind} model this ganvae builds: ${(err as Error).message}`, { cause: err });
+  }
   try {
     if (!weightsFrom) throw new RunFolderError(`${runDir} has neither model/ nor a checkpoint yet; wait for its first checkpoint`);
     for (const [part, model] of Object.entries(trainable.models())) await loadWeightsInto(model, join(weightsFrom, part));

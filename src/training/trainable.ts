@@ -50,6 +50,11 @@ export interface Trainable {
   sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D;
   /** Models saved to `model/<part>/` and checkpoints, by part name (`generator`, `decoder`, ...). */
   models(): Record<string, LayersModel>;
+  /**
+   * The networks as model/ holds them, when models() has training-only layers (e.g. spectral norm): new plain
+   * Layers models with the same outputs in inference, which the caller disposes. Absent or null: models() are plain.
+   */
+  plainModels?(): Record<string, LayersModel> | null;
   /** Optimisers whose state checkpoints save and restore, by name. */
   optimizers(): Record<string, tf.Optimizer>;
   /** State besides tensors that a resume must continue (e.g. ADA's augmentation probability), as plain JSON. */
@@ -75,6 +80,8 @@ export interface TrainableKind<Schema extends z.ZodObject = z.ZodObject> {
   resolve?(options: z.infer<Schema>, data: DataShape): z.infer<Schema>;
   /** What the models of resolved `options` need, counted before building them (the memory check). */
   estimate(options: z.infer<Schema>, data: DataShape): MemoryEstimate;
+  /** Options whose models() are the plainModels() of `options`' (what model/ loads into); absent: the same options. */
+  plainOptions?(options: z.infer<Schema>): z.infer<Schema>;
   /** Builds a fresh model family from resolved options. */
   create(options: z.infer<Schema>, data: DataShape, rng: Rng): Trainable;
 }

@@ -13,7 +13,8 @@ import { loadDataset } from '../../src/data/sources.ts';
 import { findNonFinite, latestCheckpoint, NonFiniteStateError, readCheckpointState, restoreCheckpoint, writeCheckpoint } from '../../src/training/checkpoint.ts';
 import { trainingOptions } from '../../src/training/config.ts';
 import { trainLoop } from '../../src/training/loop.ts';
-import { ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from '../../src/gan/gan-family.ts';
+import { ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from '../../src/gan/gan-family.ts';
+import { openRun } from '../../src/runs/open-run.ts';
 import { readRunInfo, RUN_FORMAT_VERSION } from '../../src/training/run-folder.ts';
 import { trainRun } from '../../src/runs/train-run.ts';
 import type { DataShape, Trainable } from '../../src/training/trainable.ts';
@@ -101,10 +102,11 @@ describe('resume', () => {
   const options = { dropout: 0.3, checkpointEvery: 1000 };
   const k = 5;
 
-  it('2k steps in one go equal k steps, a resume and k more: same losses, same weights', async () => {
-    const whole = await tinyRun('whole', { ...options, maxSteps: 2 * k });
-    const first = await tinyRun('split', { ...options, maxSteps: k });
-    const second = await tinyRun('split', { maxSteps: 2 * k }, true);
+  for (const [name, variant] of [['', options], [' with spectral norm in G and D and a lazy R1 penalty', { spectralNorm: 'both', r1: 0.5, r1Every: 3, checkpointEvery: 1000 }]] as const) {
+  it(`2k steps in one go equal k steps, a resume and k more: same losses, same weights${name}`, async () => {
+    const whole = await tinyRun(`whole${name.length}`, { ...variant, maxSteps: 2 * k });
+    const first = await tinyRun(`split${name.length}`, { ...variant, maxSteps: k });
+    const second = await tinyRun(`split${name.length}`, { maxSteps: 2 * k }, true);
     assert.equal(second.result.step, 2 * k);
     assert.deepEqual([...first.steps, ...second.steps], whole.steps);
     for (const part of ['generator', 'generator-ema', 'discriminator']) {
@@ -114,6 +116,32 @@ describe('resume', () => {
     }
     const rows = readFileSync(join(second.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
     assert.deepEqual(rows, Array.from({ length: 2 * k }, (_, i) => i + 1));
+  });
+  }
+
+  it('exports plain networks when they are spectrally normalised: model/ names no spectral-norm layer, and the run opens and samples', async () => {
+    const run = await tinyRun('spectral', { spectralNorm: 'both', r1: 1, maxSteps: 3 });
+    assert.ok(run.steps.every((losses) => Number.isFinite(losses.r1) && Number.isFinite(losses.dAdversarial)));
+    assert.ok(run.steps[0].r1 > 0, 'the first D step is an R1 step');
+    assert.equal(run.steps[1].r1, 0, 'lazy: the next 15 are not');
+    for (const part of ['generator', 'generator-ema', 'discriminator']) {
+      assert.doesNotMatch(readFileSync(join(run.runDir, 'model', part, 'model.json'), 'utf8'), /"class_name":"SpectralNorm/);
+      assert.match(readFileSync(join(latestCheckpoint(run.runDir)!, 'models', part, 'model.json'), 'utf8'), /"class_name":"SpectralNorm/);
+    }
+    const opened = await openRun(run.runDir);
+    try {
+      const noise = tf.randomNormal([2, opened.trainable.latentSize], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const fromModel = opened.trainable.sample(noise);
+      const config = Object.fromEntries(Object.entries(opened.info.config).filter(([key]) => key in ganOptions.shape));
+      const trained = ganKind.create(ganOptions.parse(config), opened.data, new Rng(0));
+      await restoreCheckpoint(latestCheckpoint(run.runDir)!, trained);
+      const fromCheckpoint = trained.sample(noise);
+      assert.ok(tf.max(tf.abs(tf.sub(fromModel, fromCheckpoint))).dataSync()[0] < 1e-5, 'the plain export samples what the trained networks do');
+      tf.dispose([noise, fromModel, fromCheckpoint]);
+      trained.dispose();
+    } finally {
+      opened.trainable.dispose();
+    }
   });
 
   it('continues ADA\'s adaptive p and the data flips exactly, from the checkpoint\'s state.json', async () => {
@@ -202,7 +230,7 @@ describe('memory', () => {
   const data: DataShape = { shape: [8, 8, 1], numClasses: 3 };
   const variants: Partial<GanOptions>[] = [
     {}, { loss: 'wgan-gp' }, { loss: 'wgan' }, { conditional: 'cgan' }, { conditional: 'acgan', featureMatching: true }, { dropout: 0.3, labelSmoothing: 0.1 },
-    { augment: 'diffaug', flip: true }, { augment: 'ada', loss: 'rasgan' },
+    { augment: 'diffaug', flip: true }, { augment: 'ada', loss: 'rasgan' }, { spectralNorm: 'both', r1: 1, r1Every: 1 },
   ];
   for (const variant of variants) {
     it(`a training step leaks no tensors: ${JSON.stringify(variant)}`, () => {
