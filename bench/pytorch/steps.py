@@ -45,12 +45,12 @@ GAN_LOSSES = {
 
 
 def r1_penalty(discriminator, images):
-    """R1 (Mescheder et al. 2018): E over the batch of ||dD(x)/dx||^2 at the images D sees, images [batch, c, h, w];
-    differentiable in D's weights (create_graph). Returns (D's logits on the images, the penalty)."""
+    """R1 (Mescheder et al. 2018), as src/gan/r1-penalty.ts: the batch mean of ||dD(x)/dx||^2 (the gradient of the
+    summed logits, from a forward pass of its own) at the real images D sees, [batch, c, h, w]; differentiable in D's
+    weights (create_graph) -> scalar."""
     images = images.detach().requires_grad_(True)
-    logits = discriminator(images)
-    grad, = torch.autograd.grad(logits.sum(), images, create_graph=True)
-    return logits, grad.square().sum(dim=(1, 2, 3)).mean()
+    grad, = torch.autograd.grad(discriminator(images).sum(), images, create_graph=True)
+    return grad.square().sum(dim=(1, 2, 3)).mean()
 
 
 def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size, loss="ns", augment=None, r1=0.0):
@@ -63,17 +63,14 @@ def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size, los
     d_loss_of, g_loss_of = GAN_LOSSES[loss]
     seen = augment or (lambda images: images)
 
-    # D step: G runs forward only; D gets weight gradients (no gradient to its input is needed, but for R1).
+    # D step: G runs forward only; D gets weight gradients (no gradient to its input is needed, but for R1's).
     with torch.no_grad():
         fake = generator(torch.randn(batch, latent_size))
         real_seen, fake_seen = seen(real), seen(fake)
-    if r1 > 0:
-        real_logits, penalty = r1_penalty(discriminator, real_seen)
-    else:
-        real_logits, penalty = discriminator(real_seen), 0.0
-    d_loss = d_loss_of(real_logits, discriminator(fake_seen))
+    d_loss = d_loss_of(discriminator(real_seen), discriminator(fake_seen))
+    total = d_loss + r1 * r1_penalty(discriminator, real_seen) if r1 > 0 else d_loss
     opt_d.zero_grad(set_to_none=True)
-    (d_loss + r1 * penalty).backward()
+    total.backward()
     opt_d.step()
 
     # G step: gradients flow through D to G, but D's weight gradients are not computed (ganvae

@@ -1,15 +1,21 @@
 """The PyTorch twin of a ganvae GAN run, trained for the same number of steps (or the same wall time), then sampled for `ganvae eval`.
 
-Same networks (bench/pytorch/models.py, built from the run's resolved specs), initialisation (N(0, 0.02) kernels,
-BN scale N(1, 0.02), or Glorot), batch norm (Keras momentum 0.99, epsilon 1e-3), non-saturating loss, one D step
-then one G step (steps.py), Adam with tfjs's epsilon 1e-7, batch size, Fashion-MNIST's train split scaled to
-[-1, 1] and shuffled each epoch (last partial batch dropped), and the EMA generator (every weight and BN
-statistic, decay min(d, (1 + t) / (10 + t))) that samples in inference mode, as ganvae's do.
+Same networks (bench/pytorch/models.py, built from the run's resolved specs: DCGAN or lite, with skip-layer
+excitations, the to-RGB convolution and spectral norm where the specs have them), initialisation (N(0, 0.02)
+kernels, BN scale N(1, 0.02), or Glorot), batch norm (Keras momentum 0.99, epsilon 1e-3), loss (ns or hinge), one
+D step then one G step (steps.py), DiffAugment on everything D sees (diff_augment.py), lazy R1 (every r1Every D
+steps, weighted by it), random left-right flips, Adam with tfjs's epsilon 1e-7 and the run's lrG and lrD, batch
+size, the run's training images (its data source as ganvae's loader gives them: bench/pytorch/export-dataset.ts)
+scaled to [-1, 1] and shuffled each epoch (last partial batch dropped), and the EMA generator (every weight, BN
+statistic and spectral-norm vector, decay min(d, (1 + t) / (10 + t))) that samples in inference mode, as ganvae's
+do. Options it does not mirror are refused, naming them.
 
   node --import tsx bench/pytorch/gan-spec.ts runs/gan > runs/gan-spec.json
-  /usr/bin/python3 bench/pytorch/train_gan.py runs/gan-spec.json --out runs/gan-pytorch      # 10,000 PNGs in samples/
+  node --import tsx bench/pytorch/export-dataset.ts --run runs/gan --npy runs/gan-train.npy
+  /usr/bin/python3 bench/pytorch/train_gan.py runs/gan-spec.json --data runs/gan-train.npy --out runs/gan-pytorch   # 10,000 PNGs in samples/
   # The same budget as a default run (9 minutes) instead of the same steps: --seconds 540
   node bin/ganvae.js eval --images runs/gan-pytorch/samples --data fashion-mnist --out runs/gan-pytorch/eval
+Without --data, a Fashion-MNIST run reads Debian's copy of its train split directly.
 """
 import argparse
 import copy
@@ -28,11 +34,10 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from models import build_discriminator, build_generator  # noqa: E402
-from steps import adam, gan_iteration  # noqa: E402
+from steps import GAN_MIRRORED, adam, gan_iteration, gan_option, gan_step_options, learning_rates  # noqa: E402
 
 FASHION_MNIST_TRAIN = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
-# What steps.gan_iteration implements; a run with other options is refused rather than silently changed.
-MIRRORED = {"loss": "ns", "dSteps": 1, "labelSmoothing": 0, "featureMatching": False, "prior": "normal", "conditional": "none"}
+WHO = "train_gan.py"
 
 
 # ---- helpers: data and PNG files ----
@@ -45,6 +50,27 @@ def load_idx_images(path):
     if magic != 2051:
         raise SystemExit("{} is not an IDX image file (magic {})".format(path, magic))
     return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, h, w)
+
+
+def load_npy_images(path, shape):
+    """A .npy of uint8 [n, h, w, c] (bench/pytorch/export-dataset.ts) -> that array; exits unless [h, w, c] is `shape`."""
+    images = np.load(path)
+    if images.dtype != np.uint8 or images.ndim != 4 or list(images.shape[1:]) != list(shape):
+        raise SystemExit("{} holds {} {}, not uint8 [n, {}] images of the run's shape: export the run's data with "
+                         "bench/pytorch/export-dataset.ts --run RUN_DIR".format(path, images.dtype, list(images.shape), ", ".join(map(str, shape))))
+    return images
+
+
+def training_images(spec, data):
+    """The run's training images as float32 [n, c, h, w] in [-1, 1]: from `data` (.npy), else Debian's Fashion-MNIST."""
+    if data is not None:
+        pixels = load_npy_images(data, spec["imageShape"])
+    elif spec["data"] == "fashion-mnist":
+        pixels = load_idx_images(FASHION_MNIST_TRAIN)[..., None]
+    else:
+        raise SystemExit("the run trained on {}: export its images with `node --import tsx bench/pytorch/export-dataset.ts "
+                         "--run {} --npy FILE` and pass --data FILE".format(spec["data"], spec.get("run", "RUN_DIR")))
+    return torch.from_numpy(pixels.astype(np.float32) * (2 / 255) - 1).permute(0, 3, 1, 2).contiguous()
 
 
 def to_bytes(images):
@@ -65,10 +91,10 @@ def png_bytes(pixels):
 
 
 def grid(images, columns, pad=2, pad_value=128):
-    """uint8 [n, h, w] -> one grid image with padding, as ganvae's imageGrid."""
-    n, h, w = images.shape
+    """uint8 [n, h, w] or [n, h, w, 3] -> one grid image with padding, as ganvae's imageGrid."""
+    n, h, w = images.shape[:3]
     rows = -(-n // columns)
-    out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad), pad_value, dtype=np.uint8)
+    out = np.full((rows * (h + pad) + pad, columns * (w + pad) + pad) + images.shape[3:], pad_value, dtype=np.uint8)
     for i in range(n):
         top, left = pad + (i // columns) * (h + pad), pad + (i % columns) * (w + pad)
         out[top:top + h, left:left + w] = images[i]
@@ -88,25 +114,44 @@ def ema_update(ema, model, decay):
 
 # ---- training and sampling ----
 
-def train(spec, threads, log_every, seconds=None):
+def check_spectral_norm(options, arch):
+    """Exits when --spectral-norm and the specs' spectralNorm flags disagree (a spec written before the flag existed)."""
+    wanted = options.get("spectralNorm", "none")
+    for part, letter in (("generator", "g"), ("discriminator", "d")):
+        if arch[part].get("spectralNorm", False) != (wanted in (letter, "both")):
+            raise SystemExit("{}: the run has spectralNorm {!r} but its {} spec says spectralNorm {!r}; write the spec again "
+                             "with bench/pytorch/gan-spec.ts".format(WHO, wanted, part, arch[part].get("spectralNorm")))
+
+
+def random_flips(images):
+    """Each image [c, h, w] of images [batch, c, h, w] flipped left-right with probability 1/2 (ganvae's --flip)."""
+    flip = (torch.rand(images.shape[0]) < 0.5).view(-1, 1, 1, 1)
+    return torch.where(flip, images.flip(3), images)
+
+
+def train(spec, threads, log_every, seconds=None, data=None):
     """Trains for spec['steps'] steps, or, given `seconds`, until that much wall time has passed (checked before each
-    step, as ganvae's --max-minutes); returns (generator, EMA generator or None, summary dict)."""
+    step, as ganvae's --max-minutes); returns (generator, EMA generator or None, summary dict). `data`: a .npy of the
+    run's training images."""
     options = spec["options"]
-    for name, value in MIRRORED.items():
-        if options.get(name) != value:
-            raise SystemExit("train_gan.py mirrors {} = {!r} only; the run has {!r}".format(name, value, options.get(name)))
-    if spec["data"] != "fashion-mnist":
-        raise SystemExit("train_gan.py reads Fashion-MNIST only ({}); the run trained on {}".format(FASHION_MNIST_TRAIN, spec["data"]))
+    step_options = gan_step_options(options, WHO, GAN_MIRRORED)
+    arch = spec["gan"]
+    check_spectral_norm(options, arch)
     torch.set_num_threads(threads)
     torch.manual_seed(spec["seed"])
-    images = torch.from_numpy(load_idx_images(FASHION_MNIST_TRAIN).astype(np.float32) * (2 / 255) - 1).unsqueeze(1)
-    arch = spec["gan"]
+    images = training_images(spec, data)
     generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
     settings = {"learningRate": options["learningRate"], "beta1": options["beta1"], "beta2": options["beta2"]}
-    opt_g, opt_d = adam(generator.parameters(), settings), adam(discriminator.parameters(), settings)
-    ema = copy.deepcopy(generator) if options["ema"] else None
+    opt_g, opt_d = (adam(model.parameters(), learning_rates(options, settings, part))
+                    for model, part in ((generator, "lrG"), (discriminator, "lrD")))
+    ema = copy.deepcopy(generator) if gan_option(options, "ema") else None
+    # Lazy R1 (Karras et al. 2020): gamma / 2 times ||grad||^2, every r1Every-th D step, weighted by r1Every.
+    r1_gamma, r1_every = gan_option(options, "r1"), options.get("r1Every", 16)
+    flip = gan_option(options, "flip")
     batch, steps, latent = spec["batchSize"], spec["steps"], arch["generator"]["latentSize"]
     per_epoch = images.shape[0] // batch
+    if per_epoch == 0:
+        raise SystemExit("{}: {} training images are fewer than one batch of {}".format(WHO, images.shape[0], batch))
     shuffle = torch.Generator().manual_seed(spec["seed"])
     started = time.perf_counter()
     window = []
@@ -116,7 +161,10 @@ def train(spec, threads, log_every, seconds=None):
             order = torch.randperm(images.shape[0], generator=shuffle)
         index = step % per_epoch
         real = images[order[index * batch:(index + 1) * batch]]
-        window.append(gan_iteration(generator, discriminator, opt_g, opt_d, real, latent))
+        if flip:
+            real = random_flips(real)
+        r1 = r1_gamma / 2 * r1_every if r1_gamma > 0 and step % r1_every == 0 else 0.0
+        window.append(gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, r1=r1, **step_options))
         if ema is not None:
             t = step + 1
             ema_update(ema, generator, min(options["emaDecay"], (1 + t) / (10 + t)))
@@ -133,7 +181,9 @@ def train(spec, threads, log_every, seconds=None):
     train_seconds = time.perf_counter() - started
     summary = {"steps": steps, "batchSize": batch, "trainSec": train_seconds, "imagesPerSec": steps * batch / train_seconds,
                "finalLosses": {"dLoss": float(d_loss), "gLoss": float(g_loss)}, "threads": torch.get_num_threads(),
-               "torch": torch.__version__}
+               "torch": torch.__version__, "trainImages": images.shape[0],
+               "mirrored": {"loss": options["loss"], "augment": gan_option(options, "augment"), "spectralNorm": options.get("spectralNorm", "none"),
+                            "r1": r1_gamma, "r1Every": r1_every, "flip": flip, "lrG": options.get("lrG"), "lrD": options.get("lrD")}}
     return generator, ema, summary
 
 
@@ -154,6 +204,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("spec", help="JSON from bench/pytorch/gan-spec.ts")
     parser.add_argument("--out", required=True, help="folder for samples/NNNNN.png, grid.png and summary.json")
+    parser.add_argument("--data", help="the run's training images, uint8 [n, h, w, c] .npy from bench/pytorch/export-dataset.ts "
+                                       "(default for a Fashion-MNIST run: Debian's copy of its train split)")
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--log-every", type=int, default=100)
@@ -164,7 +216,7 @@ def main():
         spec = json.load(f)
     if args.seed is not None:
         spec["seed"] = args.seed
-    generator, ema, summary = train(spec, args.threads, args.log_every, args.seconds)
+    generator, ema, summary = train(spec, args.threads, args.log_every, args.seconds, args.data)
     summary["budgetSeconds"] = args.seconds
     latent = spec["gan"]["generator"]["latentSize"]
     images = sample(ema if ema is not None else generator, args.samples, latent, spec["seed"] + 1)
