@@ -130,6 +130,24 @@ describe('R1 penalty', () => {
     });
   }
 
+  it('a D step with the penalty leaves no tensors behind (batch norm and spectral norm on native where built)', async () => {
+    await initBackend(BACKENDS[BACKENDS.length - 1]);
+    for (const kind of ['batch norm', 'spectral norm'] as Kind[]) {
+      const model = tinyDiscriminator(kind);
+      const real = normal(IMAGES, 5) as tf.Tensor4D;
+      const step = () => {
+        const { value, grads } = tf.variableGrads(() => r1Penalty(logitsOf(model, kind, true), real, GAMMA));
+        tf.dispose([value, grads]);
+      };
+      step();
+      const before = tf.memory().numTensors;
+      step();
+      step();
+      assert.equal(tf.memory().numTensors, before, kind);
+      model.dispose();
+    }
+  });
+
   it('lazy regularisation: weight k on every k-th D step from step 0, 0 between', () => {
     assert.deepEqual([0, 1, 15, 16, 17, 32].map((step) => lazyPenaltyWeight(step, 16)), [16, 0, 0, 16, 0, 16]);
     assert.deepEqual([0, 1, 2].map((step) => lazyPenaltyWeight(step, 1)), [1, 1, 1]);

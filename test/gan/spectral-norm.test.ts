@@ -203,6 +203,21 @@ describe('spectral normalisation layers', () => {
     });
   }
 
+  it('a training step and an inference call leave no tensors behind', async () => {
+    await initBackend('cpu');
+    const model = mixedModel();
+    const x = normal([2, 8, 8, 2], 14);
+    const step = () => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar);
+      tf.dispose([value, grads, model.predict(x) as tf.Tensor]);
+    };
+    step();
+    const before = tf.memory().numTensors;
+    step();
+    step();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   it('cpu and native agree on outputs, u and v, and the kernel gradients', { skip: nativeMissing }, async () => {
     const step = () => {
       const model = mixedModel();
