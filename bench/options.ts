@@ -11,7 +11,8 @@ export const DEFAULT_OUT = path.join(path.dirname(fileURLToPath(import.meta.url)
 
 export const HELP = `usage: npm run bench -- [options]
 
-  --workloads W1,W2,W3       workloads to run (default all): W1 DCGAN-28, W2 ConvVAE-28, W3 DCGAN-64
+  --workloads W1,W2,W3,W4    workloads to run (default all): W1 DCGAN-28, W2 ConvVAE-28, W3 DCGAN-64,
+                             W4 Lite-64 (hinge, DiffAugment, spectral norm in D)
   --systems native,pytorch,cpu  systems to run (default all)
   --seconds N                timed seconds per measurement after warm-up (default 20)
   --warmup N                 untimed iterations before timing (default 2; none on cpu)

@@ -1,4 +1,4 @@
-// `npm run bench`: trains workloads W1-W3 on ganvae `native`, tfjs `cpu` (a few steps) and PyTorch CPU, one child
+// `npm run bench`: trains workloads W1-W4 on ganvae `native`, tfjs `cpu` (a few steps) and PyTorch CPU, one child
 // process per measurement, and prints images/s, the ratio to PyTorch, GFLOPS, % of peak and peak RSS.
 // Run: node --import tsx bench/run.ts [--workloads W1,W2] [--systems native,pytorch] [--seconds 20] [--threads 1,2]
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The benchmark's workloads W1-W3: ganvae training options, batch size, and the passes one iteration makes.
+// The benchmark's workloads W1-W4: ganvae training options, batch size, and the passes one iteration makes.
 // ganvae trains them through its own model families (src/training/); the architecture those options resolve
 // to is the JSON the PyTorch mirror (bench/pytorch/models.py) is built from.
 import type { GanArchitecture } from '../src/gan/presets.ts';
@@ -8,7 +8,7 @@ import type { DataShape } from '../src/training/trainable.ts';
 import { resolveVaeOptions, vaeArchitecture, vaeOptions, type VaeOptions } from '../src/vae/vae-family.ts';
 import type { Pass } from './flops.ts';
 
-export const WORKLOAD_IDS = ['W1', 'W2', 'W3'] as const;
+export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 interface WorkloadBase {
@@ -19,7 +19,10 @@ interface WorkloadBase {
   imageShape: [number, number, number];
 }
 
-/** A GAN workload: one D step then one G step per iteration, non-saturating loss, no EMA generator. */
+/**
+ * A GAN workload: one D step then one G step per iteration, with its loss (non-saturating unless it says) and
+ * augmentation, no EMA generator, R1 or flips.
+ */
 export interface GanWorkload extends WorkloadBase {
   family: 'gan';
   /** `ganvae train gan` options, resolved. */
@@ -63,6 +66,11 @@ export function workload(id: WorkloadId, batch?: number): Workload {
     case 'W3':
       // Radford et al. as in pytorch/examples dcgan.
       return ganWorkload(id, 'DCGAN-64', [64, 64, 3], batch ?? 64, { preset: 'dcgan64' });
+    case 'W4':
+      // The lite preset's recipe (hinge loss, DiffAugment of everything D sees) with spectral norm in D.
+      return ganWorkload(id, 'Lite-64', [64, 64, 3], batch ?? 32, {
+        preset: 'lite', augment: 'diffaug', spectralNorm: 'd', loss: 'hinge', ema: false,
+      });
   }
 }
 
