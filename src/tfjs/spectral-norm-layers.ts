@@ -60,6 +60,7 @@ function callNormalized(layer: Layer, spectral: SpectralNorm | undefined, kwargs
   });
 }
 
+/** [kernel / σ (stored u and v), bias if any]: the weights of the built-in layer that computes `layer`'s inference output. */
 function foldedWeightsOf(layer: Layer, spectral: SpectralNorm | undefined): tf.Tensor[] {
   if (!spectral) throw new Error(`${layer.name}: a spectral-norm layer has no weights before it is built`);
   const { kernel, bias } = layer as unknown as KernelInternals;

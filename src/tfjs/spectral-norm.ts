@@ -67,7 +67,7 @@ function sigma(wt: tf.Tensor2D, u: LayerVariable, v: LayerVariable, iterate: boo
 
 /** A layer's spectral normalisation: its kernel's u [out] and v [rest], held as non-trainable weights of the layer. */
 export class SpectralNorm {
-  constructor(readonly u: LayerVariable, readonly v: LayerVariable, private readonly outputAxis: OutputAxis) {}
+  constructor(private readonly u: LayerVariable, private readonly v: LayerVariable, private readonly outputAxis: OutputAxis) {}
 
   /** kernel (the layer's shape) → kernel / σ of that shape; `training` first takes one power-iteration step and stores u and v. */
   normalize(kernel: tf.Tensor, training: boolean): tf.Tensor {
@@ -85,7 +85,8 @@ export type AddWeight = (name: string, shape: number[], initializer: ReturnType<
 
 /**
  * Adds u [out] and v [rest] to a built layer with kernel `kernel`: u is a normal draw from `seed`, normalised, and v
- * = normalize(Wᵀu), so that σ = ‖Wᵀu‖ > 0 even before the first training call (torch draws v at random too).
+ * = normalize(Wᵀu), so that σ = ‖Wᵀu‖ > 0 even before the first training call (torch draws v at random; its first training call
+ * overwrites v either way).
  */
 export function addSpectralNorm(addWeight: AddWeight, kernel: LayerVariable, outputAxis: OutputAxis, seed: number | undefined): SpectralNorm {
   const shape = kernel.shape as number[];
