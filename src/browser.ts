@@ -12,6 +12,7 @@ export { type Batch, type Batcher, type BatchOptions, createBatcher, type PixelR
 export { batchTensors } from './training/batch-tensors.ts';
 export { type GridOptions, imageGrid, type ImageBatch } from './data/image-grid.ts';
 export { convertChannels, resizeCover } from './data/resize.ts';
+export { FIT_MODES, fitImage, parseBackground, type FitMode, type FitOptions, type Rgb } from './data/fit-image.ts';
 export { encodeGif, type GifOptions } from './data/gif.ts';
 export { mixSeed, opSeed, permutation, Rng, shuffleInPlace } from './core/random.ts';
 export { classCounts, pixelStats, type PixelStats } from './data/stats.ts';
@@ -41,7 +42,8 @@ export { createAdam } from './tfjs/fused-adam.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
 export { gridInputs, LoopControl, runStepLoop, sampleGrid, totalStepsOf, type MetricsRow, type StepLoopHooks, type StepLoopOptions, type StepLoopResult, type StepLoopSettings, type StopReason } from './training/step-loop.ts';
 export { findNonFinite, NonFiniteStateError } from './training/finite-state.ts';
-export { flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
+export { INIT_STREAM, setUpRun, TRAIN_STREAM, type RunSetup } from './training/run-setup.ts';
+export { flagName, flagsToConfig, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
 export { formatDuration, formatReport, type Progress, type ProgressReport } from './training/progress.ts';
 export { encodeCheckpoint, encodeLayersModel, encodeModels, loadModelWeights, readCheckpointFileState, restoreCheckpointFiles, type CheckpointFileState, type FileMap } from './training/run-files.ts';
 export { RUN_FORMAT_VERSION, type RunInfo } from './training/run-format.ts';

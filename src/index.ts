@@ -39,9 +39,10 @@ export { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo }
 export { openRun } from './runs/open-run.ts';
 export { openRunOf, type OpenRun } from './training/open-run.ts';
 export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
-export { flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
+export { flagName, flagsToConfig, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
 export { gridInputs, LoopControl, runStepLoop, sampleGrid, totalStepsOf, type MetricsRow, type StepLoopHooks, type StepLoopOptions, type StepLoopResult, type StepLoopSettings } from './training/step-loop.ts';
 export { findNonFinite, NonFiniteStateError } from './training/finite-state.ts';
+export { INIT_STREAM, setUpRun, TRAIN_STREAM, type RunSetup } from './training/run-setup.ts';
 export { formatDuration, formatReport, type Progress, type ProgressReport } from './training/progress.ts';
 export { encodeCheckpoint, encodeLayersModel, encodeModels, loadModelWeights, readCheckpointFileState, restoreCheckpointFiles, type CheckpointFileState, type FileMap } from './training/run-files.ts';
 export { FAMILIES, loadFamily } from './runs/families.ts';

@@ -1,5 +1,7 @@
-// Vite build of the browser explorer: `npm run build:web` writes web/dist/, which `ganvae serve` serves.
-import { dirname, isAbsolute, relative } from 'node:path';
+// Vite build of the browser pages: `npm run build:web` writes web/dist/ with the explorer (index.html, which
+// `ganvae serve` serves) and the studio (studio.html and public/studio-data/, which `ganvae studio` serves; the
+// folder is also a static site that can be hosted anywhere).
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -36,5 +38,6 @@ export default defineConfig({
     emptyOutDir: true,
     // tfjs alone is ~1.5 MB minified; one chunk is fine for a local tool.
     chunkSizeWarningLimit: 4096,
+    rollupOptions: { input: { index: join(root, 'index.html'), studio: join(root, 'studio.html') } },
   },
 });

@@ -2,8 +2,15 @@
 // naming the flag, the warning for a --host beyond this machine, the printed URL, and a clean stop on Ctrl-C.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exposureWarning } from '../server/local-http.ts';
 import { CliError } from './command.ts';
+
+/** Where `npm run build:web` writes the pages (web/dist); GANVAE_WEB_DIST points elsewhere (packaging, tests). */
+export function webDist(): string {
+  return process.env.GANVAE_WEB_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+}
 
 /** Listens on host:port; a taken port or a bad address becomes a CliError naming the flag. */
 export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   demo: () => import('./commands/demo.ts'),
   report: () => import('./commands/report.ts'),
   serve: () => import('./commands/serve.ts'),
+  studio: () => import('./commands/studio.ts'),
   'build-native': () => import('./commands/build-native.ts'),
   sweep: () => import('./commands/sweep.ts'),
   worker: () => import('./commands/worker.ts'),

@@ -2,17 +2,11 @@
 // Serves the page built by `npm run build:web` (web/dist) and the run folder, read-only; Ctrl-C stops it.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createExplorerServer } from '../../server/explorer-server.ts';
 import { explorerManifest } from '../../server/explorer-manifest.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { listenAndDescribe, untilInterrupted } from '../local-server.ts';
-
-/** Where `npm run build:web` writes the page; GANVAE_WEB_DIST points elsewhere (packaging, tests). */
-function webDist(): string {
-  return process.env.GANVAE_WEB_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
-}
+import { listenAndDescribe, untilInterrupted, webDist } from '../local-server.ts';
 
 const help = `usage: ganvae serve RUN [--port 8080] [--host 127.0.0.1] [--open no]
 
