@@ -1,4 +1,4 @@
-// `ganvae data info`: summary (text and JSON), the sample grid, and clean failures with exit 2.
+// `ganvae data info`: summary (text and JSON), byte-identical files, the sample grid, and clean failures with exit 2.
 import { after, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -42,6 +42,26 @@ describe('ganvae data info', () => {
     assert.deepEqual([image.width, image.height, image.channels], [2 * 10 + 2, 2 * 10 + 2, 3]);
   });
 
+  it('lists byte-identical files of a folder, and reads --background and --fit', async () => {
+    const dir = join(temp.dir, 'dups');
+    const png = pngBytes(smoothImage(12, 12, 4, 1).map((v, i) => (i % 4 === 3 ? 0 : v)), 12, 12, 4);
+    for (const name of ['a/1.png', 'a/2.png', 'b/3.png']) put(join(dir, name), png);
+    put(join(dir, 'b', '4.png'), pngBytes(smoothImage(12, 12, 3, 2), 12, 12, 3));
+    put(join(dir, 'b', '5.png'), pngBytes(smoothImage(12, 12, 3, 2), 12, 12, 3));
+    put(join(dir, 'b', 'notes.txt'), 'twice');
+    put(join(dir, 'b', 'copy.txt'), 'twice');
+    const { out } = await runData(['info', `folder:${dir}`, '--size', '8', '--no-cache', '--background', 'black', '--fit', 'pad']);
+    assert.match(out, /files {4}5 in .*dups; 3 are byte-identical copies of another \(2 group\(s\), by SHA-1\):\n {11}a\/1\.png = a\/2\.png = b\/3\.png\n {11}b\/4\.png = b\/5\.png/);
+    assert.match(out, /pixels {3}mean 0\.\d+ 0\.\d+ 0\.\d+/);
+    const summary = JSON.parse((await runData(['info', `folder:${dir}`, '--size', '8', '--no-cache', '--json'])).out);
+    assert.deepEqual(summary.duplicates.first, [['a/1.png', 'a/2.png', 'b/3.png'], ['b/4.png', 'b/5.png']]);
+    const black = JSON.parse((await runData(['info', `folder:${dir}`, '--size', '8', '--no-cache', '--json', '--background', 'black'])).out);
+    assert.ok(black.pixels.mean[0] < summary.pixels.mean[0], 'the transparent images turn black instead of white');
+    const unique = join(temp.dir, 'unique');
+    put(join(unique, 'x.png'), png);
+    assert.match((await runData(['info', `folder:${unique}`, '--size', '8', '--no-cache'])).out, /files {4}1, no two byte-identical/);
+  });
+
   it('prints counts, shape, classes and pixel statistics for an IDX folder', async () => {
     const dir = join(temp.dir, 'idx');
     writeIdxSet(dir);
@@ -59,6 +79,8 @@ describe('ganvae data info', () => {
       [['info', `folder:${join(temp.dir, 'absent')}`], /image folder .*absent does not exist/],
       [['info', 'folder:x', '--channels', '2'], /--channels must be 1 or 3, got 2/],
       [['info', 'folder:x', '--size', 'big'], /--size must be a number/],
+      [['info', 'folder:x', '--fit', 'stretch'], /--fit must be crop or pad, got "stretch"/],
+      [['info', 'folder:x', '--background', 'teal'], /--background "teal" is not a colour: use white, black or #rrggbb/],
       [['frobnicate'], /unknown data subcommand "frobnicate"/],
     ];
     for (const [args, pattern] of cases) {

@@ -1,6 +1,6 @@
-// Fixture generators for the data tests: IDX sets, CIFAR records, PNG/JPEG files, written into a
-// fresh temporary folder per test (removed by the caller's `after`).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Fixture generators for the data tests: IDX sets, CIFAR records, PNG/JPEG files, a stand-in of the emoji
+// npm package, written into a fresh temporary folder per test (removed by the caller's `after`).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -93,4 +93,54 @@ export function jpegBytes(pixels: Uint8Array, width: number, height: number): Bu
   const rgba = new Uint8Array(width * height * 4);
   for (let p = 0; p < width * height; p++) rgba.set([pixels[p * 3], pixels[p * 3 + 1], pixels[p * 3 + 2], 255], p * 4);
   return jpeg.encode({ data: rgba, width, height }, 95).data;
+}
+
+/** The ten emoji.json categories of emoji-datasource-google 16.0.0, sorted. */
+export const EMOJI_CATEGORIES = ['Activities', 'Animals & Nature', 'Component', 'Flags', 'Food & Drink', 'Objects', 'People & Body',
+  'Smileys & Emotion', 'Symbols', 'Travel & Places'];
+
+/** A 64x64 RGBA disc of `rgb` on transparent corners, [64, 64, 4]. */
+export function emojiPixels(rgb: [number, number, number]): Uint8Array {
+  const out = new Uint8Array(64 * 64 * 4);
+  for (let y = 0; y < 64; y++) {
+    for (let x = 0; x < 64; x++) {
+      const inside = (x - 31.5) ** 2 + (y - 31.5) ** 2 < 28 ** 2;
+      out.set([...rgb, inside ? 255 : 0], (y * 64 + x) * 4);
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes a tiny stand-in of the npm package emoji-datasource-google 16.0.0 into `dir`: package.json, emoji.json
+ * and 13 64x64 RGBA PNGs in img/google/64 (one emoji per category; the People & Body one with two skin tones
+ * that have images and one that has none; a second flag byte-identical to the first; an emoji without a Google
+ * image), plus files a download must leave out (README.md, img/google/32/, img/apple/64/). Returns the listed images.
+ */
+export function writeEmojiPackage(dir: string): { file: string; category: string }[] {
+  put(join(dir, 'package.json'), JSON.stringify({ name: 'emoji-datasource-google', version: '16.0.0', license: 'MIT' }));
+  put(join(dir, 'README.md'), 'fixture');
+  const entries: Record<string, unknown>[] = EMOJI_CATEGORIES.map((category, k) => ({ image: `1f6${k.toString(16).padStart(2, '0')}.png`, category, has_img_google: true }));
+  const people = entries[EMOJI_CATEGORIES.indexOf('People & Body')];
+  people.skin_variations = {
+    '1F3FB': { image: '1f606-1f3fb.png', has_img_google: true },
+    '1F3FC': { image: '1f606-1f3fc.png', has_img_google: true },
+    '1F3FD': { image: '1f606-1f3fd.png', has_img_google: false },
+  };
+  entries.push({ image: '1f1f3-1f1f4.png', category: 'Flags', has_img_google: true });
+  entries.push({ image: '1f9ff.png', category: 'Objects', has_img_google: false });
+  put(join(dir, 'emoji.json'), JSON.stringify(entries));
+  const listed: { file: string; category: string }[] = [];
+  EMOJI_CATEGORIES.forEach((category, k) => {
+    listed.push({ file: entries[k].image as string, category });
+    if (category === 'People & Body') listed.push({ file: '1f606-1f3fb.png', category }, { file: '1f606-1f3fc.png', category });
+  });
+  listed.forEach(({ file }, k) => put(join(dir, 'img', 'google', '64', file), pngBytes(emojiPixels([20 * k, 255 - 20 * k, 100]), 64, 64, 4)));
+  // The second flag is the first one's bytes, as some real flags share one image.
+  const firstFlag = listed.find((l) => l.category === 'Flags')!.file;
+  put(join(dir, 'img', 'google', '64', '1f1f3-1f1f4.png'), readFileSync(join(dir, 'img', 'google', '64', firstFlag)));
+  listed.push({ file: '1f1f3-1f1f4.png', category: 'Flags' });
+  put(join(dir, 'img', 'google', '32', '1f600.png'), pngBytes(emojiPixels([1, 2, 3]).subarray(0, 32 * 32 * 4), 32, 32, 4));
+  put(join(dir, 'img', 'apple', '64', '1f600.png'), pngBytes(emojiPixels([1, 2, 3]), 64, 64, 4));
+  return listed;
 }

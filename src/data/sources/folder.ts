@@ -194,9 +194,10 @@ export const folder: DataSource = {
     if (!dir) throw new DataError('source folder: needs a path, like folder:./my-images');
     const testFraction = options.testFraction ?? 0.1;
     if (!(testFraction >= 0 && testFraction < 1)) throw new DataError(`test fraction must be in [0, 1), got ${testFraction}`);
+    const row = resolveRowOptions(options);
     const entries = scanFolder(dir);
     const settings = {
-      root: resolve(dir), ...resolveRowOptions(options), strict: !!options.strict,
+      root: resolve(dir), ...row, strict: !!options.strict,
       maxPixels: options.maxPixels ?? null, decoder: options.decoder ?? 'auto', noSharp: process.env.GANVAE_NO_SHARP === '1',
       testFraction, splitSeed: options.splitSeed ?? 0, entries,
     };
