@@ -80,6 +80,8 @@ export interface DiscriminatorSpec {
   init: WeightInit;
   /** Spectral normalisation (Miyato et al.) of every convolution and Dense kernel. */
   spectralNorm: boolean;
+  /** Also output the maps of sides 16 and 8, for FastGAN's reconstruction decoders (reconstruction.ts). */
+  reconstruction: boolean;
   conditioning: Conditioning;
   numClasses: number;
   embeddingSize: number;
@@ -127,13 +129,14 @@ function checkConditioning(part: string, spec: { conditioning: Conditioning; num
   }
 }
 
-function kernelInit(init: WeightInit, rng: Rng) {
+/** The kernel initialiser of `init`, seeded from `rng`. */
+export function kernelInit(init: WeightInit, rng: Rng) {
   const seed = opSeed(rng);
   return init === 'glorot' ? tfl.initializers.glorotUniform({ seed }) : tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
 }
 
 /** Radford et al. draw BN's scale from N(1, 0.02); Keras starts it at 1. */
-function gammaInit(init: WeightInit, rng: Rng) {
+export function gammaInit(init: WeightInit, rng: Rng) {
   return init === 'glorot' ? tfl.initializers.ones() : tfl.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: opSeed(rng) });
 }
 
@@ -249,7 +252,8 @@ export function discriminatorFeatureSize(spec: DiscriminatorSpec): number {
  * Builds the discriminator (critic) with weights drawn from `rng`.
  * Inputs: images [batch, h, w, c] in [-1, 1] (and, for cGAN, label [batch, 1]).
  * Outputs: [logit [batch, 1] (no sigmoid: the losses apply it), features [batch, F] (the flattened
- * last convolution, for feature matching)] plus, for AC-GAN, class logits [batch, numClasses].
+ * last convolution, for feature matching)] plus, for AC-GAN, class logits [batch, numClasses], and with
+ * `reconstruction` the activations of sides 16 and 8 ([batch, 16, 16, C16], [batch, 8, 8, C8]).
  */
 export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.LayersModel {
   checkConditioning('discriminator', spec);
@@ -267,6 +271,7 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     const map = tfl.layers.reshape({ targetShape: [h, w, 1] }).apply(plane) as tfl.SymbolicTensor;
     x = tfl.layers.concatenate().apply([image, map]) as tfl.SymbolicTensor;
   }
+  const maps: Record<number, tfl.SymbolicTensor> = {};
   spec.filters.forEach((filters, i) => {
     const norm = spec.batchNorm && i > 0;
     x = layers.conv2d({
@@ -276,6 +281,7 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     x = tfl.layers.leakyReLU({ alpha: spec.leakyAlpha }).apply(x) as tfl.SymbolicTensor;
     // Dropout's seed is replaced before every training step (see reseedDropout) so masks differ per step.
     if (spec.dropout > 0) x = tfl.layers.dropout({ rate: spec.dropout, seed: opSeed(rng) }).apply(x) as tfl.SymbolicTensor;
+    maps[x.shape[1]!] = x;
   });
   const features = tfl.layers.flatten().apply(x) as tfl.SymbolicTensor;
   const logit = layers.dense({ units: 1, useBias: spec.bias, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor;
@@ -284,6 +290,10 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     outputs.push(layers.dense({
       units: spec.numClasses, kernelInitializer: kernelInit(spec.init, rng),
     }).apply(features) as tfl.SymbolicTensor);
+  }
+  if (spec.reconstruction) {
+    if (!maps[16] || !maps[8]) throw new Error(`discriminator: reconstruction needs maps of sides 16 and 8, but its are ${Object.keys(maps).join(', ')}`);
+    outputs.push(maps[16], maps[8]);
   }
   return tfl.model({ inputs, outputs, name: 'discriminator' });
 }

@@ -5,6 +5,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { Rng } from '../core/random.ts';
 import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
+import { buildReconstructionDecoders, reconstructionLoss, reconstructionSize } from './reconstruction.ts';
 import {
   defaultGanPreset, GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, SPECTRAL_NORM_TARGETS, type GanArchitecture, type GanPresetName,
   type GanPresetRecord,
@@ -13,6 +14,7 @@ import {
   classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLoss, type GanLossRecord,
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
+import { isSpectralNormLayer } from '../tfjs/spectral-norm-layers.ts';
 import { withoutSpectralNorm } from '../tfjs/without-spectral-norm.ts';
 import { lazyPenaltyWeight, r1Penalty } from './r1-penalty.ts';
 import { augmentOptionFields, createAugmenter, randomXFlip, resolveAugment, type Augmenter, type AugmentSpec } from './augment/index.ts';
@@ -53,6 +55,8 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   spectralNorm: z.enum(SPECTRAL_NORM_TARGETS).default('none')
     .describe('spectral normalisation (Miyato et al.) of every kernel of D, G or both, one power iteration per step; model/ holds plain networks'),
   r1: z.number().min(0).default(0).describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it'),
+  reconstruction: z.number().min(0).optional()
+    .describe('weight of FastGAN\'s self-supervision: decoders rebuild real images from D\'s 8x8 and 16x16 maps (0: plain D; default: lite 1, others 0)'),
   r1Every: z.number().int().min(1).default(16).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
 }), GAN_LOOP_DEFAULTS);
 export type GanOptions = z.infer<typeof ganOptions>;
@@ -98,6 +102,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
     preset,
     loss: lossName,
     augment,
+    reconstruction: options.reconstruction ?? recipeOf(options, data).reconstruction ?? 0,
     latentSize: arch.generator.latentSize,
     width: options.width ?? presetWidth(preset),
     dropout: arch.discriminator.dropout,
@@ -121,6 +126,7 @@ function presetOverrides(options: GanOptions, data: DataShape) {
 export function ganArchitecture(options: GanOptions, data: DataShape): GanArchitecture {
   const arch = ganPreset(presetOf(options, data), data.shape, presetOverrides(options, data));
   if (ganLoss(lossOf(options, data)).gradientPenalty) arch.discriminator.batchNorm = false;
+  arch.discriminator.reconstruction = (options.reconstruction ?? recipeOf(options, data).reconstruction ?? 0) > 0;
   return arch;
 }
 
@@ -131,6 +137,8 @@ export class GanTrainable implements Trainable {
   readonly prior: LatentPrior;
   readonly generator: LayersModel;
   readonly discriminator: LayersModel;
+  /** FastGAN's decoders, trained with D (--reconstruction > 0). */
+  readonly decoders?: { whole: LayersModel; part: LayersModel };
   /** EMA copy of the generator, used by `sample` (absent with --ema false). */
   readonly generatorEma?: LayersModel;
   private readonly gOptimizer: tf.AdamOptimizer;
@@ -151,6 +159,7 @@ export class GanTrainable implements Trainable {
     this.prior = options.prior;
     this.generator = buildGenerator(arch.generator, rng);
     this.discriminator = buildDiscriminator(arch.discriminator, rng);
+    if (arch.discriminator.reconstruction) this.decoders = buildReconstructionDecoders(arch.discriminator, rng);
     if (options.ema) {
       // Its initial weights are overwritten by G's, so it draws from its own generator, not the run's.
       this.generatorEma = buildGenerator(arch.generator, new Rng(0));
@@ -211,6 +220,7 @@ export class GanTrainable implements Trainable {
       generator: this.generator,
       ...(this.generatorEma ? { 'generator-ema': this.generatorEma } : {}),
       discriminator: this.discriminator,
+      ...(this.decoders ? { 'decoder-whole': this.decoders.whole, 'decoder-part': this.decoders.part } : {}),
     };
   }
 
@@ -265,21 +275,29 @@ export class GanTrainable implements Trainable {
       const real = this.augment(batch.images, rng);
       const fakeSeen = this.augment(fake, rng);
       const parts: StepLosses = {};
-      const variables = this.discriminator.trainableWeights.map((w) => w.read() as tf.Variable);
+      const decoderWeights = this.decoders ? [...this.decoders.whole.trainableWeights, ...this.decoders.part.trainableWeights] : [];
+      const variables = [...this.discriminator.trainableWeights, ...decoderWeights].map((w) => w.read() as tf.Variable);
+      const quarter = this.decoders ? rng.int(4) : 0;
       let realLogits: tf.Tensor | undefined;
       // D's optimiser counts its steps, checkpointed, so a resumed run keeps the lazy schedule.
       const r1Weight = this.options.r1 > 0 ? lazyPenaltyWeight(this.dOptimizer.iterations, this.options.r1Every) : 0;
       const { value, grads } = tf.variableGrads(() => {
-        const [realLogit, , realClasses] = this.discriminate(real, batch.labels);
+        const realOutputs = this.discriminate(real, batch.labels);
+        const [realLogit, , realClasses] = realOutputs;
         realLogits = tf.keep(realLogit);
         const [fakeLogit, , fakeClasses] = this.discriminate(fakeSeen, fakeLabels);
         let total = this.loss.discriminator({ real: realLogit, fake: fakeLogit, realTarget: 1 - this.options.labelSmoothing });
         // Reported apart from dLoss only when other terms join it.
-        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.options.r1 > 0) parts.dAdversarial = tf.keep(total);
+        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.options.r1 > 0 || this.decoders) parts.dAdversarial = tf.keep(total);
         if (this.loss.gradientPenalty) {
           const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
           parts.gradientPenalty = tf.keep(gradientPenalty(critic, real, fakeSeen, this.options.gpWeight, gpSeed));
           total = tf.add(total, parts.gradientPenalty);
+        }
+        if (this.decoders) {
+          const [map16, map8] = realOutputs.slice(-2) as tf.Tensor4D[];
+          parts.reconstruction = tf.keep(tf.mul(reconstructionLoss(this.decoders, map16, map8, real, quarter), this.options.reconstruction!));
+          total = tf.add(total, parts.reconstruction);
         }
         if (this.options.r1 > 0) {
           // Lazy (StyleGAN2): on every r1Every-th D step, weighted by r1Every; the reported r1 is 0 on the others, so
@@ -341,14 +359,18 @@ export class GanTrainable implements Trainable {
     });
   }
 
-  /** ema ← d·ema + (1 − d)·G for every weight (batch-norm statistics too), d warmed up over the first steps. */
+  /**
+   * ema ← d·ema + (1 − d)·G for every weight (batch-norm statistics too), d warmed up over the first steps. Spectral
+   * norm's u and v are copied: they are unit vectors an average would shrink, and σ = uᵀWv would shrink with them.
+   */
   private updateEma(): void {
     const t = this.gOptimizer.iterations;
     const decay = Math.min(this.options.emaDecay, (1 + t) / (10 + t));
+    const copied = new Set(this.generator.layers.filter(isSpectralNormLayer).flatMap((layer) => layer.nonTrainableWeights));
     tf.tidy(() => {
       const source = this.generator.weights;
       this.generatorEma!.weights.forEach((ema, i) => {
-        ema.write(tf.add(tf.mul(ema.read(), decay), tf.mul(source[i].read(), 1 - decay)));
+        ema.write(copied.has(source[i]) ? source[i].read() : tf.add(tf.mul(ema.read(), decay), tf.mul(source[i].read(), 1 - decay)));
       });
     });
   }
@@ -362,7 +384,11 @@ export const ganKind: TrainableKind<typeof ganOptions> = {
   estimate(options, data) {
     const arch = ganArchitecture(options, data);
     const [g, d] = [generatorSize(arch.generator), discriminatorSize(arch.discriminator)];
-    return { parameters: g.parameters * (options.ema ? 2 : 1) + d.parameters, activationsPerImage: g.activations + d.activations };
+    const r = arch.discriminator.reconstruction ? reconstructionSize(arch.discriminator) : { parameters: 0, activations: 0 };
+    return {
+      parameters: g.parameters * (options.ema ? 2 : 1) + d.parameters + r.parameters,
+      activationsPerImage: g.activations + d.activations + r.activations,
+    };
   },
   create: (options, data, rng) => new GanTrainable(resolveGanOptions(options, data), data, rng),
   // model/ holds the plain twins (plainModels): the same networks without spectral norm.

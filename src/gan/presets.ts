@@ -68,6 +68,8 @@ interface PresetCommon {
   imageShape: [number, number, number];
   /** Off in every preset; --spectral-norm turns it on per network. */
   spectralNorm: false;
+  /** Off unless --reconstruction gives the decoders a weight. */
+  reconstruction: false;
   conditioning: Conditioning;
   numClasses: number;
   embeddingSize: number;
@@ -79,7 +81,7 @@ export interface GanPresetRecord {
   /** Base channel count unless --width says otherwise. */
   width: number;
   /** Training choices the preset makes unless --loss or --augment say otherwise (else ns, no augmentation). */
-  recipe?: { loss?: GanLoss; augment?: 'none' | 'diffaug' | 'ada' };
+  recipe?: { loss?: GanLoss; augment?: 'none' | 'diffaug' | 'ada'; reconstruction?: number };
   build(size: number, width: number, common: PresetCommon): GanArchitecture;
 }
 
@@ -100,7 +102,8 @@ export interface GanPresetRecord {
  *   ConvT(5) per doubling, BN, ReLU/LReLU(0.2), N(0, 0.02) init, Adam 2e-4 β1 0.5; width 32 (presetWidth).
  * - `lite`: for sides 32–256, from a 4×4 base. G: ConvT(4, s2)-BN-LReLU(0.2) per doubling with width·min(8, side/s)
  *   channels at side s, skip-layer excitations from each map to the one 8× its side (≥ 32), Conv(3)-tanh to the image;
- *   D: the dcgan64 critic at the same widths. Recipe: hinge loss, DiffAugment; Adam 2e-4 (0.5, 0.999).
+ *   D: the dcgan64 critic at the same widths, with FastGAN's reconstruction decoders (reconstruction.ts). Recipe: hinge
+ *   loss, DiffAugment, reconstruction weight 1; Adam 2e-4 (0.5, 0.999).
  */
 export const GAN_PRESET_RECORDS = {
   dcgan28: {
@@ -174,7 +177,7 @@ export const GAN_PRESET_RECORDS = {
   lite: {
     summary: 'FastGAN-inspired, for sides 32 to 256: skip-layer excitation in G, hinge loss and DiffAugment (the default for colour or larger images)',
     width: 32,
-    recipe: { loss: 'hinge', augment: 'diffaug' },
+    recipe: { loss: 'hinge', augment: 'diffaug', reconstruction: 1 },
     build(size, width, common) {
       const sides = liteSides(size);
       const channels = (side: number) => width * Math.min(8, size / side);
@@ -234,6 +237,7 @@ export function ganPreset(name: GanPresetName, imageShape: [number, number, numb
   const common: PresetCommon = {
     imageShape,
     spectralNorm: false,
+    reconstruction: false,
     conditioning: overrides.conditioning ?? 'none',
     numClasses: overrides.numClasses ?? 0,
     embeddingSize: EMBEDDING_SIZE,

@@ -8,6 +8,7 @@ import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { buildDiscriminator, buildGenerator, checkGeneratorSpec, discriminatorFeatureSize, generatorSides, reseedDropout } from '../../src/gan/dcgan.ts';
 import { defaultGanPreset, ganPreset, type GanPresetName } from '../../src/gan/presets.ts';
+import { buildReconstructionDecoders, reconstructionLoss, reconstructionSide } from '../../src/gan/reconstruction.ts';
 
 before(async () => {
   await initBackend();
@@ -141,6 +142,34 @@ describe('lite', () => {
     const big = buildGenerator(ganPreset('lite', [64, 64, 3], { width: 2 }).generator, new Rng(3));
     assert.equal(big.layers.filter((l) => l.getClassName() === 'AveragePooling2D').length, 1, 'the 8x8 source is pooled to 4x4');
     big.dispose();
+  });
+});
+
+describe('reconstruction decoders (FastGAN\'s self-supervised D)', () => {
+  it('D gives its 16x16 and 8x8 maps; the decoders rebuild the image shrunk to half its side, and a quarter of it', () => {
+    const arch = ganPreset('lite', [32, 32, 3], { width: 2 });
+    arch.discriminator.reconstruction = true;
+    const d = buildDiscriminator(arch.discriminator, new Rng(4));
+    const decoders = buildReconstructionDecoders(arch.discriminator, new Rng(5));
+    tf.tidy(() => {
+      const real = tf.randomUniform([2, 32, 32, 3], -1, 1, 'float32', 6) as tf.Tensor4D;
+      const outputs = d.apply(real, { training: false }) as tf.Tensor4D[];
+      const [map16, map8] = outputs.slice(-2);
+      assert.deepEqual(map16.shape, [2, 16, 16, 2]);
+      assert.deepEqual(map8.shape, [2, 8, 8, 4]);
+      assert.equal(reconstructionSide(32), 16);
+      assert.equal(reconstructionSide(256), 32);
+      const whole = decoders.whole.apply(map8, { training: true }) as tf.Tensor4D;
+      assert.deepEqual(whole.shape, [2, 16, 16, 3]);
+      // Quarter 3 is the bottom-right one: its target is that 16x16 corner of the image (no shrinking at side 32).
+      const part = decoders.part.apply(tf.slice(map16, [0, 8, 8, 0], [-1, 8, 8, -1]), { training: true }) as tf.Tensor4D;
+      const mse = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.square(tf.sub(a, b)));
+      const expected = tf.add(mse(whole, tf.avgPool(real, 2, 2, 'valid')), mse(part, tf.slice(real, [0, 16, 16, 0], [-1, 16, 16, -1])));
+      const loss = reconstructionLoss(decoders, map16, map8, real, 3);
+      assert.ok(Math.abs(loss.dataSync()[0] - expected.dataSync()[0]) < 1e-5);
+      assert.ok(Math.abs(reconstructionLoss(decoders, map16, map8, real, 0).dataSync()[0] - expected.dataSync()[0]) > 1e-6, 'another quarter, another target');
+    });
+    for (const m of [d, decoders.whole, decoders.part]) m.dispose();
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { discriminatorSize, generatorSize } from '../../src/gan/dcgan.ts';
+import { reconstructionSize } from '../../src/gan/reconstruction.ts';
 import { vaeSize } from '../../src/vae/vae.ts';
 import { vaePreset } from '../../src/vae/presets.ts';
 import { latestCheckpoint, readCheckpointState, writeCheckpoint } from '../../src/training/checkpoint.ts';
@@ -222,9 +223,8 @@ describe('sizes', () => {
     checkMemory({ parameters: 1e6, activationsPerImage: 1e4 }, 64, 2 ** 30);
   });
 
-  const data: DataShape = { shape: [16, 16, 3], numClasses: 3 };
   const ganVariants = [{}, { conditional: 'cgan' }, { conditional: 'acgan', batchNorm: false }, { preset: 'seed' }, { loss: 'wgan-gp' }, { preset: 'lite', data: [32, 32, 3] }];
-  for (const { data: shape, ...variant } of ganVariants as { data?: [number, number, number] }[]) {
+  for (const { data: shape, ...variant } of ganVariants as { data?: [number, number, number]; preset?: string }[]) {
     const data: DataShape = { shape: shape ?? [16, 16, 3], numClasses: 3 };
     it(`the GAN estimate counts exactly the parameters the builders make: ${JSON.stringify(variant)}`, () => {
       const options = resolveGanOptions(ganOptions.parse({ width: 8, ...variant }), data);
@@ -233,6 +233,9 @@ describe('sizes', () => {
       try {
         assert.equal(generatorSize(arch.generator).parameters, gan.generator.countParams());
         assert.equal(discriminatorSize(arch.discriminator).parameters, gan.discriminator.countParams());
+        const decoders = gan.decoders ? gan.decoders.whole.countParams() + gan.decoders.part.countParams() : 0;
+        assert.equal(arch.discriminator.reconstruction ? reconstructionSize(arch.discriminator).parameters : 0, decoders);
+        assert.equal(variant.preset === 'lite', decoders > 0, 'lite has the decoders by default');
       } finally {
         gan.dispose();
       }

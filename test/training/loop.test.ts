@@ -136,6 +136,11 @@ describe('resume', () => {
       const trained = ganKind.create(ganOptions.parse(config), opened.data, new Rng(0));
       await restoreCheckpoint(latestCheckpoint(run.runDir)!, trained);
       const fromCheckpoint = trained.sample(noise);
+      // EMA averages the weights but copies spectral norm's unit vectors u and v from G.
+      const gan = trained as GanTrainable;
+      const vectors = (model: typeof gan.generator) => model.weights.filter((w) => /\/[uv]$/.test(w.originalName)).map((w) => Array.from(w.read().dataSync()));
+      assert.ok(vectors(gan.generator).length > 0);
+      assert.deepEqual(vectors(gan.generatorEma!), vectors(gan.generator));
       assert.ok(tf.max(tf.abs(tf.sub(fromModel, fromCheckpoint))).dataSync()[0] < 1e-5, 'the plain export samples what the trained networks do');
       tf.dispose([noise, fromModel, fromCheckpoint]);
       trained.dispose();
