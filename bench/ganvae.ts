@@ -19,6 +19,11 @@ export function createTrainable(w: Workload, rng: Rng): Trainable {
   return w.family === 'gan' ? ganKind.create(w.options, data, rng) : vaeKind.create(w.options, data, rng);
 }
 
+/** The networks a training step runs, by ganvae's model names: every model but the EMA generator (which only samples). */
+export function trainedNetworks(models: Record<string, unknown>): string[] {
+  return Object.keys(models).filter((name) => name !== 'generator-ema');
+}
+
 /** A fixed random training batch [batch, h, w, c] in [-1, 1]: data loading is excluded on every system. */
 export function randomBatch(w: Workload): Batch {
   return { images: tf.randomUniform([w.batch, ...w.imageShape], -1, 1, 'float32', SEED) as tf.Tensor4D };
@@ -65,7 +70,7 @@ export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', t
   const data = randomBatch(w);
   const [steps, seconds, cpuSeconds] = timeIterations(() => trainIteration(trainable, data, rng), plan);
   const models = trainable.models();
-  const networks = w.family === 'gan' ? ['generator', 'discriminator'] : ['encoder', 'decoder'];
+  const networks = trainedNetworks(models);
   const measurement: Measurement = {
     steps, seconds, cpuSeconds, warmupSteps: plan.warmupSteps,
     threads: backend === 'native' ? loadAddon().addon!.info().threads : 1,

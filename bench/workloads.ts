@@ -20,8 +20,8 @@ interface WorkloadBase {
 }
 
 /**
- * A GAN workload: one D step then one G step per iteration, with its loss (non-saturating unless it says) and
- * augmentation, no EMA generator, R1 or flips.
+ * A GAN workload: one D step then one G step per iteration, with its loss (non-saturating unless it says),
+ * augmentation and reconstruction, no EMA generator, R1 or flips.
  */
 export interface GanWorkload extends WorkloadBase {
   family: 'gan';
@@ -67,7 +67,8 @@ export function workload(id: WorkloadId, batch?: number): Workload {
       // Radford et al. as in pytorch/examples dcgan.
       return ganWorkload(id, 'DCGAN-64', [64, 64, 3], batch ?? 64, { preset: 'dcgan64' });
     case 'W4':
-      // The lite preset's recipe (hinge loss, DiffAugment of everything D sees) with spectral norm in D.
+      // The lite preset's recipe (hinge loss, DiffAugment of everything D sees, FastGAN's reconstruction decoders)
+      // with spectral norm in D.
       return ganWorkload(id, 'Lite-64', [64, 64, 3], batch ?? 32, {
         preset: 'lite', augment: 'diffaug', spectralNorm: 'd', loss: 'hinge', ema: false,
       });
@@ -76,8 +77,9 @@ export function workload(id: WorkloadId, batch?: number): Workload {
 
 /**
  * The passes of one training iteration, for FLOP counting. GAN: the D step runs G forward, then D on the real
- * and the fake batch with D's weight gradients; the G step runs G on fresh noise and D, with the gradient flowing
- * through D (input gradients only) into G's weights. VAE: encoder and decoder, forward and backward once.
+ * and the fake batch with D's weight gradients (and, with FastGAN's reconstruction, both decoders on D's maps of
+ * the real batch, their gradients flowing back into D); the G step runs G on fresh noise and D, with the gradient
+ * flowing through D (input gradients only) into G's weights. VAE: encoder and decoder, forward and backward once.
  */
 export function iterationPasses(w: Workload): Pass[] {
   const batch = w.batch;
@@ -87,9 +89,13 @@ export function iterationPasses(w: Workload): Pass[] {
       { network: 'decoder', batch, weightGradients: true, inputGradients: 'all' },
     ];
   }
+  const decoders: Pass[] = w.gan.discriminator.reconstruction
+    ? ['decoder-whole', 'decoder-part'].map((network) => ({ network, batch, weightGradients: true, inputGradients: 'all' }))
+    : [];
   return [
     { network: 'generator', batch, weightGradients: false, inputGradients: 'none' },
     { network: 'discriminator', batch: 2 * batch, weightGradients: true, inputGradients: 'exceptFirst' },
+    ...decoders,
     { network: 'generator', batch, weightGradients: true, inputGradients: 'exceptFirst' },
     { network: 'discriminator', batch, weightGradients: false, inputGradients: 'all' },
   ];

@@ -17,7 +17,7 @@ for seed in "$@"; do
   node --import tsx bench/pytorch/gan-spec.ts "$ours" > "$out/spec-seed$seed.json"
   if [ ! -f "$theirs/summary.json" ]; then
     # The budget ganvae ran under (its --max-minutes), counted from the first step as ganvae counts it.
-    seconds=$(node -e 'const c = require(process.argv[1]).config; console.log(c.maxMinutes * 60)' "$PWD/$ours/run.json")
+    seconds=$(node -e 'const c = require(require("node:path").resolve(process.argv[1])).config; console.log(c.maxMinutes * 60)' "$ours/run.json")
     /usr/bin/python3 bench/pytorch/train_gan.py "$out/spec-seed$seed.json" --seconds "$seconds" --seed "$seed" --log-every 500 --out "$theirs" | tail -c 300
   fi
 done

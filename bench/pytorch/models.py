@@ -178,23 +178,72 @@ def build_generator(spec):
     return spectral_normalize(model) if spec.get("spectralNorm", False) else model
 
 
+class Discriminator(nn.Module):
+    """The one discriminator of DiscriminatorSpec: stride-2 convolution blocks, then Flatten -> Linear(1). With
+    `with_maps` it also returns each block's output by side ({32: ..., 16: ..., 8: ...}), which FastGAN's
+    reconstruction decoders read."""
+
+    def __init__(self, blocks, sides, head):
+        super().__init__()
+        self.blocks = nn.ModuleList(blocks)
+        self.sides = sides
+        self.head = head
+
+    def forward(self, x, with_maps=False):
+        maps = {}
+        for block, side in zip(self.blocks, self.sides):
+            x = block(x)
+            maps[side] = x
+        logits = self.head(x)
+        return (logits, maps) if with_maps else logits
+
+
 def build_discriminator(spec):
-    """DiscriminatorSpec -> nn.Module: images [batch, c, h, w] -> logits [batch, 1]."""
+    """DiscriminatorSpec -> nn.Module: images [batch, c, h, w] -> logits [batch, 1] (and its maps, see Discriminator)."""
     require_unconditional(spec, "discriminator")
     h, _, channels = spec["imageShape"]
-    layers = []
+    blocks, sides = [], []
     side = h
     for i, filters in enumerate(spec["filters"]):
         norm = spec["batchNorm"] and i > 0
-        layers.append(conv_same(channels, filters, spec["kernelSize"], 2, side, bias=spec["bias"] and not norm))
+        layers = [conv_same(channels, filters, spec["kernelSize"], 2, side, bias=spec["bias"] and not norm)]
         layers += ([batch_norm(filters, 2)] if norm else []) + [nn.LeakyReLU(spec["leakyAlpha"])]
         if spec["dropout"] > 0:
             layers.append(nn.Dropout(spec["dropout"]))
+        blocks.append(nn.Sequential(*layers))
         channels, side = filters, math.ceil(side / 2)
-    layers += [nn.Flatten(), nn.Linear(side * side * channels, 1, bias=spec["bias"])]
-    model = nn.Sequential(*layers)
+        sides.append(side)
+    model = Discriminator(blocks, sides, nn.Sequential(nn.Flatten(), nn.Linear(side * side * channels, 1, bias=spec["bias"])))
     init_weights(model, spec["init"])
     return spectral_normalize(model) if spec.get("spectralNorm", False) else model
+
+
+def reconstruction_side(image_side):
+    """Side of the decoders' images, as src/gan/reconstruction.ts: half the image side, at most 32."""
+    return min(32, image_side // 2)
+
+
+def build_reconstruction_decoders(spec):
+    """FastGAN's decoders of DiscriminatorSpec `spec` (src/gan/reconstruction.ts), or None without `reconstruction`:
+    {whole: D's 8x8 map, part: a quarter (8x8) of its 16x16 map} -> images [batch, c, R, R] in [-1, 1], each
+    ConvT(4, s2)-BN-LReLU(0.2) per doubling from 8 to R (channels halved, at least 16), then Conv(3)-tanh."""
+    if not spec.get("reconstruction", False):
+        return None
+    h, _, image_channels = spec["imageShape"]
+    side = reconstruction_side(h)
+
+    def decoder(map_side):
+        channels = spec["filters"][int(math.log2(h // map_side)) - 1]
+        layers, s = [], 16
+        while s <= side:
+            width = max(16, channels // 2)
+            layers += [conv_transpose_same(channels, width, 4, 2, bias=False), batch_norm(width, 2), nn.LeakyReLU(0.2)]
+            channels, s = width, s * 2
+        layers += [conv_same(channels, image_channels, 3, 1, side, bias=True), nn.Tanh()]
+        model = nn.Sequential(*layers)
+        init_weights(model, spec["init"])
+        return model
+    return nn.ModuleDict({"whole": decoder(8), "part": decoder(16)})
 
 
 class Encoder(nn.Module):

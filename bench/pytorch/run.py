@@ -20,8 +20,8 @@ except ImportError:
 
 from blas import check_blas  # noqa: E402
 from layers import layer_records  # noqa: E402
-from models import build_discriminator, build_generator, build_vae  # noqa: E402
-from steps import GAN_MIRRORED, adam, gan_iteration, gan_step_options, learning_rates, vae_iteration  # noqa: E402
+from models import build_vae  # noqa: E402
+from steps import GAN_MIRRORED, adam, gan_iteration, gan_models, gan_step_options, vae_iteration  # noqa: E402
 
 
 def peak_rss_bytes():
@@ -50,14 +50,20 @@ def gan_workload(config, real):
     """(step function, layer records, parameter counts) for a GAN config; exits on an option the steps do not mirror."""
     step_options = gan_step_options(config["options"], WHO, BENCH_MIRRORED)
     arch = config["gan"]
-    generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
-    opt_g, opt_d = (adam(model.parameters(), learning_rates(config["options"], arch["adam"], part))
-                    for model, part in ((generator, "lrG"), (discriminator, "lrD")))
+    generator, discriminator, decoders, opt_g, opt_d = gan_models(arch, config["options"], arch["adam"])
     latent = arch["generator"]["latentSize"]
-    layers = {"generator": layer_records(generator, torch.zeros(2, latent)),
-              "discriminator": layer_records(discriminator, real[:2])}
-    params = {"generator": count(generator), "discriminator": count(discriminator)}
-    return (lambda: gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, **step_options)), layers, params
+    networks = {"generator": (generator, torch.zeros(2, latent)), "discriminator": (discriminator, real[:2])}
+    if decoders is not None:
+        # ganvae's model names; each reads an 8x8 map of D (the part decoder a quarter of its 16x16 one).
+        with torch.no_grad():
+            _, maps = discriminator(real[:2], with_maps=True)
+        networks.update({"decoder-whole": (decoders["whole"], maps[8]), "decoder-part": (decoders["part"], maps[16][:, :, :8, :8])})
+    layers = {name: layer_records(model, example) for name, (model, example) in networks.items()}
+    params = {name: count(model) for name, (model, _) in networks.items()}
+
+    def step():
+        return gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, decoders=decoders, **step_options)
+    return step, layers, params
 
 
 def vae_workload(config, real):

@@ -3,6 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from diff_augment import diff_augment, parse_policy
+from models import build_discriminator, build_generator, build_reconstruction_decoders, reconstruction_side
 
 
 def adam(params, settings):
@@ -15,6 +16,16 @@ def learning_rates(options, settings, part):
     """Adam `settings` with the learning rate of `part` ('lrG' or 'lrD', ganvae's separate rates) when the options have it."""
     rate = options.get(part)
     return settings if rate is None else {**settings, "learningRate": rate}
+
+
+def gan_models(arch, options, settings):
+    """(generator, discriminator, reconstruction decoders or None, G's Adam, D's Adam) of GanArchitecture `arch`:
+    Adam `settings` with ganvae's separate lrG and lrD when `options` have them; D's Adam trains the decoders too."""
+    generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
+    decoders = build_reconstruction_decoders(arch["discriminator"])
+    d_params = list(discriminator.parameters()) + (list(decoders.parameters()) if decoders is not None else [])
+    return (generator, discriminator, decoders, adam(generator.parameters(), learning_rates(options, settings, "lrG")),
+            adam(d_params, learning_rates(options, settings, "lrD")))
 
 
 def vae_iteration(encoder, decoder, optimizer, images):
@@ -53,12 +64,35 @@ def r1_penalty(discriminator, images):
     return grad.square().sum(dim=(1, 2, 3)).mean()
 
 
-def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size, loss="ns", augment=None, r1=0.0):
+def shrink(images, side):
+    """images [batch, c, s, s] average-pooled to [batch, c, side, side] (s a multiple of side)."""
+    factor = images.shape[2] // side
+    return images if factor == 1 else F.avg_pool2d(images, factor)
+
+
+def reconstruction_loss(decoders, maps, real, quarter):
+    """FastGAN's self-supervision, as src/gan/reconstruction.ts's reconstructionLoss: the mean squared error of the
+    `whole` decoder from D's 8x8 map against the real images [batch, c, h, w] shrunk to the decoders' side R, plus that
+    of the `part` decoder from quarter `quarter` (0 top left, 1 top right, 2 bottom left, 3 bottom right) of D's 16x16
+    map against the same quarter of the images shrunk to R. maps: D's maps by side -> scalar."""
+    side = reconstruction_side(real.shape[2])
+    row, col = divmod(quarter, 2)
+    half = real.shape[2] // 2
+    part_target = shrink(real[:, :, row * half:(row + 1) * half, col * half:(col + 1) * half], side)
+    part_map = maps[16][:, :, row * 8:(row + 1) * 8, col * 8:(col + 1) * 8]
+    return (F.mse_loss(decoders["whole"](maps[8]), shrink(real, side))
+            + F.mse_loss(decoders["part"](part_map), part_target))
+
+
+def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size, loss="ns", augment=None, r1=0.0,
+                  decoders=None, reconstruction=0.0):
     """One D step then one G step, as ganvae's GAN step (src/gan/gan-family.ts). real [batch, c, h, w] in [-1, 1].
     loss: a GAN_LOSSES name. augment: images -> images as D sees them (DiffAugment), applied with fresh draws to the
     real and the fake batch of the D step and to the fakes of the G step (G's gradient flows through it), or None.
     r1: the weight of R1 on the real batch in this D step, gamma / 2 times the lazy interval on a regularised step
-    (0: none). Returns (d_loss, g_loss), the adversarial terms."""
+    (0: none). decoders: FastGAN's reconstruction decoders (models.build_reconstruction_decoders; their parameters
+    in opt_d), whose loss on the real batch joins D's with weight `reconstruction`. Returns (d_loss, g_loss), D's
+    with every term, as ganvae reports dLoss."""
     batch = real.shape[0]
     d_loss_of, g_loss_of = GAN_LOSSES[loss]
     seen = augment or (lambda images: images)
@@ -67,10 +101,14 @@ def gan_iteration(generator, discriminator, opt_g, opt_d, real, latent_size, los
     with torch.no_grad():
         fake = generator(torch.randn(batch, latent_size))
         real_seen, fake_seen = seen(real), seen(fake)
-    d_loss = d_loss_of(discriminator(real_seen), discriminator(fake_seen))
-    total = d_loss + r1 * r1_penalty(discriminator, real_seen) if r1 > 0 else d_loss
+    real_logits, maps = discriminator(real_seen, with_maps=True) if decoders is not None else (discriminator(real_seen), None)
+    d_loss = d_loss_of(real_logits, discriminator(fake_seen))
+    if decoders is not None:
+        d_loss = d_loss + reconstruction * reconstruction_loss(decoders, maps, real_seen, int(torch.randint(4, ())))
+    if r1 > 0:
+        d_loss = d_loss + r1 * r1_penalty(discriminator, real_seen)
     opt_d.zero_grad(set_to_none=True)
-    total.backward()
+    d_loss.backward()
     opt_d.step()
 
     # G step: gradients flow through D to G, but D's weight gradients are not computed (ganvae
@@ -99,7 +137,8 @@ def gan_option(options, name):
 
 
 def gan_step_options(options, who, mirrored=GAN_MIRRORED):
-    """gan_iteration's keyword arguments (loss, augment) for ganvae's resolved GAN `options`. Exits naming the option
+    """gan_iteration's keyword arguments (loss, augment, reconstruction weight) for ganvae's resolved GAN `options`
+    (the decoders come from the spec: gan_models). Exits naming the option
     when one has a value outside `mirrored` (GAN_MIRRORED and whatever the caller adds), rather than train another GAN."""
     for name, allowed in mirrored.items():
         value = gan_option(options, name)
@@ -114,4 +153,4 @@ def gan_step_options(options, who, mirrored=GAN_MIRRORED):
 
         def augment(images):
             return diff_augment(images, policy, p)
-    return {"loss": options["loss"], "augment": augment}
+    return {"loss": options["loss"], "augment": augment, "reconstruction": options.get("reconstruction") or 0.0}

@@ -6,9 +6,10 @@ kernels, BN scale N(1, 0.02), or Glorot), batch norm (Keras momentum 0.99, epsil
 D step then one G step (steps.py), DiffAugment on everything D sees (diff_augment.py), lazy R1 (every r1Every D
 steps, weighted by it), random left-right flips, Adam with tfjs's epsilon 1e-7 and the run's lrG and lrD, batch
 size, the run's training images (its data source as ganvae's loader gives them: bench/pytorch/export-dataset.ts)
-scaled to [-1, 1] and shuffled each epoch (last partial batch dropped), and the EMA generator (every weight, BN
-statistic and spectral-norm vector, decay min(d, (1 + t) / (10 + t))) that samples in inference mode, as ganvae's
-do. Options it does not mirror are refused, naming them.
+scaled to [-1, 1] and shuffled each epoch (last partial batch dropped), FastGAN's reconstruction decoders trained
+with D (--reconstruction), and the EMA generator (every weight and BN statistic, decay min(d, (1 + t) / (10 + t)),
+spectral norm's u and v copied) that samples in inference mode, as ganvae's do. Options it does not mirror are
+refused, naming them.
 
   node --import tsx bench/pytorch/gan-spec.ts runs/gan > runs/gan-spec.json
   node --import tsx bench/pytorch/export-dataset.ts --run runs/gan --npy runs/gan-train.npy
@@ -33,8 +34,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from models import build_discriminator, build_generator  # noqa: E402
-from steps import GAN_MIRRORED, adam, gan_iteration, gan_option, gan_step_options, learning_rates  # noqa: E402
+from steps import GAN_MIRRORED, gan_iteration, gan_models, gan_option, gan_step_options  # noqa: E402
 
 FASHION_MNIST_TRAIN = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 WHO = "train_gan.py"
@@ -104,11 +104,14 @@ def grid(images, columns, pad=2, pad_value=128):
 # ---- the EMA generator ----
 
 def ema_update(ema, model, decay):
-    """ema <- decay * ema + (1 - decay) * model for every parameter and BN running statistic."""
+    """ema <- decay * ema + (1 - decay) * model for every parameter and BN running statistic; spectral norm's u and v
+    (weight_u, weight_v) are copied, as ganvae's EMA does, so that sigma stays the top singular value of W."""
     with torch.no_grad():
         ema_state, state = ema.state_dict(), model.state_dict()
         for name, value in ema_state.items():
-            if value.dtype.is_floating_point:
+            if name.endswith((".weight_u", ".weight_v")):
+                value.copy_(state[name])
+            elif value.dtype.is_floating_point:
                 value.mul_(decay).add_(state[name], alpha=1 - decay)
 
 
@@ -140,10 +143,8 @@ def train(spec, threads, log_every, seconds=None, data=None):
     torch.set_num_threads(threads)
     torch.manual_seed(spec["seed"])
     images = training_images(spec, data)
-    generator, discriminator = build_generator(arch["generator"]), build_discriminator(arch["discriminator"])
     settings = {"learningRate": options["learningRate"], "beta1": options["beta1"], "beta2": options["beta2"]}
-    opt_g, opt_d = (adam(model.parameters(), learning_rates(options, settings, part))
-                    for model, part in ((generator, "lrG"), (discriminator, "lrD")))
+    generator, discriminator, decoders, opt_g, opt_d = gan_models(arch, options, settings)
     ema = copy.deepcopy(generator) if gan_option(options, "ema") else None
     # Lazy R1 (Karras et al. 2020): gamma / 2 times ||grad||^2, every r1Every-th D step, weighted by r1Every.
     r1_gamma, r1_every = gan_option(options, "r1"), options.get("r1Every", 16)
@@ -164,7 +165,7 @@ def train(spec, threads, log_every, seconds=None, data=None):
         if flip:
             real = random_flips(real)
         r1 = r1_gamma / 2 * r1_every if r1_gamma > 0 and step % r1_every == 0 else 0.0
-        window.append(gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, r1=r1, **step_options))
+        window.append(gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, r1=r1, decoders=decoders, **step_options))
         if ema is not None:
             t = step + 1
             ema_update(ema, generator, min(options["emaDecay"], (1 + t) / (10 + t)))
@@ -183,7 +184,8 @@ def train(spec, threads, log_every, seconds=None, data=None):
                "finalLosses": {"dLoss": float(d_loss), "gLoss": float(g_loss)}, "threads": torch.get_num_threads(),
                "torch": torch.__version__, "trainImages": images.shape[0],
                "mirrored": {"loss": options["loss"], "augment": gan_option(options, "augment"), "spectralNorm": options.get("spectralNorm", "none"),
-                            "r1": r1_gamma, "r1Every": r1_every, "flip": flip, "lrG": options.get("lrG"), "lrD": options.get("lrD")}}
+                            "r1": r1_gamma, "r1Every": r1_every, "flip": flip, "lrG": options.get("lrG"), "lrD": options.get("lrD"),
+                            "reconstruction": step_options["reconstruction"]}}
     return generator, ema, summary
 
 

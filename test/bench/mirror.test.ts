@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { initBackend } from '../../src/env/backend.ts';
 import { Rng } from '../../src/core/random.ts';
-import { createTrainable } from '../../bench/ganvae.ts';
+import { createTrainable, trainedNetworks } from '../../bench/ganvae.ts';
 import { mirrorProblem } from '../../bench/results.ts';
 import { tfjsLayerShapes, trainableParams } from '../../bench/tfjs-layers.ts';
 import { WORKLOAD_IDS, workload } from '../../bench/workloads.ts';
@@ -19,7 +19,7 @@ for (const id of WORKLOAD_IDS) {
     const w = workload(id, 2);
     const trainable = createTrainable(w, new Rng(1));
     const models = trainable.models();
-    const networks = w.family === 'gan' ? ['generator', 'discriminator'] : ['encoder', 'decoder'];
+    const networks = trainedNetworks(models);
     const ganvae = {
       layers: Object.fromEntries(networks.map((n) => [n, tfjsLayerShapes(models[n])])),
       params: Object.fromEntries(networks.map((n) => [n, trainableParams(models[n])])),
