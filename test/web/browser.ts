@@ -1,4 +1,4 @@
-// Helpers of the browser tests: tiny trained runs, `ganvae serve` as a child process, and Debian's
+// Helpers of the browser tests: tiny trained runs, `ganvae serve` and `ganvae studio` as child processes, and Debian's
 // Chromium driven by playwright-core (never a downloaded browser).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -50,7 +50,17 @@ export interface Served {
 
 /** Starts `ganvae serve RUN --port 0 ...args` and resolves once it prints its URL (rejects if it exits first). */
 export function serve(runDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, 'serve', runDir, '--port', '0', ...args], { env: { ...process.env, ...env } });
+  return startServer(['serve', runDir, '--port', '0', ...args], env);
+}
+
+/** Starts `ganvae studio --port 0 ...args` and resolves once it prints its URL. */
+export function studio(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+  return startServer(['studio', '--port', '0', ...args], env);
+}
+
+/** Starts `ganvae ...args` (a server command) and resolves once it prints its URL (rejects if it exits first). */
+function startServer(args: string[], env: Record<string, string>): Promise<Served> {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -69,6 +79,6 @@ export function serve(runDir: string, args: string[] = [], env: Record<string, s
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`ganvae serve exited with ${code} before printing its URL:\n${output}`)));
+    void exited.then((code) => reject(new Error(`ganvae ${args[0]} exited with ${code} before printing its URL:\n${output}`)));
   });
 }

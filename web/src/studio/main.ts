@@ -219,7 +219,10 @@ class Studio {
           element('progress').textContent = `step ${report.step}/${report.totalSteps} · epoch ${report.epoch}/${report.epochs} · ` +
             `${report.imagesPerSec.toFixed(1)} images/s · ETA ${formatDuration(report.etaSec)}`;
           element('progress').dataset.step = String(report.step);
-          element('tensors').textContent = String(tf.memory().numTensors);
+          const tensors = element('tensors');
+          tensors.textContent = String(tf.memory().numTensors);
+          // Tensors alive at each logged step, for a leak check: steady from the first window on.
+          tensors.dataset.history = `${tensors.dataset.history ? `${tensors.dataset.history},` : ''}${report.step}:${tf.memory().numTensors}`;
         },
         checkpoint: (step) => {
           element('checkpoint-info').textContent = `checkpoint at step ${step} saved in this browser (IndexedDB)`;
