@@ -2,7 +2,7 @@
 // written so that a crash at any moment leaves the previous checkpoint whole. Layout of one checkpoint:
 //   checkpoints/step-00001000/{state.json, models/<part>/{model.json, weights.bin}, optimizers/<name>.{json,bin}}
 //   checkpoints/latest -> step-00001000      (a symlink; replacing it by rename is the commit point)
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statfsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -94,7 +94,7 @@ function stepName(step: number): string {
 }
 
 /** Names of what a checkpoint folder holds besides finished checkpoints: only these are ever removed from checkpoints/. */
-const CHECKPOINT_ENTRY = /^(step-\d{8}|latest|\.tmp-\d+-\d+|\.latest-\d+)$/;
+const CHECKPOINT_ENTRY = /^(step-\d{8}|latest|\.tmp-\d+-\d+(-latest)?|\.latest-\d+)$/;
 
 /** Whether `name` (an entry of checkpoints/) is one ganvae writes; nothing else there is touched. */
 export function isCheckpointEntry(name: string): boolean {
@@ -162,7 +162,10 @@ export async function writeCheckpoint(runDir: string, trainable: Trainable, stat
     const link = join(root, `.latest-${process.pid}`);
     rmSync(link, { force: true });
     symlinkSync(name, link);
-    renameSync(link, join(root, 'latest'));
+    // A copied checkpoint folder in place of the link (see latestCheckpoint) is moved aside first: rename cannot replace a folder.
+    const latest = join(root, 'latest');
+    if (lstatSync(latest, { throwIfNoEntry: false })?.isDirectory()) renameSync(latest, join(root, `.tmp-${process.pid}-${Date.now()}-latest`));
+    renameSync(link, latest);
     fsyncTree(root);
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
@@ -174,11 +177,22 @@ export async function writeCheckpoint(runDir: string, trainable: Trainable, stat
   return join(root, name);
 }
 
-/** The folder `checkpoints/latest` points to, or null when the run has no complete checkpoint. */
+/**
+ * The folder `checkpoints/latest` points to, or null when the run has no complete checkpoint. Besides the symlink
+ * ganvae writes, `latest` may be what an unzip tool without symlinks left of one (a file holding the target's name,
+ * as Windows' extractor writes it) or a copy of the checkpoint (a run zipped by `zip -r`, which follows links).
+ */
 export function latestCheckpoint(runDir: string): string | null {
   const { checkpoints, latestCheckpoint: link } = runPaths(runDir);
   try {
-    const target = join(checkpoints, readlinkSync(link));
+    const info = lstatSync(link);
+    let target = link;
+    if (info.isSymbolicLink()) target = join(checkpoints, readlinkSync(link));
+    else if (info.isFile() && info.size < 64) {
+      const name = readFileSync(link, 'utf8').trim();
+      if (!/^step-\d{8}$/.test(name)) return null;
+      target = join(checkpoints, name);
+    }
     return existsSync(join(target, 'state.json')) ? target : null;
   } catch {
     return null;

@@ -19,6 +19,8 @@ export interface CheckpointFileState {
   step: number;
   rng: number;
   config: Record<string, unknown>;
+  /** The model family's own state besides tensors (Trainable.trainingState, e.g. ADA's p), when it keeps one. */
+  family?: Record<string, unknown>;
   savedAt: string;
 }
 
@@ -80,7 +82,8 @@ export async function encodeCheckpoint(trainable: Trainable, state: { step: numb
     files[`optimizers/${name}.json`] = json;
     files[`optimizers/${name}.bin`] = bin;
   }
-  const full: CheckpointFileState = { formatVersion: RUN_FORMAT_VERSION, ...state, savedAt: new Date().toISOString() };
+  const family = trainable.trainingState?.();
+  const full: CheckpointFileState = { formatVersion: RUN_FORMAT_VERSION, ...state, ...(family ? { family } : {}), savedAt: new Date().toISOString() };
   files['state.json'] = encoder.encode(`${JSON.stringify(full, null, 2)}\n`);
   return files;
 }
@@ -181,6 +184,13 @@ export async function restoreCheckpointFiles(files: FileMap, trainable: Trainabl
   const state = readCheckpointFileState(files, where);
   for (const [part, model] of Object.entries(trainable.models())) loadModelWeights(model, files, `models/${part}/`, where);
   for (const name of Object.keys(trainable.optimizers())) await restoreOptimizer(trainable.optimizers()[name], files, name, where);
+  if (trainable.restoreTrainingState) {
+    try {
+      trainable.restoreTrainingState(state.family ?? {});
+    } catch (err) {
+      throw new RunFolderError(`${where}: state.json: ${(err as Error).message}; the checkpoint cannot be used`, { cause: err });
+    }
+  }
   const nonFinite = await findNonFinite(trainable);
   if (nonFinite) throw new RunFolderError(`${where}: ${nonFinite} is NaN or infinite; this checkpoint cannot be resumed`);
   return state;

@@ -4,20 +4,21 @@
 // resume and stop requests of the shared step loop.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { createBatcher } from '../../src/data/batches.ts';
-import { restoreCheckpoint, writeCheckpoint } from '../../src/training/checkpoint.ts';
+import { latestCheckpoint, restoreCheckpoint, writeCheckpoint } from '../../src/training/checkpoint.ts';
+import { trainRun } from '../../src/runs/train-run.ts';
 import { encodeCheckpoint, encodeModels, restoreCheckpointFiles, type FileMap } from '../../src/training/run-files.ts';
 import { LoopControl, runStepLoop } from '../../src/training/step-loop.ts';
 import { trainingOptions } from '../../src/training/config.ts';
 import { ganOptions, GanTrainable, resolveGanOptions } from '../../src/gan/gan-family.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import type { DataShape } from '../../src/training/trainable.ts';
-import { tempFolder } from './fixtures.ts';
+import { tempFolder, tinyRunOptions, writeImageFolder } from './fixtures.ts';
 
 const temp = tempFolder('ganvae-run-files-test-');
 const data: DataShape = { shape: [8, 8, 1], numClasses: 0 };
@@ -136,5 +137,23 @@ describe('run files', () => {
     const stopped = await run(stopper, () => stopper.stop());
     assert.equal(stopped.result.reason, 'interrupted');
     assert.equal(stopped.result.step, 2);
+  });
+
+  it('a run whose checkpoints/latest lost its symlink in an unzip (a file naming the target, or a copied folder) still resumes', async () => {
+    const images = writeImageFolder(join(temp.dir, 'images'));
+    for (const form of ['file', 'folder'] as const) {
+      const runDir = join(temp.dir, `unzipped-${form}`);
+      await trainRun({ family: 'gan', outDir: runDir, flags: tinyRunOptions(images, { maxSteps: 2 }), dataCache: false });
+      const latest = join(runDir, 'checkpoints', 'latest');
+      const target = readlinkSync(latest);
+      rmSync(latest);
+      if (form === 'file') writeFileSync(latest, target);
+      else cpSync(join(runDir, 'checkpoints', target), latest, { recursive: true });
+      assert.ok(latestCheckpoint(runDir)?.endsWith(form === 'file' ? target : 'latest'), form);
+      const { result } = await trainRun({ family: 'gan', outDir: runDir, flags: { maxSteps: 3 }, resume: true, dataCache: false });
+      assert.equal(result.step, 3, form);
+      assert.ok(lstatSync(latest).isSymbolicLink(), `${form}: the next checkpoint links latest again`);
+      assert.deepEqual(readdirSync(join(runDir, 'checkpoints')).sort(), ['latest', 'step-00000003'], form);
+    }
   });
 });
