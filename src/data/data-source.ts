@@ -82,10 +82,12 @@ export interface DataSource {
   /** The class names when the source fixes them; null when they come from the data (folder sub-folders). */
   readonly classes: readonly string[] | null;
   /**
-   * The built-in classifier extractor the metrics use for it: models/extractors/<extractor>-v<version>/
+   * The built-in classifier extractor the metrics use for it: models/extractors/<extractor>-v<extractorVersion>/
    * (`ganvae train classifier --data <name>` writes it). Absent: named after the whole source, made file-safe.
    */
   readonly extractor?: string;
+  /** Version of that extractor the metrics use (default 2, the second generation of the grey sources' extractors). */
+  readonly extractorVersion?: number;
   /** The published files `ganvae data download <name>` fetches; absent when it cannot download. */
   readonly download?: SourceDownload;
   /** The copy it loads when no --data-dir is given (doctor reports it); absent when it always needs one. */

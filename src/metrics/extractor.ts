@@ -35,11 +35,13 @@ export const EXTRACTORS_DIR = fileURLToPath(new URL('../../models/extractors/', 
 
 /**
  * Folder of the built-in classifier extractor for the data source `dataset`: the one its source module names
- * (fashion-mnist → …/fashion-mnist-v2); for a source that names none, or no source, `dataset` made file-safe.
+ * at the version it names (fashion-mnist → …/fashion-mnist-v2, emoji → …/emoji-v1); for a source that names none, or
+ * no source, `dataset` made file-safe (version 2 unless `version` says otherwise).
  */
-export function builtInExtractorDir(dataset: string, version = 2): string {
-  const name = findDataSource(dataset)?.source.extractor ?? dataset.replace(/[^a-z0-9-]/gi, '_');
-  return join(EXTRACTORS_DIR, `${name}-v${version}`);
+export function builtInExtractorDir(dataset: string, version?: number): string {
+  const source = findDataSource(dataset)?.source;
+  const name = source?.extractor ?? dataset.replace(/[^a-z0-9-]/gi, '_');
+  return join(EXTRACTORS_DIR, `${name}-v${version ?? source?.extractorVersion ?? 2}`);
 }
 
 /** The human-readable name of a classifier extractor, as every reported number carries it. */

@@ -141,6 +141,7 @@ export const emoji: DataSource = {
     '(a held-out 10% of the emoji, with their skin tones, is the test split)',
   classes: CLASSES,
   extractor: 'emoji',
+  extractorVersion: 1,
   download: {
     kind: 'npm',
     spec: `${PACKAGE}@${VERSION}`,
