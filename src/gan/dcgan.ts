@@ -16,6 +16,7 @@ export type WeightInit = 'glorot' | 'normal002';
 export interface GeneratorSpec {
   /** [h, w, c] of the generated images. */
   imageShape: [number, number, number];
+  /** Length of the input vector: InfoGAN's codes first when there are any (info-codes.ts), then z. */
   latentSize: number;
   /** Hidden Dense layers between the latent input and the projection (e.g. [128, 1024]); may be empty. */
   denseUnits: number[];
@@ -82,9 +83,28 @@ export interface DiscriminatorSpec {
   spectralNorm: boolean;
   /** Also output the maps of sides 16 and 8, for FastGAN's reconstruction decoders (reconstruction.ts). */
   reconstruction: boolean;
+  /** Units of InfoGAN's Q head, a Dense layer on the features (info-codes.ts infoHeadUnits); absent or 0: none. */
+  infoUnits?: number;
   conditioning: Conditioning;
   numClasses: number;
   embeddingSize: number;
+}
+
+/**
+ * What buildDiscriminator's outputs are, by name: the real/fake `logit` [batch, 1], the `features` [batch, F], AC-GAN's
+ * `classes` logits [batch, numClasses], InfoGAN's Q head `info` [batch, infoUnits], and the reconstruction maps
+ * `map16` [batch, 16, 16, C16] and `map8` [batch, 8, 8, C8].
+ */
+export type DiscriminatorOutputName = 'logit' | 'features' | 'classes' | 'info' | 'map16' | 'map8';
+
+/** The names of buildDiscriminator(spec)'s outputs, in its output order. */
+export function discriminatorOutputNames(spec: DiscriminatorSpec): DiscriminatorOutputName[] {
+  return [
+    'logit', 'features',
+    ...(spec.conditioning === 'acgan' ? ['classes' as const] : []),
+    ...((spec.infoUnits ?? 0) > 0 ? ['info' as const] : []),
+    ...(spec.reconstruction ? ['map16' as const, 'map8' as const] : []),
+  ];
 }
 
 /** The sides of a generator's feature maps, from the base map through each ConvT layer. */
@@ -251,8 +271,9 @@ export function discriminatorFeatureSize(spec: DiscriminatorSpec): number {
 /**
  * Builds the discriminator (critic) with weights drawn from `rng`.
  * Inputs: images [batch, h, w, c] in [-1, 1] (and, for cGAN, label [batch, 1]).
- * Outputs: [logit [batch, 1] (no sigmoid: the losses apply it), features [batch, F] (the flattened
- * last convolution, for feature matching)] plus, for AC-GAN, class logits [batch, numClasses], and with
+ * Outputs, as discriminatorOutputNames(spec) names them: [logit [batch, 1] (no sigmoid: the losses apply it), features
+ * [batch, F] (the flattened last convolution, for feature matching)] plus, for AC-GAN, class logits [batch, numClasses],
+ * with `infoUnits` InfoGAN's Q head [batch, infoUnits] (a Dense layer on the features, as AC-GAN's head), and with
  * `reconstruction` the activations of sides 16 and 8 ([batch, 16, 16, C16], [batch, 8, 8, C8]).
  */
 export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.LayersModel {
@@ -290,6 +311,9 @@ export function buildDiscriminator(spec: DiscriminatorSpec, rng: Rng): tfl.Layer
     outputs.push(layers.dense({
       units: spec.numClasses, kernelInitializer: kernelInit(spec.init, rng),
     }).apply(features) as tfl.SymbolicTensor);
+  }
+  if ((spec.infoUnits ?? 0) > 0) {
+    outputs.push(layers.dense({ units: spec.infoUnits!, kernelInitializer: kernelInit(spec.init, rng) }).apply(features) as tfl.SymbolicTensor);
   }
   if (spec.reconstruction) {
     if (!maps[16] || !maps[8]) throw new Error(`discriminator: reconstruction needs maps of sides 16 and 8, but its are ${Object.keys(maps).join(', ')}`);
@@ -370,6 +394,7 @@ export function discriminatorSize(spec: DiscriminatorSpec): NetworkSize {
     channels = filters;
   });
   const features = discriminatorFeatureSize(spec);
-  parameters += features + (spec.bias ? 1 : 0) + (spec.conditioning === 'acgan' ? (features + 1) * spec.numClasses : 0);
+  parameters += features + (spec.bias ? 1 : 0) + (spec.conditioning === 'acgan' ? (features + 1) * spec.numClasses : 0) +
+    (features + 1) * (spec.infoUnits ?? 0);
   return { parameters, activations };
 }

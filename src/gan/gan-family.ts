@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { Rng } from '../core/random.ts';
-import { buildDiscriminator, buildGenerator, discriminatorSize, generatorSize, reseedDropout } from './dcgan.ts';
+import {
+  buildDiscriminator, buildGenerator, discriminatorOutputNames, discriminatorSize, generatorSize, reseedDropout, type DiscriminatorOutputName,
+} from './dcgan.ts';
+import { drawCodes, infoHeadUnits, infoLoss, latentCodesOf } from './info-codes.ts';
 import { buildReconstructionDecoders, reconstructionLoss, reconstructionSize } from './reconstruction.ts';
 import {
   defaultGanPreset, GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, SPECTRAL_NORM_TARGETS, type GanArchitecture, type GanPresetName,
@@ -19,7 +22,10 @@ import { withoutSpectralNorm } from '../tfjs/without-spectral-norm.ts';
 import { lazyPenaltyWeight, r1Penalty } from './r1-penalty.ts';
 import { augmentOptionFields, createAugmenter, randomXFlip, resolveAugment, type Augmenter, type AugmentSpec } from './augment/index.ts';
 import { withLoopDefaults } from '../training/config.ts';
-import { type Batch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
+import { codesSize } from '../training/latent.ts';
+import {
+  type Batch, type DataShape, type LatentCode, type LatentPrior, type StepLosses, type Trainable, type TrainableKind,
+} from '../training/trainable.ts';
 import { opSeed } from '../core/random.ts';
 
 /** Loop defaults of a GAN run: a 9-minute budget, so `ganvae train gan` with no flags ends (exported) within 10 minutes. */
@@ -58,6 +64,10 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   reconstruction: z.number().min(0).optional()
     .describe('weight of FastGAN\'s self-supervision: decoders rebuild real images from D\'s 8x8 and 16x16 maps (0: plain D; default: lite 1, others 0)'),
   r1Every: z.number().int().min(1).default(16).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
+  infoCategorical: z.string().default('')
+    .describe('InfoGAN: categorical codes before z, their category counts K1,K2,.. (e.g. 10; none by default), one-hot, uniform'),
+  infoContinuous: z.number().int().min(0).max(100).default(0).describe('InfoGAN: continuous codes before z (after the categorical ones), each U(-1, 1)'),
+  infoWeight: z.number().min(0).default(1).describe('InfoGAN: λ of the mutual-information loss of D\'s Q head, added to D\'s and G\'s losses'),
 }), GAN_LOOP_DEFAULTS);
 export type GanOptions = z.infer<typeof ganOptions>;
 
@@ -94,6 +104,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   }
   const augment = options.augment ?? recipeOf(options, data).augment ?? 'none';
   resolveAugment({ ...options, augment }, data.shape);
+  latentCodesOf(options);
   const arch = ganPreset(preset, data.shape, presetOverrides(options, data));
   const lossAdam = { ...arch.adam, ...loss.defaults.adam };
   const learningRate = options.learningRate ?? lossAdam.learningRate;
@@ -127,14 +138,25 @@ export function ganArchitecture(options: GanOptions, data: DataShape): GanArchit
   const arch = ganPreset(presetOf(options, data), data.shape, presetOverrides(options, data));
   if (ganLoss(lossOf(options, data)).gradientPenalty) arch.discriminator.batchNorm = false;
   arch.discriminator.reconstruction = (options.reconstruction ?? recipeOf(options, data).reconstruction ?? 0) > 0;
+  // InfoGAN: G's input starts with the codes; D gets the Q head.
+  const codes = latentCodesOf(options);
+  arch.generator.latentSize += codesSize(codes);
+  if (codes.length) arch.discriminator.infoUnits = infoHeadUnits(codes);
   return arch;
 }
 
+/** D's outputs of one pass by name (discriminatorOutputNames): each is present when the architecture has it. */
+export type DiscriminatorOutputs = { logit: tf.Tensor2D; features: tf.Tensor2D } & Partial<Record<'classes' | 'info', tf.Tensor2D>> &
+  Partial<Record<'map16' | 'map8', tf.Tensor4D>>;
+
 /** A GAN with its two Adam optimisers (and the EMA generator), driven by the shared loop. */
 export class GanTrainable implements Trainable {
+  /** Codes plus z (InfoGAN's codes first). */
   readonly latentSize: number;
   readonly numClasses: number;
   readonly prior: LatentPrior;
+  /** InfoGAN's codes (--info-categorical, --info-continuous), first in G's input; empty without them. */
+  readonly latentCodes: LatentCode[];
   readonly generator: LayersModel;
   readonly discriminator: LayersModel;
   /** FastGAN's decoders, trained with D (--reconstruction > 0). */
@@ -145,6 +167,8 @@ export class GanTrainable implements Trainable {
   private readonly dOptimizer: tf.AdamOptimizer;
   private readonly loss: GanLossRecord;
   private readonly augmentSpec: AugmentSpec;
+  /** The names of D's outputs, in order. */
+  private readonly dOutputs: DiscriminatorOutputName[];
   /** What D's inputs go through (--augment); replaced when a checkpoint restores ADA's state. */
   private augmenter: Augmenter;
 
@@ -155,6 +179,8 @@ export class GanTrainable implements Trainable {
     this.augmentSpec = resolveAugment({ ...options, augment: options.augment ?? 'none' }, data.shape);
     this.augmenter = createAugmenter(this.augmentSpec);
     this.latentSize = arch.generator.latentSize;
+    this.latentCodes = latentCodesOf(options);
+    this.dOutputs = discriminatorOutputNames(arch.discriminator);
     this.numClasses = options.conditional === 'none' ? 0 : data.numClasses;
     this.prior = options.prior;
     this.generator = buildGenerator(arch.generator, rng);
@@ -240,10 +266,23 @@ export class GanTrainable implements Trainable {
     this.dOptimizer.dispose();
   }
 
-  private noise(n: number, rng: Rng): tf.Tensor2D {
-    return this.prior === 'uniform'
-      ? tf.randomUniform([n, this.latentSize], -1, 1, 'float32', opSeed(rng))
-      : tf.randomNormal([n, this.latentSize], 0, 1, 'float32', opSeed(rng));
+  /**
+   * G's latent input for n fakes: noise [n, latentSize] (InfoGAN's codes, then z from the prior) and the codes alone
+   * [n, codesSize] that Q must recover (absent without codes).
+   */
+  private noise(n: number, rng: Rng): { noise: tf.Tensor2D; codes?: tf.Tensor2D } {
+    const zSize = this.latentSize - codesSize(this.latentCodes);
+    const z = this.prior === 'uniform'
+      ? tf.randomUniform([n, zSize], -1, 1, 'float32', opSeed(rng))
+      : tf.randomNormal([n, zSize], 0, 1, 'float32', opSeed(rng));
+    if (!this.latentCodes.length) return { noise: z as tf.Tensor2D };
+    const codes = drawCodes(n, this.latentCodes, rng);
+    return { noise: tf.concat([codes, z], 1) as tf.Tensor2D, codes };
+  }
+
+  /** λ · InfoGAN's mutual-information loss of D's Q head `info` [n, units] on fakes made from `codes` [n, codesSize]. */
+  private infoTerm(info: tf.Tensor2D, codes: tf.Tensor2D): tf.Scalar {
+    return tf.mul(infoLoss(info, codes, this.latentCodes), this.options.infoWeight);
   }
 
   /** Uniform class labels [n] int32 for fake images. */
@@ -256,10 +295,11 @@ export class GanTrainable implements Trainable {
     return this.numClasses ? [noise, tf.reshape(tf.cast(labels, 'float32'), [-1, 1])] : [noise];
   }
 
-  /** D's outputs in training mode: [logit [n, 1], features [n, F], class logits [n, K] (AC-GAN)]. */
-  discriminate(images: tf.Tensor4D, labels: tf.Tensor1D | undefined): tf.Tensor[] {
+  /** D's outputs in training mode by name (DiscriminatorOutputs): logit [n, 1], features [n, F], and those the architecture adds. */
+  discriminate(images: tf.Tensor4D, labels: tf.Tensor1D | undefined): DiscriminatorOutputs {
     const inputs = this.options.conditional === 'cgan' ? [images, tf.reshape(tf.cast(labels!, 'float32'), [-1, 1])] : images;
-    return this.discriminator.apply(inputs, { training: true }) as tf.Tensor[];
+    const outputs = this.discriminator.apply(inputs, { training: true }) as tf.Tensor[];
+    return Object.fromEntries(this.dOutputs.map((name, i) => [name, outputs[i]])) as DiscriminatorOutputs;
   }
 
   /** One discriminator (critic) update against fresh fakes; trainStep runs dSteps of these. Returns dLoss (and its parts). */
@@ -268,8 +308,9 @@ export class GanTrainable implements Trainable {
       const n = batch.images.shape[0];
       reseedDropout(this.discriminator, rng);
       const fakeLabels = this.numClasses ? this.fakeLabels(n, rng) : undefined;
+      const { noise, codes } = this.noise(n, rng);
       // Its own scope: G's intermediate activations are garbage once the fakes exist (D's step keeps only these).
-      const fake = tf.tidy(() => this.generator.apply(this.generatorInputs(this.noise(n, rng), fakeLabels!), { training: true }) as tf.Tensor4D);
+      const fake = tf.tidy(() => this.generator.apply(this.generatorInputs(noise, fakeLabels!), { training: true }) as tf.Tensor4D);
       const gpSeed = opSeed(rng);
       // D's gradients do not reach its inputs' augmentation, so it runs outside the tape.
       const real = this.augment(batch.images, rng);
@@ -283,32 +324,37 @@ export class GanTrainable implements Trainable {
       const r1Weight = this.options.r1 > 0 ? lazyPenaltyWeight(this.dOptimizer.iterations, this.options.r1Every) : 0;
       const { value, grads } = tf.variableGrads(() => {
         const realOutputs = this.discriminate(real, batch.labels);
-        const [realLogit, , realClasses] = realOutputs;
-        realLogits = tf.keep(realLogit);
-        const [fakeLogit, , fakeClasses] = this.discriminate(fakeSeen, fakeLabels);
-        let total = this.loss.discriminator({ real: realLogit, fake: fakeLogit, realTarget: 1 - this.options.labelSmoothing });
+        realLogits = tf.keep(realOutputs.logit);
+        // Q sees the fakes as D sees them (augmented), in the same pass.
+        const fakeOutputs = this.discriminate(fakeSeen, fakeLabels);
+        let total = this.loss.discriminator({ real: realOutputs.logit, fake: fakeOutputs.logit, realTarget: 1 - this.options.labelSmoothing });
         // Reported apart from dLoss only when other terms join it.
-        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.options.r1 > 0 || this.decoders) parts.dAdversarial = tf.keep(total);
+        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.options.r1 > 0 || this.decoders || codes) {
+          parts.dAdversarial = tf.keep(total);
+        }
         if (this.loss.gradientPenalty) {
-          const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels)[0];
+          const critic = (x: tf.Tensor4D) => this.discriminate(x, batch.labels).logit;
           parts.gradientPenalty = tf.keep(gradientPenalty(critic, real, fakeSeen, this.options.gpWeight, gpSeed));
           total = tf.add(total, parts.gradientPenalty);
         }
         if (this.decoders) {
-          const [map16, map8] = realOutputs.slice(-2) as tf.Tensor4D[];
-          parts.reconstruction = tf.keep(tf.mul(reconstructionLoss(this.decoders, map16, map8, real, quarter), this.options.reconstruction!));
+          parts.reconstruction = tf.keep(tf.mul(reconstructionLoss(this.decoders, realOutputs.map16!, realOutputs.map8!, real, quarter), this.options.reconstruction!));
           total = tf.add(total, parts.reconstruction);
         }
         if (this.options.r1 > 0) {
           // Lazy (StyleGAN2): on every r1Every-th D step, weighted by r1Every; the reported r1 is 0 on the others, so
           // a logging window's mean is the penalty's average pull.
-          parts.r1 = tf.keep(r1Weight > 0 ? r1Penalty((x) => this.discriminate(x, batch.labels)[0], real, this.options.r1 * r1Weight) : tf.scalar(0));
+          parts.r1 = tf.keep(r1Weight > 0 ? r1Penalty((x) => this.discriminate(x, batch.labels).logit, real, this.options.r1 * r1Weight) : tf.scalar(0));
           total = tf.add(total, parts.r1);
         }
         if (this.options.conditional === 'acgan') {
-          parts.dClass = tf.keep(tf.add(classLoss(realClasses as tf.Tensor2D, batch.labels!, this.numClasses),
-            classLoss(fakeClasses as tf.Tensor2D, fakeLabels!, this.numClasses)));
+          parts.dClass = tf.keep(tf.add(classLoss(realOutputs.classes!, batch.labels!, this.numClasses),
+            classLoss(fakeOutputs.classes!, fakeLabels!, this.numClasses)));
           total = tf.add(total, parts.dClass);
+        }
+        if (codes) {
+          parts.dInfo = tf.keep(this.infoTerm(fakeOutputs.info!, codes));
+          total = tf.add(total, parts.dInfo);
         }
         return total;
       }, variables);
@@ -329,7 +375,7 @@ export class GanTrainable implements Trainable {
       const n = batch.images.shape[0];
       reseedDropout(this.discriminator, rng);
       const fakeLabels = this.numClasses ? this.fakeLabels(n, rng) : undefined;
-      const noise = this.noise(n, rng);
+      const { noise, codes } = this.noise(n, rng);
       const parts: StepLosses = {};
       const variables = this.generator.trainableWeights.map((w) => w.read() as tf.Variable);
       const needsReal = this.options.featureMatching || this.loss.generatorSeesReal;
@@ -337,20 +383,24 @@ export class GanTrainable implements Trainable {
       const { value, grads } = tf.variableGrads(() => {
         const fake = this.generator.apply(this.generatorInputs(noise, fakeLabels!), { training: true }) as tf.Tensor4D;
         // Augmented on the tape: G's gradient flows through the (differentiable) augmentation.
-        const [fakeLogit, fakeFeatures, fakeClasses] = this.discriminate(this.augment(fake, rng), fakeLabels);
+        const fakeOutputs = this.discriminate(this.augment(fake, rng), fakeLabels);
         let total: tf.Scalar;
         if (this.options.featureMatching) {
           // Real features do not depend on G's weights, so no gradient flows through them.
-          const realFeatures = this.discriminate(real, batch.labels)[1];
-          total = featureMatchingLoss(realFeatures as tf.Tensor2D, fakeFeatures as tf.Tensor2D);
+          const realFeatures = this.discriminate(real, batch.labels).features;
+          total = featureMatchingLoss(realFeatures, fakeOutputs.features);
         } else {
           // D's view of real images does not depend on G's weights: for relativistic losses it is a constant here.
-          const realLogit = this.loss.generatorSeesReal ? this.discriminate(real, batch.labels)[0] : undefined;
-          total = this.loss.generator({ fake: fakeLogit, real: realLogit });
+          const realLogit = this.loss.generatorSeesReal ? this.discriminate(real, batch.labels).logit : undefined;
+          total = this.loss.generator({ fake: fakeOutputs.logit, real: realLogit });
         }
         if (this.options.conditional === 'acgan') {
-          parts.gClass = tf.keep(classLoss(fakeClasses as tf.Tensor2D, fakeLabels!, this.numClasses));
+          parts.gClass = tf.keep(classLoss(fakeOutputs.classes!, fakeLabels!, this.numClasses));
           total = tf.add(total, parts.gClass);
+        }
+        if (codes) {
+          parts.gInfo = tf.keep(this.infoTerm(fakeOutputs.info!, codes));
+          total = tf.add(total, parts.gInfo);
         }
         return total;
       }, variables);

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset.ts';
 import { permutation, Rng } from '../core/random.ts';
-import { latentNoise } from '../training/latent.ts';
+import { latentBatch } from '../training/latent.ts';
 import type { Trainable } from '../training/trainable.ts';
 
 /** A finite stream of uint8 images of one shape. */
@@ -60,8 +60,9 @@ export function unitRangeToBytes(images: Float32Array): Uint8Array {
 }
 
 /**
- * `count` samples of a trained model: latent codes from its prior drawn from `seed` and, when the
- * dataset has classes, balanced labels 0, 1, …, k−1, 0, … (ignored by unconditional models).
+ * `count` samples of a trained model: latent vectors drawn from `seed` (its codes from their distributions, z from its
+ * prior; latentVectors) and, when the dataset has classes, balanced labels 0, 1, …, k−1, 0, … (ignored by
+ * unconditional models).
  */
 export function trainableSource(trainable: Trainable, shape: [number, number, number], numClasses: number,
   description: string, count: number, seed: number): ImageSource {
@@ -74,7 +75,7 @@ export function trainableSource(trainable: Trainable, shape: [number, number, nu
       for (let start = 0; start < count; start += batchSize) {
         const size = Math.min(batchSize, count - start);
         const images = tf.tidy(() => {
-          const noise = latentNoise(size, trainable.latentSize, trainable.prior ?? 'normal', rng);
+          const noise = latentBatch(size, trainable, rng);
           const labels = numClasses > 0
             ? tf.tensor1d(Int32Array.from({ length: size }, (_, i) => (start + i) % numClasses), 'int32')
             : undefined;

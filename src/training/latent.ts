@@ -1,8 +1,10 @@
-// Latent codes for sampling: seeded draws from a model's prior (optionally truncated) and paths between
-// two codes (linear or spherical), as used by sample grids, `ganvae sample` and `ganvae interpolate`.
+// Latent codes for sampling: seeded draws from a model's prior (optionally truncated), a model's whole latent
+// vectors (InfoGAN codes first, then the prior's z), and paths between two codes (linear or spherical), as used by
+// sample grids, `ganvae sample|interpolate|traverse`, evaluation and the explorer.
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../core/errors.ts';
 import type { Rng } from '../core/random.ts';
-import type { LatentPrior } from './trainable.ts';
+import type { LatentCode, LatentPrior, Trainable } from './trainable.ts';
 
 /**
  * n latent codes [n, size] from `prior`, drawn from `rng`. `truncation` t > 0 redraws normal coordinates
@@ -26,6 +28,83 @@ export function latentValues(count: number, prior: LatentPrior, rng: Rng, trunca
     values[i] = z;
   }
   return values;
+}
+
+/** What latentVectors draws for: a model's latent vector length, its prior and its leading codes (a Trainable is one). */
+export type LatentSpace = Pick<Trainable, 'latentSize' | 'prior' | 'latentCodes'>;
+
+/** Code values chosen by code name: a category index (0-based) for a categorical code, the value for a continuous one. */
+export type FixedCodes = Readonly<Record<string, number>>;
+
+/** Entries of the latent vector the codes fill, at its start. */
+export function codesSize(codes: readonly LatentCode[] = []): number {
+  return codes.reduce((sum, code) => sum + code.size, 0);
+}
+
+/** Where each code starts in the latent vector (the codes in order, from entry 0). */
+export function codeOffsets(codes: readonly LatentCode[]): number[] {
+  let offset = 0;
+  return codes.map((code) => (offset += code.size) - code.size);
+}
+
+/** Writes `value` of `code` into `vector` from `offset`: a categorical code's one-hot of category `value`, a continuous code's value. */
+export function writeCode(vector: Float32Array, offset: number, code: LatentCode, value: number): void {
+  if (code.kind === 'continuous') {
+    vector[offset] = value;
+    return;
+  }
+  vector.fill(0, offset, offset + code.size);
+  vector[offset + value] = 1;
+}
+
+/**
+ * Throws a ConfigError when `fixed` does not fit `codes`: a name that is no code, a categorical value that is not a
+ * category index 0..size−1, a continuous value that is not finite.
+ */
+export function checkFixedCodes(codes: readonly LatentCode[], fixed: FixedCodes): void {
+  for (const [name, value] of Object.entries(fixed)) {
+    const code = codes.find((c) => c.name === name);
+    if (!code) {
+      throw new ConfigError(codes.length ? `there is no code "${name}": the codes are ${codes.map((c) => c.name).join(', ')}` : `there is no code "${name}": the model has no latent codes`);
+    }
+    if (code.kind === 'categorical' && !(Number.isInteger(value) && value >= 0 && value < code.size)) {
+      throw new ConfigError(`code ${name} is categorical with ${code.size} categories: give an index 0..${code.size - 1}, got ${value}`);
+    }
+    if (!Number.isFinite(value)) throw new ConfigError(`code ${name} is continuous: give a finite number (it is drawn from [-1, 1]), got ${value}`);
+  }
+}
+
+/**
+ * n latent vectors [n, latentSize] flat, drawn from `rng`: in each, the codes (categorical: a uniform category as
+ * one-hot; continuous: U(−1, 1)) or their `fixed` values, then z from the prior (truncated as in latentValues). All z
+ * are drawn before the codes, and fixed codes are drawn too, so a seed gives the same z and free codes whatever is
+ * fixed; without codes this is latentValues(n · latentSize, prior, rng, truncation).
+ */
+export function latentVectors(n: number, space: LatentSpace, rng: Rng, options: { truncation?: number; fixed?: FixedCodes } = {}): Float32Array {
+  const codes = space.latentCodes ?? [];
+  const fixed = options.fixed ?? {};
+  checkFixedCodes(codes, fixed);
+  const start = codesSize(codes);
+  const zSize = space.latentSize - start;
+  if (zSize < 0) throw new Error(`latent codes of ${start} entries do not fit a latent vector of ${space.latentSize}`);
+  const z = latentValues(n * zSize, space.prior ?? 'normal', rng, options.truncation);
+  if (!codes.length) return z;
+  const out = new Float32Array(n * space.latentSize);
+  const offsets = codeOffsets(codes);
+  for (let i = 0; i < n; i++) out.set(z.subarray(i * zSize, (i + 1) * zSize), i * space.latentSize + start);
+  for (let i = 0; i < n; i++) {
+    const row = out.subarray(i * space.latentSize, (i + 1) * space.latentSize);
+    codes.forEach((code, j) => {
+      const drawn = code.kind === 'categorical' ? rng.int(code.size) : 2 * rng.next() - 1;
+      writeCode(row, offsets[j], code, fixed[code.name] ?? drawn);
+    });
+  }
+  return out;
+}
+
+/** latentVectors as a tensor [n, latentSize]. */
+export function latentBatch(n: number, space: LatentSpace, rng: Rng, options: { truncation?: number; fixed?: FixedCodes } = {}): tf.Tensor2D {
+  return tf.tensor2d(latentVectors(n, space, rng, options), [n, space.latentSize]);
 }
 
 /**

@@ -10,7 +10,7 @@ import { mixSeed, Rng } from '../core/random.ts';
 import { batchTensors } from './batch-tensors.ts';
 import type { TrainingOptions } from './config.ts';
 import { NonFiniteStateError } from './finite-state.ts';
-import { latentNoise } from './latent.ts';
+import { latentBatch } from './latent.ts';
 import type { Progress } from './progress.ts';
 import type { Trainable } from './trainable.ts';
 
@@ -137,7 +137,7 @@ export function totalStepsOf(options: Pick<StepLoopSettings, 'epochs' | 'maxStep
 /** The fixed noise (and class labels, one class per column) every sample grid of a run is drawn from. */
 export function gridInputs(trainable: Trainable, options: Pick<StepLoopSettings, 'seed' | 'sampleCount'>): { noise: tf.Tensor2D; labels?: tf.Tensor1D; columns: number } {
   const n = options.sampleCount;
-  const noise = latentNoise(n, trainable.latentSize, trainable.prior ?? 'normal', new Rng(mixSeed(options.seed, 0x6a1d)));
+  const noise = latentBatch(n, trainable, new Rng(mixSeed(options.seed, 0x6a1d)));
   if (!trainable.numClasses) return { noise, columns: Math.ceil(Math.sqrt(n)) };
   const labels = tf.tensor1d(Array.from({ length: n }, (_, i) => i % trainable.numClasses), 'int32');
   return { noise, labels, columns: trainable.numClasses };

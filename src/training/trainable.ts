@@ -21,6 +21,8 @@ export interface DataShape {
   shape: [number, number, number];
   /** Number of classes (0 when the dataset has no labels). */
   numClasses: number;
+  /** Images in the training split, when training (trainRun sets it, so resolve can check options against it); absent when a run is reopened. */
+  trainImages?: number;
 }
 
 /** Scalar losses of one step by name (e.g. `dLoss`, `gLoss`); the loop reads and disposes them. */
@@ -29,12 +31,28 @@ export type StepLosses = Record<string, tf.Scalar>;
 /** Distribution of latent codes: N(0, I) or U(-1, 1) per coordinate. */
 export type LatentPrior = 'normal' | 'uniform';
 
+/**
+ * One InfoGAN latent code (Chen et al. 2016), drawn from its own distribution instead of the prior: `categorical`
+ * takes `size` entries of the latent vector holding a one-hot category (uniform over `size`), `continuous` one entry
+ * (size 1) from U(-1, 1). `name` is what `ganvae sample --code name=value` and the explorer call it.
+ */
+export interface LatentCode {
+  name: string;
+  kind: 'categorical' | 'continuous';
+  size: number;
+}
+
 /** A model family the training loop can drive. */
 export interface Trainable {
   /** Length of the latent vector `sample` takes. */
   readonly latentSize: number;
   /** The prior `sample`'s noise is drawn from (grids, `ganvae sample`, interpolation); absent means 'normal'. */
   readonly prior?: LatentPrior;
+  /**
+   * Codes that fill the first entries of the latent vector, in order (InfoGAN); the prior fills the rest.
+   * Absent or empty: every entry comes from the prior. Draw with `latentVectors` (latent.ts).
+   */
+  readonly latentCodes?: readonly LatentCode[];
   /** Number of classes `sample` can condition on (0: unconditional, labels are ignored). */
   readonly numClasses: number;
   /**
@@ -48,6 +66,12 @@ export interface Trainable {
    * noise [n, latentSize], labels [n] int32 (conditional models) → [n, h, w, c] in [-1, 1].
    */
   sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D;
+  /**
+   * n codes for `sample` from a prior that `prior` cannot name (a learned one, such as a VAE's VampPrior,
+   * as it stands now), flat [n · latentSize], drawn from `rng` alone; `truncation` t > 0 as latentValues'.
+   * Absent: latentValues(n · latentSize, prior ?? 'normal', rng, truncation). Callers use `priorValuesOf`.
+   */
+  priorValues?(n: number, rng: Rng, truncation?: number): Float32Array;
   /** Models saved to `model/<part>/` and checkpoints, by part name (`generator`, `decoder`, ...). */
   models(): Record<string, LayersModel>;
   /**

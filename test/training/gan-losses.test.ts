@@ -145,14 +145,14 @@ describe('one step lowers its own objective (tiny GAN on 8x8 images)', () => {
   function dObjective(gan: GanTrainable, loss: GanLoss): number {
     return value(tf.tidy(() => {
       const fake = gan.sample(tf.randomNormal([64, gan.latentSize], 0, 1, 'float32', 99) as tf.Tensor2D);
-      const base = discriminatorLoss(loss, gan.discriminate(real, labels)[0], gan.discriminate(fake, undefined)[0]);
-      return loss === 'wgan-gp' ? tf.add(base, gradientPenalty((x) => gan.discriminate(x, labels)[0], real, tf.slice(fake, 0, 16), 10, 5)) : base;
+      const base = discriminatorLoss(loss, gan.discriminate(real, labels).logit, gan.discriminate(fake, undefined).logit);
+      return loss === 'wgan-gp' ? tf.add(base, gradientPenalty((x) => gan.discriminate(x, labels).logit, real, tf.slice(fake, 0, 16), 10, 5)) : base;
     }));
   }
 
   function gObjective(gan: GanTrainable, loss: GanLoss): number {
-    return value(tf.tidy(() => generatorLoss(loss, gan.discriminate(gan.sample(tf.randomNormal([64, gan.latentSize], 0, 1, 'float32', 98) as tf.Tensor2D), undefined)[0],
-      gan.discriminate(real, labels)[0])));
+    return value(tf.tidy(() => generatorLoss(loss, gan.discriminate(gan.sample(tf.randomNormal([64, gan.latentSize], 0, 1, 'float32', 98) as tf.Tensor2D), undefined).logit,
+      gan.discriminate(real, labels).logit)));
   }
 
   for (const loss of GAN_LOSSES) {
@@ -184,7 +184,7 @@ describe('one step lowers its own objective (tiny GAN on 8x8 images)', () => {
     const gan = tinyGan({ featureMatching: true });
     const distance = () => value(tf.tidy(() => {
       const fake = gan.sample(tf.randomNormal([64, gan.latentSize], 0, 1, 'float32', 97) as tf.Tensor2D);
-      return featureMatchingLoss(gan.discriminate(real, undefined)[1] as tf.Tensor2D, gan.discriminate(fake, undefined)[1] as tf.Tensor2D);
+      return featureMatchingLoss(gan.discriminate(real, undefined).features, gan.discriminate(fake, undefined).features);
     }));
     const before = distance();
     const losses = gan.generatorStep({ images: real }, new Rng(3));
@@ -196,7 +196,7 @@ describe('one step lowers its own objective (tiny GAN on 8x8 images)', () => {
 
   it('AC-GAN: the D step lowers the class loss on real images', () => {
     const gan = tinyGan({ conditional: 'acgan' });
-    const realClassLoss = () => value(tf.tidy(() => classLoss(gan.discriminate(real, undefined)[2] as tf.Tensor2D, labels, 3)));
+    const realClassLoss = () => value(tf.tidy(() => classLoss(gan.discriminate(real, undefined).classes!, labels, 3)));
     const before = realClassLoss();
     const losses = gan.discriminatorStep({ images: real, labels }, new Rng(4));
     assert.deepEqual(Object.keys(losses).sort(), ['dAdversarial', 'dClass', 'dLoss']);

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../core/atomic-file.ts';
 import { writePng } from '../../data/image-codec.ts';
 import { Rng } from '../../core/random.ts';
 import { initBackend } from '../../env/backend.ts';
-import { interpolateLatents, latentValues } from '../../training/latent.ts';
+import { interpolateLatents, latentVectors } from '../../training/latent.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile } from '../../core/output-paths.ts';
@@ -64,11 +64,10 @@ export const command: Command = {
     try {
       checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, `interpolate-${ends}.png`);
       checkOutputFile(values.gif ? '--gif' : 'the GIF (--gif)', gifOut, `interpolate-${ends}.gif`);
-      const { latentSize, prior = 'normal' } = run.trainable;
       const encoded = values.images ? await encodeImagePair(run, values.run, values.images) : undefined;
       const labelValues = sampleLabels(run, steps, values.class ?? (run.trainable.numClasses ? String(encoded?.label ?? 0) : undefined));
       const images = tf.tidy(() => {
-        const [a, b] = encoded?.codes ?? [latentValues(latentSize, prior, new Rng(from)), latentValues(latentSize, prior, new Rng(to))];
+        const [a, b] = encoded?.codes ?? [latentVectors(1, run.trainable, new Rng(from)), latentVectors(1, run.trainable, new Rng(to))];
         const path = interpolateLatents(a, b, steps, mode);
         return run.trainable.sample(path, labelValues && tf.tensor1d(labelValues, 'int32'));
       });

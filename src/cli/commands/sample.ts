@@ -7,17 +7,19 @@ import { imageGrid } from '../../data/image-grid.ts';
 import { writePng } from '../../data/image-codec.ts';
 import { Rng } from '../../core/random.ts';
 import { initBackend } from '../../env/backend.ts';
-import { latentNoise } from '../../training/latent.ts';
+import { checkFixedCodes, type FixedCodes, latentBatch } from '../../training/latent.ts';
 import type { OpenRun } from '../../training/open-run.ts';
 import { openRunForCli } from '../open-run.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 import { checkOutputFile, checkOutputFolder } from '../../core/output-paths.ts';
 
-const help = `usage: ganvae sample --run runs/NAME [--n 64] [--class K] [--seed 0] [--truncation T] [--out grid.png | --out-dir DIR]
+const help = `usage: ganvae sample --run runs/NAME [--n 64] [--class K] [--code NAME=V,..] [--seed 0] [--truncation T] [--out grid.png | --out-dir DIR]
 
 Draws --n images from the run's latent prior (seeded) and writes them as one grid (default
 <run>/samples/sample.png) or as DIR/0000.png, 0001.png, ... with --out-dir.
   --class K        conditional runs: the class index or name to draw (default: every class in turn, one per column)
+  --code NAME=V,.. InfoGAN runs: fix codes for every image, a category index for cat0, cat1.., a value (drawn
+                   from [-1, 1]) for cont0, cont1..; the others stay random (e.g. --code cat0=3,cont0=-0.5)
   --truncation T   redraw normal latent coordinates beyond ±T (the truncation trick; default off)
   --columns C      images per grid row (default: the number of classes, or √n)`;
 
@@ -37,12 +39,32 @@ export function sampleLabels(run: OpenRun, n: number, classFlag: string | undefi
   return new Int32Array(n).fill(index);
 }
 
+/** `--code name=value,..` as fixed codes of `run` (none when the flag is absent); errors name the flag. */
+export function fixedCodesFlag(run: OpenRun, flag: string | undefined): FixedCodes {
+  if (flag === undefined) return {};
+  const fixed: Record<string, number> = {};
+  for (const part of flag.split(',')) {
+    const [name, value, extra] = part.split('=').map((s) => s.trim());
+    if (!name || value === undefined || value === '' || extra !== undefined || !Number.isFinite(Number(value))) {
+      throw new CliError(`--code takes NAME=VALUE pairs separated by commas (e.g. cat0=3,cont0=0.5), got "${flag}"`);
+    }
+    if (name in fixed) throw new CliError(`--code names ${name} twice in "${flag}"`);
+    fixed[name] = Number(value);
+  }
+  try {
+    checkFixedCodes(run.trainable.latentCodes ?? [], fixed);
+  } catch (err) {
+    throw new CliError(`--code: ${(err as Error).message}${run.trainable.latentCodes?.length ? '' : ' (train one with --info-categorical or --info-continuous)'}`, 2, { cause: err });
+  }
+  return fixed;
+}
+
 export const command: Command = {
   name: 'sample',
   summary: 'draw images from a trained run',
   async run(argv) {
     const { values } = parseFlags(argv, {
-      run: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, seed: { type: 'string' },
+      run: { type: 'string' }, n: { type: 'string' }, class: { type: 'string' }, code: { type: 'string' }, seed: { type: 'string' },
       truncation: { type: 'string' }, out: { type: 'string' }, 'out-dir': { type: 'string' }, columns: { type: 'string' },
     });
     if (values.help) {
@@ -62,8 +84,9 @@ export const command: Command = {
       if (values['out-dir']) checkOutputFolder('--out-dir', values['out-dir']);
       else checkOutputFile(values.out ? '--out' : 'the output file (--out)', out, 'sample.png');
       const labelValues = sampleLabels(run, n, values.class);
+      const fixed = fixedCodesFlag(run, values.code);
       const images = tf.tidy(() => {
-        const noise = latentNoise(n, run.trainable.latentSize, run.trainable.prior ?? 'normal', new Rng(seed), truncation);
+        const noise = latentBatch(n, run.trainable, new Rng(seed), { truncation, fixed });
         return run.trainable.sample(noise, labelValues && tf.tensor1d(labelValues, 'int32'));
       });
       const data = await images.data();
