@@ -174,7 +174,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
     throw new ConfigError(`--batch-size ${config.batchSize} is larger than the ${train.count} training images of ${config.data}; use at most ${train.count}`);
   }
   const classes = train.classNames ?? [];
-  const data: DataShape = { shape: [train.height, train.width, train.channels], numClasses: classes.length };
+  const data: DataShape = { shape: [train.height, train.width, train.channels], numClasses: classes.length, trainImages: train.count };
   const familyOptions = pick(config, family.options.shape);
   let resolved: Record<string, unknown>;
   let trainable: Trainable;

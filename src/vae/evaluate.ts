@@ -1,12 +1,14 @@
 // Everything a VAE paper reports about a trained model, under one stated protocol: test-set ELBO
-// (reconstruction and KL), NLL by importance sampling (IWAE bound, k samples on a seeded subset) and
-// reconstruction errors (MSE, PSNR, BCE, SSIM). `ganvae eval` calls `evaluateVae` for VAE runs.
+// (reconstruction and KL), NLL by importance sampling (IWAE bound, k samples on a seeded subset),
+// reconstruction errors (MSE, PSNR, BCE, SSIM), and the model's training objective (ELBO or IWAE-k) and
+// prior (N(0, I) or VampPrior) with that objective's test bound. `ganvae eval` calls `evaluateVae` for VAE runs.
 import type { Dataset } from '../data/dataset.ts';
 import type { Vae } from './vae.ts';
 import { evaluateElbo, type ElboResult } from './elbo.ts';
 import { vaeEvalSet } from './eval-set.ts';
 import { evaluateIwae, type IwaeResult } from './iwae.ts';
 import { evaluateReconstruction, type ReconstructionErrors } from './reconstruction.ts';
+import type { VaeObjective } from './objective.ts';
 
 /**
  * Default IWAE setting: the reference k = 5000 on a seeded 50-image subset, 250k decoder passes, about
@@ -31,8 +33,25 @@ export interface VaeEvaluationOptions {
   /** Decoder passes per IWAE chunk. Default 1000. */
   decoderBatch?: number;
   seed?: number;
+  /** The objective the model was trained on (run.json's --objective and --k). Default the ELBO. */
+  trainedOn?: { objective: VaeObjective; k: number };
   /** Progress of the slow IWAE phase. */
   onProgress?: (done: number, total: number, seconds: number) => void;
+}
+
+/** The model's training objective and prior, and that objective's value on the test images. */
+export interface VaeObjectiveEvaluation {
+  objective: VaeObjective;
+  /** Importance samples per image of the objective (1 for the ELBO). */
+  k: number;
+  prior: 'normal' | 'vamp';
+  /** The VampPrior's number of pseudo-inputs; null under N(0, I). */
+  pseudoInputs: number | null;
+  /**
+   * The training objective with β = 1 on the ELBO's test images, nats per image (higher is better): the
+   * test ELBO, or the k-sample IWAE bound (same seed; at least the ELBO in expectation).
+   */
+  testBound: number;
 }
 
 export interface VaeEvaluation {
@@ -49,7 +68,10 @@ export interface VaeEvaluation {
   elbo: ElboResult;
   iwae: IwaeResult;
   reconstruction: ReconstructionErrors & { encodedAt: string };
-  seconds: { elbo: number; iwae: number; reconstruction: number };
+  /** Absent in metrics.json files written before --objective and --prior (those models: ELBO, N(0, I)). */
+  objective?: VaeObjectiveEvaluation;
+  /** `objective`: the seconds of its test bound (0 for the ELBO, which is `elbo`). */
+  seconds: { elbo: number; iwae: number; reconstruction: number; objective?: number };
 }
 
 /** Evaluates `vae` on the test split `test` (uint8 NHWC) under `options`. */
@@ -66,6 +88,11 @@ export async function evaluateVae(vae: Vae, test: Dataset, options: VaeEvaluatio
   const [elbo, elboSeconds] = await timed(() => evaluateElbo(vae, whole, { seed }));
   const [reconstruction, reconstructionSeconds] = await timed(() => evaluateReconstruction(vae, whole));
   const [iwae, iwaeSeconds] = await timed(() => evaluateIwae(vae, subset, { k, seed, decoderBatch: options.decoderBatch, onProgress: options.onProgress }));
+  const trainedOn = options.trainedOn ?? { objective: 'elbo', k: 1 };
+  const [testBound, objectiveSeconds] = trainedOn.objective === 'iwae'
+    ? await timed(async () => -(await evaluateIwae(vae, whole, { k: trainedOn.k, seed, decoderBatch: options.decoderBatch })).nll)
+    : [elbo.elbo, 0];
+  const pseudoInputs = vae.architecture.pseudoInputs;
   return {
     protocol: {
       training: options.training, elboImages: whole.protocol, iwaeImages: subset.protocol, k, seed,
@@ -74,8 +101,19 @@ export async function evaluateVae(vae: Vae, test: Dataset, options: VaeEvaluatio
     elbo,
     iwae,
     reconstruction: { ...reconstruction, encodedAt: 'z = μ(x), decoder mean image' },
-    seconds: { elbo: elboSeconds, iwae: iwaeSeconds, reconstruction: reconstructionSeconds },
+    objective: {
+      objective: trainedOn.objective, k: trainedOn.objective === 'iwae' ? trainedOn.k : 1,
+      prior: pseudoInputs > 0 ? 'vamp' : 'normal', pseudoInputs: pseudoInputs > 0 ? pseudoInputs : null, testBound,
+    },
+    seconds: { elbo: elboSeconds, iwae: iwaeSeconds, reconstruction: reconstructionSeconds, objective: objectiveSeconds },
   };
+}
+
+/** The model's objective and prior in words: "IWAE bound, k = 5; VampPrior, 500 pseudo-inputs". */
+export function describeObjective(o: VaeObjectiveEvaluation): string {
+  const objective = o.objective === 'iwae' ? `IWAE bound, k = ${o.k}` : 'ELBO';
+  const prior = o.prior === 'vamp' ? `VampPrior, ${o.pseudoInputs} pseudo-inputs` : 'prior N(0, I)';
+  return `${objective}; ${prior}`;
 }
 
 /** The evaluation as lines of text for the terminal. */
@@ -86,7 +124,9 @@ export function formatVaeEvaluation(e: VaeEvaluation): string {
     `  ELBO and reconstruction on ${e.protocol.elboImages}`,
     `  IWAE on ${e.protocol.iwaeImages}, k = ${e.protocol.k}, seed ${e.protocol.seed}`,
     `  units: ${e.protocol.units}`,
-    `test ELBO        ${f(e.elbo.elbo)}  (reconstruction ${f(e.elbo.reconstruction)} + KL ${f(e.elbo.kl)})   [${f(e.seconds.elbo, 1)} s]`,
+    ...(e.objective ? [`trained on: ${describeObjective(e.objective)}`] : []),
+    `test ELBO        ${f(e.elbo.elbo)}  (reconstruction ${f(e.elbo.reconstruction)} + KL ${f(e.elbo.kl)}${e.elbo.klEstimate === 'closed form' || !e.elbo.klEstimate ? '' : `, ${e.elbo.klEstimate}`})   [${f(e.seconds.elbo, 1)} s]`,
+    ...(e.objective?.objective === 'iwae' ? [`test IWAE k=${e.objective.k}  ${f(e.objective.testBound)}  (the training objective, on the ELBO's images; ELBO gap ${f(e.objective.testBound - e.elbo.elbo)})   [${f(e.seconds.objective ?? 0, 1)} s]`] : []),
     `NLL (IWAE k=${e.iwae.k}) ${f(e.iwae.nll)} ± ${f(e.iwae.nllStandardError)} (s.e. over ${e.iwae.images} images; their k-sample −ELBO ${f(e.iwae.negativeElbo)})   [${f(e.seconds.iwae, 1)} s]`,
     `reconstruction   MSE ${f(e.reconstruction.mse, 5)}  PSNR ${f(e.reconstruction.psnr)} dB  BCE ${f(e.reconstruction.bce)}  SSIM ${e.reconstruction.ssim === null ? '- (images smaller than its 11x11 window)' : f(e.reconstruction.ssim, 4)}   [${f(e.seconds.reconstruction, 1)} s]`,
   ].join('\n');

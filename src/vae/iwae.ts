@@ -1,11 +1,12 @@
 // Negative log-likelihood of a VAE by importance sampling (the IWAE bound, Burda et al. 2015):
-// log p(x) ≥ log (1/k) Σ_i p(x, z_i) / q(z_i|x), z_i ~ q(z|x), tighter as k grows (k = 1: the ELBO).
+// log p(x) ≥ log (1/k) Σ_i p(x, z_i) / q(z_i|x), z_i ~ q(z|x), tighter as k grows (k = 1: the ELBO),
+// under the model's prior (N(0, I) or its VampPrior, encoded once for the whole evaluation).
 // Samples go through the decoder in chunks; each image's log-mean-exp is streamed in float64.
 import * as tf from '@tensorflow/tfjs-core';
 import { mixSeed } from '../core/random.ts';
-import { decode, encode, type Vae } from './vae.ts';
-import { diagonalGaussianLogDensity, standardNormalLogDensity } from './latent.ts';
-import { reconstructionLogProb } from './likelihood.ts';
+import { encode, type Vae } from './vae.ts';
+import { logWeights, logWeightTerms } from './log-weights.ts';
+import { disposePriorDensity, priorDensity } from './prior.ts';
 import type { VaeEvalSet } from './eval-set.ts';
 
 export interface IwaeOptions {
@@ -66,22 +67,6 @@ export class LogSumExp {
   }
 }
 
-/**
- * log p(x, z) − log q(z|x) for `samples` draws per image: x [b, h, w, c], μ, log σ² [b, latent]
- * → [samples, b]. Draws are laid out sample-major so tiling x and the labels lines them up.
- */
-function logWeights(vae: Vae, x: tf.Tensor4D, labels: tf.Tensor1D | undefined, mu: tf.Tensor2D, logVar: tf.Tensor2D, samples: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const [images, latent] = mu.shape;
-    const eps = tf.randomNormal([samples, images, latent], 0, 1, 'float32', seed);
-    const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
-    const flat = tf.reshape(z, [samples * images, latent]) as tf.Tensor2D;
-    const out = decode(vae, flat, labels && (tf.tile(labels, [samples]) as tf.Tensor1D));
-    const logPx = tf.reshape(reconstructionLogProb(vae.architecture, tf.tile(x, [samples, 1, 1, 1]) as tf.Tensor4D, out), [samples, images]);
-    return tf.sub(tf.add(logPx, standardNormalLogDensity(z)), diagonalGaussianLogDensity(z, mu, logVar)) as tf.Tensor2D;
-  });
-}
-
 /** The IWAE estimate of −log p(x) averaged over `set`, with k samples per image. */
 export async function evaluateIwae(vae: Vae, set: VaeEvalSet, options: IwaeOptions): Promise<IwaeResult> {
   const { k, decoderBatch = 1000, seed = 0, onProgress } = options;
@@ -95,23 +80,28 @@ export async function evaluateIwae(vae: Vae, set: VaeEvalSet, options: IwaeOptio
   const estimates: number[] = [];
   let negativeElboSum = 0;
   let group = 0;
-  for (const { x, labels } of set.batches(imagesPerGroup)) {
-    const images = x.shape[0];
-    const { mu, logVar } = encode(vae, x, labels);
-    const stream = new LogSumExp(images);
-    for (let chunk = 0, done = 0; done < k; chunk++, done += chunkSize) {
-      const samples = Math.min(chunkSize, k - done);
-      const weights = logWeights(vae, x, labels, mu, logVar, samples, mixSeed(seed, group, chunk));
-      stream.add(await weights.data() as Float32Array, images);
-      weights.dispose();
+  const prior = priorDensity(vae);
+  try {
+    for (const { x, labels } of set.batches(imagesPerGroup)) {
+      const images = x.shape[0];
+      const { mu, logVar } = encode(vae, x, labels);
+      const stream = new LogSumExp(images);
+      for (let chunk = 0, done = 0; done < k; chunk++, done += chunkSize) {
+        const samples = Math.min(chunkSize, k - done);
+        const weights = tf.tidy(() => logWeights(logWeightTerms(vae, prior, x, labels, mu, logVar, samples, mixSeed(seed, group, chunk))));
+        stream.add(await weights.data() as Float32Array, images);
+        weights.dispose();
+      }
+      tf.dispose([x, labels, mu, logVar]);
+      for (let b = 0; b < images; b++) {
+        estimates.push(stream.value(b) - Math.log(k));
+        negativeElboSum -= stream.total[b] / k;
+      }
+      group++;
+      onProgress?.(estimates.length, set.count, (performance.now() - started) / 1000);
     }
-    tf.dispose([x, labels, mu, logVar]);
-    for (let b = 0; b < images; b++) {
-      estimates.push(stream.value(b) - Math.log(k));
-      negativeElboSum -= stream.total[b] / k;
-    }
-    group++;
-    onProgress?.(estimates.length, set.count, (performance.now() - started) / 1000);
+  } finally {
+    disposePriorDensity(prior);
   }
   const n = estimates.length;
   const mean = estimates.reduce((a, b) => a + b, 0) / n;

@@ -2,7 +2,7 @@
 // made consistent). `vaePreset(name, imageShape, overrides)` returns a full VaeArchitecture.
 import type { VaeArchitecture } from './vae.ts';
 
-type PresetLayers = Omit<VaeArchitecture, 'imageShape' | 'numClasses' | 'likelihood' | 'gaussianScale' | 'gaussianSigma'>;
+type PresetLayers = Omit<VaeArchitecture, 'imageShape' | 'numClasses' | 'likelihood' | 'gaussianScale' | 'gaussianSigma' | 'pseudoInputs'>;
 
 /** The presets by --preset name: their --help summary and layers. */
 export const VAE_PRESET_RECORDS = {
@@ -30,8 +30,8 @@ export type VaePresetName = keyof typeof VAE_PRESET_RECORDS;
 /** Preset names accepted by `--preset`. */
 export const VAE_PRESETS = Object.keys(VAE_PRESET_RECORDS) as [VaePresetName, ...VaePresetName[]];
 
-/** Likelihood and conditioning defaults shared by all presets (Bernoulli, unconditional). */
-const DEFAULTS = { numClasses: 0, likelihood: 'bernoulli', gaussianScale: 'fixed', gaussianSigma: 0.1 } as const;
+/** Likelihood, conditioning and prior defaults shared by all presets (Bernoulli, unconditional, N(0, I)). */
+const DEFAULTS = { numClasses: 0, likelihood: 'bernoulli', gaussianScale: 'fixed', gaussianSigma: 0.1, pseudoInputs: 0 } as const;
 
 /** The preset `name` for images of `imageShape` [h, w, c], with any fields replaced by `overrides`. */
 export function vaePreset(name: string, imageShape: [number, number, number], overrides: Partial<VaeArchitecture> = {}): VaeArchitecture {

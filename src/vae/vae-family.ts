@@ -1,5 +1,6 @@
 // The VAE as a model family of the shared training loop: its options (the `ganvae train vae` flags),
-// the architecture they resolve to, and a Trainable whose step minimises the β-weighted negative ELBO.
+// the architecture they resolve to, and a Trainable whose step minimises the β-weighted negative ELBO or
+// the negative IWAE bound, under the N(0, I) prior or the VampPrior.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
@@ -7,11 +8,19 @@ import { buildVae, decode, disposeVae, vaeSize, type Vae, type VaeArchitecture }
 import { decoderMeanImage } from './likelihood.ts';
 import { VAE_PRESET_RECORDS, VAE_PRESETS, vaePreset } from './presets.ts';
 import { klWeightAt, vaeLoss } from './objective.ts';
+import { priorValues } from './prior.ts';
 import type { Rng } from '../core/random.ts';
+import { ConfigError } from '../core/errors.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
 import { withLoopDefaults } from '../training/config.ts';
 import { type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
 import { opSeed } from '../core/random.ts';
+
+/** --k of --objective iwae when not given (Burda et al.'s k = 5), and its bound (a step decodes k · batch images). */
+export const DEFAULT_TRAINING_K = 5;
+const MAX_IWAE_K = 1000;
+/** --pseudo-inputs of --prior vamp when not given: the paper's K = 500 for MNIST. */
+export const DEFAULT_PSEUDO_INPUTS = 500;
 
 /** Loop defaults of a VAE run (the benchmark's W2 batch); --batch-size or a --config file override them. */
 export const VAE_LOOP_DEFAULTS = { batchSize: 128 } as const;
@@ -30,6 +39,14 @@ export const vaeOptions = withLoopDefaults(z.strictObject({
   binarize: z.enum(['dynamic', 'off']).optional()
     .describe('dynamic (each batch re-drawn as Bernoulli(pixel)) or off (grey levels); unset: dynamic for bernoulli, off for gaussian'),
   learningRate: z.number().positive().default(1e-3).describe('Adam learning rate'),
+  objective: z.enum(['elbo', 'iwae']).default('elbo')
+    .describe('training objective: the ELBO, or the k-sample IWAE bound (Burda et al. 2015; --k samples per image)'),
+  k: z.number().int().min(1, 'must be a whole number of at least 1 (importance samples per image; 1 is the ELBO)').max(MAX_IWAE_K).optional()
+    .describe(`importance samples per image of --objective iwae (default ${DEFAULT_TRAINING_K}, at most ${MAX_IWAE_K})`),
+  prior: z.enum(['normal', 'vamp']).default('normal')
+    .describe('p(z): N(0, I), or the VampPrior (Tomczak & Welling 2018): a mixture of the encoder\'s posteriors at --pseudo-inputs learned images'),
+  pseudoInputs: z.number().int().min(1, 'must be a whole number of at least 1').optional()
+    .describe(`learned pseudo-inputs of --prior vamp (default ${DEFAULT_PSEUDO_INPUTS}, at most the training images)`),
 }), VAE_LOOP_DEFAULTS);
 export type VaeOptions = z.infer<typeof vaeOptions>;
 
@@ -38,22 +55,43 @@ export function vaeArchitecture(options: VaeOptions, data: DataShape): VaeArchit
   if (options.conditional && data.numClasses < 2) {
     throw new Error(`--conditional needs a labelled dataset, but this one has ${data.numClasses} classes`);
   }
+  if (options.conditional && options.prior === 'vamp') {
+    throw new ConfigError('--prior vamp needs an unconditional VAE: its pseudo-inputs carry no class label; drop --conditional or use --prior normal');
+  }
   const overrides: Partial<VaeArchitecture> = {
     numClasses: options.conditional ? data.numClasses : 0,
     likelihood: options.likelihood,
     gaussianScale: options.gaussianScale,
     gaussianSigma: options.gaussianSigma,
+    pseudoInputs: options.prior === 'vamp' ? options.pseudoInputs ?? DEFAULT_PSEUDO_INPUTS : 0,
   };
   if (options.latentSize !== undefined) overrides.latentSize = options.latentSize;
   return vaePreset(options.preset, data.shape, overrides);
 }
 
-/** `options` with the preset's latent size and the likelihood's binarisation filled in, for run.json. */
+/**
+ * `options` with the preset's latent size, the likelihood's binarisation, --k of IWAE and the VampPrior's
+ * --pseudo-inputs filled in, for run.json. ConfigErrors name a flag that does not fit: --k without
+ * --objective iwae, --pseudo-inputs without --prior vamp or beyond `data.trainImages`.
+ */
 export function resolveVaeOptions(options: VaeOptions, data: DataShape): VaeOptions {
+  if (options.k !== undefined && options.objective !== 'iwae') {
+    throw new ConfigError(`--k ${options.k} sets the importance samples of the IWAE objective: pass --objective iwae with it, or drop --k to train on the ELBO`);
+  }
+  if (options.pseudoInputs !== undefined && options.prior !== 'vamp') {
+    throw new ConfigError(`--pseudo-inputs ${options.pseudoInputs} sets the VampPrior's size: pass --prior vamp with it, or drop --pseudo-inputs for the N(0, I) prior`);
+  }
+  const pseudoInputs = options.prior === 'vamp' ? options.pseudoInputs ?? DEFAULT_PSEUDO_INPUTS : undefined;
+  if (pseudoInputs !== undefined && data.trainImages !== undefined && pseudoInputs > data.trainImages) {
+    throw new ConfigError(`--pseudo-inputs ${pseudoInputs} is larger than the ${data.trainImages} training images: ` +
+      `the VampPrior's mixture needs no more components than there are images; pass --pseudo-inputs at most ${data.trainImages}`);
+  }
   return {
     ...options,
     latentSize: vaeArchitecture(options, data).latentSize,
     binarize: binarization(options),
+    k: options.objective === 'iwae' ? options.k ?? DEFAULT_TRAINING_K : undefined,
+    pseudoInputs,
   };
 }
 
@@ -89,13 +127,15 @@ export class VaeTrainable implements Trainable {
     this.numClasses = vae.architecture.numClasses;
     this.optimizer = createAdam(options.learningRate);
     this.binarizeDynamically = binarization(options) === 'dynamic';
-    this.variables = [...vae.encoder.trainableWeights, ...vae.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+    const networks = [vae.encoder, vae.decoder, ...(vae.pseudoInputs ? [vae.pseudoInputs] : [])];
+    this.variables = networks.flatMap((m) => m.trainableWeights).map((w) => w.read() as tf.Variable);
   }
 
   /**
-   * One Adam step on the negative ELBO of `batch`. The KL warm-up reads the step from the optimiser's
-   * iteration count, which checkpoints restore, so a resumed run continues the same schedule.
-   * Returns `loss`, `reconstruction`, `kl` (nats per image) and `klWeight`.
+   * One Adam step on the objective of `batch` (the negative ELBO, or the negative IWAE bound with k
+   * samples per image; the VampPrior's pseudo-inputs are trained with the networks). The KL warm-up reads
+   * the step from the optimiser's iteration count, which checkpoints restore, so a resumed run continues
+   * the same schedule. Returns `loss`, `reconstruction`, `kl` (nats per image) and `klWeight`.
    */
   trainStep(batch: Batch, rng: Rng): StepLosses {
     const klWeight = klWeightAt(this.optimizer.iterations, { beta: this.options.beta, warmupSteps: this.options.klWarmupSteps });
@@ -107,7 +147,8 @@ export class VaeTrainable implements Trainable {
       const x = this.binarizeDynamically ? binarize(unit, binarizeSeed) : unit;
       let terms: { reconstruction: tf.Scalar; kl: tf.Scalar } | undefined;
       const loss = this.optimizer.minimize(() => {
-        const result = vaeLoss(this.vae, x, batch.labels, klWeight, noiseSeed);
+        const settings = { objective: this.options.objective, k: this.options.k ?? DEFAULT_TRAINING_K, klWeight };
+        const result = vaeLoss(this.vae, x, batch.labels, settings, noiseSeed);
         terms = { reconstruction: tf.keep(result.reconstruction), kl: tf.keep(result.kl) };
         return result.loss;
       }, true, this.variables) as tf.Scalar;
@@ -115,13 +156,21 @@ export class VaeTrainable implements Trainable {
     });
   }
 
-  /** Decoder mean images: noise [n, latent] (labels [n] if conditional) → [n, h, w, c] in [-1, 1]. */
+  /** Decoder mean images: codes z [n, latent] (labels [n] if conditional) → [n, h, w, c] in [-1, 1]. */
   sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D {
     return tf.tidy(() => tf.sub(tf.mul(decoderMeanImage(this.vae.architecture, decode(this.vae, noise, labels)), 2), 1));
   }
 
+  /** n codes z from the model's prior, flat [n · latent]: N(0, I), or the VampPrior's mixture as it stands (src/vae/prior.ts). */
+  priorValues(n: number, rng: Rng, truncation = 0): Float32Array {
+    return priorValues(this.vae, n, rng, truncation);
+  }
+
+  /** encoder, decoder, and `pseudo-inputs` (the VampPrior's u_k) when the prior has them. */
   models(): Record<string, LayersModel> {
-    return { encoder: this.vae.encoder, decoder: this.vae.decoder };
+    const parts: Record<string, LayersModel> = { encoder: this.vae.encoder, decoder: this.vae.decoder };
+    if (this.vae.pseudoInputs) parts['pseudo-inputs'] = this.vae.pseudoInputs;
+    return parts;
   }
 
   optimizers(): Record<string, tf.Optimizer> {
@@ -140,8 +189,12 @@ export const vaeKind: TrainableKind<typeof vaeOptions> = {
   options: vaeOptions,
   resolve: resolveVaeOptions,
   estimate(options, data) {
-    const { parameters, activations } = vaeSize(vaeArchitecture(options, data));
-    return { parameters, activationsPerImage: activations };
+    const arch = vaeArchitecture(options, data);
+    const { parameters, activations, decoderActivations } = vaeSize(arch);
+    // IWAE decodes k draws per image; the VampPrior's log p(z) broadcasts each draw against K components.
+    const draws = options.objective === 'iwae' ? options.k ?? DEFAULT_TRAINING_K : 1;
+    const mixture = 3 * draws * arch.pseudoInputs * arch.latentSize;
+    return { parameters, activationsPerImage: activations + (draws - 1) * decoderActivations + mixture };
   },
   create(options: VaeOptions, data: DataShape, rng: Rng): Trainable {
     return new VaeTrainable(buildVae(vaeArchitecture(options, data), opSeed(rng)), options);

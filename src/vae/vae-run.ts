@@ -8,7 +8,8 @@ import { openRunOf, type OpenRun } from '../training/open-run.ts';
 import { readRunInfo } from '../training/run-folder.ts';
 import { RunFolderError } from '../core/errors.ts';
 import type { TrainableKind } from '../training/trainable.ts';
-import { binarization, vaeKind, VaeTrainable } from './vae-family.ts';
+import { binarization, DEFAULT_TRAINING_K, vaeKind, VaeTrainable } from './vae-family.ts';
+import type { VaeObjective } from './objective.ts';
 
 export interface VaeRun {
   run: OpenRun;
@@ -17,6 +18,8 @@ export interface VaeRun {
   test: Dataset;
   /** Whether the model was trained on binarised images, so it is shown and scored on binarised test images. */
   binarized: boolean;
+  /** The objective the model was trained on (run.json's --objective, --k; runs from before them: the ELBO). */
+  trainedOn: { objective: VaeObjective; k: number };
 }
 
 /** The VAE run in `runDir` and its dataset's test split; RunFolderErrors say when the run is not a usable VAE. The caller disposes run.trainable. */
@@ -39,7 +42,9 @@ export async function withTestSplit(run: OpenRun, runDir: string): Promise<VaeRu
   const [size, , channels] = run.data.shape;
   // An image folder is decoded at the run's image shape (named sources ignore these two).
   const splits = await loadDataset(String(config.data), { dataDir: config.dataDir as string | undefined, size, channels: channels === 1 ? 1 : 3 });
-  return { run, vae: run.trainable.vae, test: splits.test, binarized: binarization(run.trainable.options) === 'dynamic' };
+  const { options } = run.trainable;
+  const trainedOn = { objective: options.objective, k: options.objective === 'iwae' ? options.k ?? DEFAULT_TRAINING_K : 1 };
+  return { run, vae: run.trainable.vae, test: splits.test, binarized: binarization(options) === 'dynamic', trainedOn };
 }
 
 /** Test images of `vaeRun` as the model sees them (binarised once with the fixed seed when it was trained binarised). */

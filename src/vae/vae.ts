@@ -35,6 +35,11 @@ export interface VaeArchitecture {
   gaussianScale: GaussianScale;
   /** σ of the fixed Gaussian, and the starting σ of a learned one. */
   gaussianSigma: number;
+  /**
+   * The prior p(z): 0 for N(0, I); K ≥ 1 for the VampPrior (Tomczak & Welling 2018), the mixture of the
+   * encoder's posteriors at K learned pseudo-inputs (src/vae/prior.ts). Unconditional models only.
+   */
+  pseudoInputs: number;
 }
 
 /** A built VAE: the architecture and its two networks. */
@@ -47,7 +52,18 @@ export interface Vae {
    * (logits or Gaussian mean), plus log σ [batch, h, w, c] when σ is learned.
    */
   decoder: tfl.LayersModel;
+  /**
+   * The VampPrior's K pseudo-inputs (architecture.pseudoInputs ≥ 1, else absent): inputs the indices
+   * 0..K−1 as [K, 1] → [K, h, w, c] images in [0, 1], u_k = sigmoid(w_k); the w_k are its one weight.
+   */
+  pseudoInputs?: tfl.LayersModel;
 }
+
+/**
+ * Where the pseudo-inputs' logits w_k start: N(−0.05, 0.01²), the reference implementation's default
+ * (jmtomczak/vae_vampprior, `--pseudoinputs_mean/std`), so every u_k starts near a flat grey 0.49.
+ */
+const PSEUDO_INPUT_INIT = { mean: -0.05, stddev: 0.01 };
 
 /** Learned log σ never goes below log(0.001): see LearnedLogScale. */
 const MIN_LOG_SCALE = Math.log(1e-3);
@@ -64,6 +80,8 @@ export function decoderGrid(arch: VaeArchitecture): [number, number] {
   positive('decoderBaseChannels', arch.decoderBaseChannels);
   [...arch.encoderFilters, ...arch.encoderDense, ...arch.decoderDense, ...arch.decoderFilters].forEach((v) => positive('every layer width', v));
   if (!Number.isInteger(arch.numClasses) || arch.numClasses < 0) throw new Error(`VAE architecture: numClasses must be 0 (unconditional) or more, got ${arch.numClasses}`);
+  if (!Number.isInteger(arch.pseudoInputs) || arch.pseudoInputs < 0) throw new Error(`VAE architecture: pseudoInputs must be 0 (prior N(0, I)) or more, got ${arch.pseudoInputs}`);
+  if (arch.pseudoInputs > 0 && arch.numClasses > 0) throw new Error('VAE architecture: the VampPrior (pseudoInputs ≥ 1) needs an unconditional model (numClasses 0)');
   if (arch.likelihood === 'gaussian' && !(arch.gaussianSigma > 0)) throw new Error(`VAE architecture: gaussianSigma must be > 0, got ${arch.gaussianSigma}`);
   const factor = 2 ** arch.decoderFilters.length;
   if (h % factor || w % factor) {
@@ -78,7 +96,10 @@ export function hasLearnedScale(arch: VaeArchitecture): boolean {
   return arch.likelihood === 'gaussian' && arch.gaussianScale !== 'fixed';
 }
 
-/** Builds encoder and decoder with weights drawn from `seed` (Glorot-uniform kernels, zero biases). */
+/**
+ * Builds encoder and decoder with weights drawn from `seed` (Glorot-uniform kernels, zero biases), and
+ * the VampPrior's pseudo-inputs when the architecture has them (seeded after the decoder's layers).
+ */
 export function buildVae(arch: VaeArchitecture, seed: number): Vae {
   const [h0, w0] = decoderGrid(arch);
   let layerSeed = seed;
@@ -118,13 +139,35 @@ export function buildVae(arch: VaeArchitecture, seed: number): Vae {
     outputs.push(logScale.apply(params) as tfl.SymbolicTensor);
   }
   const decoder = tfl.model({ inputs: decoderLabel ? [z, decoderLabel] : z, outputs, name: 'decoder' });
-  return { architecture: arch, encoder, decoder };
+  if (arch.pseudoInputs === 0) return { architecture: arch, encoder, decoder };
+  return { architecture: arch, encoder, decoder, pseudoInputs: buildPseudoInputs(arch, layerSeed) };
 }
 
-/** Disposes both networks' weights. */
+/** The VampPrior's pseudo-inputs as a Layers model: index [K, 1] → embedding w_k [K, 1, h·w·c] → sigmoid → [K, h, w, c]. */
+function buildPseudoInputs(arch: VaeArchitecture, seed: number): tfl.LayersModel {
+  const index = tfl.input({ shape: [1], name: 'pseudo_input_index' });
+  // An embedding is a lookup, so reading all K rows costs no K×K product (a dense layer on one-hot rows would).
+  let u = tfl.layers.embedding({
+    inputDim: arch.pseudoInputs, outputDim: arch.imageShape.reduce((a, b) => a * b),
+    embeddingsInitializer: tfl.initializers.randomNormal({ ...PSEUDO_INPUT_INIT, seed }), name: 'pseudo_input_logits',
+  }).apply(index) as tfl.SymbolicTensor;
+  u = tfl.layers.activation({ activation: 'sigmoid', name: 'pseudo_input_sigmoid' }).apply(u) as tfl.SymbolicTensor;
+  u = tfl.layers.reshape({ targetShape: arch.imageShape, name: 'pseudo_input_image' }).apply(u) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: index, outputs: u, name: 'pseudo_inputs' });
+}
+
+/** Disposes the networks' weights. */
 export function disposeVae(vae: Vae): void {
   vae.encoder.dispose();
   vae.decoder.dispose();
+  vae.pseudoInputs?.dispose();
+}
+
+/** The VampPrior's pseudo-inputs u_k as images: [K, h, w, c] in [0, 1]; errors when `vae` has the N(0, I) prior. */
+export function pseudoInputImages(vae: Vae): tf.Tensor4D {
+  if (!vae.pseudoInputs) throw new Error('this VAE has the N(0, I) prior: it has no pseudo-inputs');
+  const model = vae.pseudoInputs;
+  return tf.tidy(() => model.apply(tf.range(0, vae.architecture.pseudoInputs).reshape([-1, 1])) as tf.Tensor4D);
 }
 
 /** One-hot labels for a conditional VAE: class indices [batch] → [batch, classes]; errors name the mismatch. */
@@ -157,8 +200,11 @@ export function decode(vae: Vae, z: tf.Tensor2D, labels?: tf.Tensor1D): DecoderO
   }) as unknown as DecoderOutput;
 }
 
-/** Parameter and activation counts of encoder plus decoder, from the architecture without allocating anything. */
-export function vaeSize(arch: VaeArchitecture): { parameters: number; activations: number } {
+/**
+ * Parameter and activation counts of encoder plus decoder (and pseudo-inputs), from the architecture
+ * without allocating anything; `decoderActivations` is the decoder's share of `activations` (one z).
+ */
+export function vaeSize(arch: VaeArchitecture): { parameters: number; activations: number; decoderActivations: number } {
   const [h0, w0] = decoderGrid(arch);
   const [h, w, c] = arch.imageShape;
   const k2 = arch.kernelSize ** 2;
@@ -180,6 +226,7 @@ export function vaeSize(arch: VaeArchitecture): { parameters: number; activation
   let width = sideH * sideW * channels + arch.numClasses;
   for (const u of arch.encoderDense) width = dense(width, u);
   dense(width, 2 * arch.latentSize);
+  const encoderActivations = activations;
   width = arch.latentSize + arch.numClasses;
   for (const u of arch.decoderDense) width = dense(width, u);
   dense(width, h0 * w0 * arch.decoderBaseChannels);
@@ -191,5 +238,6 @@ export function vaeSize(arch: VaeArchitecture): { parameters: number; activation
   });
   parameters += k2 * channels * c + c + (hasLearnedScale(arch) ? h * w * c : 0);
   activations += 2 * h * w * c;
-  return { parameters, activations };
+  parameters += arch.pseudoInputs * h * w * c;
+  return { parameters, activations, decoderActivations: activations - encoderActivations };
 }
