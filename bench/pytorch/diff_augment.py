@@ -16,41 +16,73 @@ def per_image(x, values):
     return values.to(x.dtype).view(-1, 1, 1, 1)
 
 
-def brightness(x):
-    return x + per_image(x, torch.rand(x.shape[0]) - 0.5)
+# ---- the ops with given parameters, [batch] each (what ganvae's adjust*/translateImages/cutoutImages compute) ----
+
+def adjust_brightness(x, amounts):
+    return x + per_image(x, amounts)
 
 
-def saturation(x):
+def adjust_saturation(x, factors):
+    """(x - m) * factor + m per image, m the mean over channels of each pixel."""
     mean = x.mean(dim=1, keepdim=True)
-    return (x - mean) * per_image(x, torch.rand(x.shape[0]) * 2) + mean
+    return (x - mean) * per_image(x, factors) + mean
 
 
-def contrast(x):
+def adjust_contrast(x, factors):
+    """(x - m) * factor + m per image, m the mean of all its pixels and channels."""
     mean = x.mean(dim=[1, 2, 3], keepdim=True)
-    return (x - mean) * per_image(x, torch.rand(x.shape[0]) + 0.5) + mean
+    return (x - mean) * per_image(x, factors) + mean
 
 
-def translation(x):
-    """Each image read from a shifted window: out[b, :, y, x] = in[b, :, y + ty, x + tx], zero outside."""
+def translate(x, rows, cols):
+    """Each image read from a shifted window: out[b, :, y, x] = in[b, :, y + rows[b], x + cols[b]], zero outside."""
     n, c, h, w = x.shape
-    limit_y, limit_x = int(h * TRANSLATION_RATIO + 0.5), int(w * TRANSLATION_RATIO + 0.5)
-    rows = torch.arange(h).view(1, h, 1) + torch.randint(-limit_y, limit_y + 1, (n, 1, 1))
-    cols = torch.arange(w).view(1, 1, w) + torch.randint(-limit_x, limit_x + 1, (n, 1, 1))
-    inside = ((rows >= 0) & (rows < h)) & ((cols >= 0) & (cols < w))
-    source = (rows.clamp(0, h - 1) * w + cols.clamp(0, w - 1)).expand(n, h, w).reshape(n, 1, h * w).expand(n, c, h * w)
+    y = torch.arange(h).view(1, h, 1) + rows.view(n, 1, 1)
+    x_ = torch.arange(w).view(1, 1, w) + cols.view(n, 1, 1)
+    inside = ((y >= 0) & (y < h)) & ((x_ >= 0) & (x_ < w))
+    source = (y.clamp(0, h - 1) * w + x_.clamp(0, w - 1)).expand(n, h, w).reshape(n, 1, h * w).expand(n, c, h * w)
     return x.reshape(n, c, h * w).gather(2, source).view(n, c, h, w) * inside.unsqueeze(1).to(x.dtype)
 
 
-def cutout(x):
-    """A square per image set to zero: its centre offset o uniform in [0, side - (size mod 2)], rows o - size // 2
-    onwards (the reference clamps its indices into the image, which zeroes the same pixels)."""
+def cut_out(x, tops, lefts, size_y, size_x):
+    """Image b with rows tops[b] .. tops[b] + size_y - 1 and the columns likewise set to zero (clipped to the image)."""
     n, _, h, w = x.shape
-    size_y, size_x = int(h * CUTOUT_RATIO + 0.5), int(w * CUTOUT_RATIO + 0.5)
-    top = torch.randint(0, h + 1 - size_y % 2, (n, 1, 1)) - size_y // 2
-    left = torch.randint(0, w + 1 - size_x % 2, (n, 1, 1)) - size_x // 2
     rows, cols = torch.arange(h).view(1, h, 1), torch.arange(w).view(1, 1, w)
+    top, left = tops.view(n, 1, 1), lefts.view(n, 1, 1)
     inside = (rows >= top) & (rows < top + size_y) & (cols >= left) & (cols < left + size_x)
     return x * (~inside).unsqueeze(1).to(x.dtype)
+
+
+# ---- the random ops, drawing as the reference does (the same torch draws in the same order) ----
+
+def brightness(x):
+    return adjust_brightness(x, torch.rand(x.shape[0]) - 0.5)
+
+
+def saturation(x):
+    return adjust_saturation(x, torch.rand(x.shape[0]) * 2)
+
+
+def contrast(x):
+    return adjust_contrast(x, torch.rand(x.shape[0]) + 0.5)
+
+
+def translation(x):
+    """Shifts uniform in [-s, s] per image and axis, s = int(side / 8 + 0.5)."""
+    n, _, h, w = x.shape
+    limit_y, limit_x = int(h * TRANSLATION_RATIO + 0.5), int(w * TRANSLATION_RATIO + 0.5)
+    rows = torch.randint(-limit_y, limit_y + 1, (n, 1, 1))
+    return translate(x, rows, torch.randint(-limit_x, limit_x + 1, (n, 1, 1)))
+
+
+def cutout(x):
+    """A square of int(side / 2 + 0.5) per image, its centre offset o uniform in [0, side - (size mod 2)], rows
+    o - size // 2 onwards (the reference clamps its indices into the image, which zeroes the same pixels)."""
+    n, _, h, w = x.shape
+    size_y, size_x = int(h * CUTOUT_RATIO + 0.5), int(w * CUTOUT_RATIO + 0.5)
+    tops = torch.randint(0, h + 1 - size_y % 2, (n, 1, 1)) - size_y // 2
+    lefts = torch.randint(0, w + 1 - size_x % 2, (n, 1, 1)) - size_x // 2
+    return cut_out(x, tops, lefts, size_y, size_x)
 
 
 # The ops of each policy name, in the reference's order.

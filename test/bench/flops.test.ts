@@ -1,9 +1,10 @@
-// FLOP counting: per-layer MACs, the pass rules, shape records of a real tfjs model, and W1's total by hand.
+// FLOP counting: per-layer MACs and FLOPs, the pass rules, shape records of real tfjs models (an excitation's pooling
+// and Multiply in builder order), and W1's and W4's totals by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/env/backend.ts';
-import { forwardMacs, stepFlops, type LayerShape, type Pass } from '../../bench/flops.ts';
+import { forwardMacs, layerFlops, stepFlops, type LayerShape, type Pass } from '../../bench/flops.ts';
 import { tfjsLayerShapes, trainableParams } from '../../bench/tfjs-layers.ts';
 import { createTrainable } from '../../bench/ganvae.ts';
 import { iterationPasses, workload } from '../../bench/workloads.ts';
@@ -20,6 +21,21 @@ test('forward MACs per example of each layer kind', () => {
     [{ name: 't', kind: 'convT', input: [7, 7, 128], output: [14, 14, 64], kernel: [5, 5] }, 7 * 7 * 128 * 25 * 64],
   ];
   for (const [layer, macs] of cases) assert.equal(forwardMacs(layer), macs, layer.name);
+});
+
+test('FLOPs per layer and example: weighted layers 2 per MAC per computed pass, pooling and Multiply by their elements', () => {
+  const conv: LayerShape = { name: 'c', kind: 'conv', input: [8, 8, 3], output: [4, 4, 2], kernel: [3, 3] }; // 864 MACs
+  const pool: LayerShape = { name: 'p', kind: 'pool', input: [8, 8, 5], output: [4, 4, 5], kernel: [2, 2] }; // 80 outputs × 4
+  const multiply: LayerShape = { name: 'm', kind: 'multiply', input: [6, 6, 2], output: [6, 6, 2], kernel: null }; // 72 outputs
+  const cases: [LayerShape, boolean, boolean, number][] = [
+    [conv, false, false, 2 * 864], [conv, true, false, 4 * 864], [conv, true, true, 6 * 864],
+    [pool, false, false, 320], [pool, true, false, 320], [pool, false, true, 640],
+    [multiply, false, false, 72], [multiply, true, true, 4 * 72],
+  ];
+  for (const [layer, weightGradient, inputGradient, flops] of cases) {
+    assert.equal(layerFlops(layer, weightGradient, inputGradient), flops, `${layer.kind} ${weightGradient} ${inputGradient}`);
+  }
+  assert.equal(forwardMacs(pool), 0);
 });
 
 test('passes: forward 1x, weight and input gradients 1x each, first input gradient only when it flows on', () => {
@@ -53,6 +69,26 @@ test('tfjs layer records and trainable parameters of a small model', async () =>
   model.dispose();
 });
 
+test('tfjs records of an excitation-shaped graph: builder order, the pool\'s window, a Multiply\'s gated input', async () => {
+  await initBackend('cpu');
+  const input = tfl.input({ shape: [8, 8, 2] });
+  const a = tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+  const b = tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(a) as tfl.SymbolicTensor;
+  // The gate branch is shallower than b, so tfjs's depth order would list it between the convolutions.
+  let gate = tfl.layers.averagePooling2d({ poolSize: 2, strides: 2 }).apply(input) as tfl.SymbolicTensor;
+  gate = tfl.layers.conv2d({ filters: 3, kernelSize: 4, padding: 'valid', activation: 'sigmoid' }).apply(gate) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: tfl.layers.multiply().apply([b, gate]) as tfl.SymbolicTensor });
+  const records = tfjsLayerShapes(model).map(({ kind, input: i, output, kernel }) => ({ kind, input: i, output, kernel }));
+  assert.deepEqual(records, [
+    { kind: 'conv', input: [8, 8, 2], output: [8, 8, 3], kernel: [3, 3] },
+    { kind: 'conv', input: [8, 8, 3], output: [8, 8, 3], kernel: [3, 3] },
+    { kind: 'pool', input: [8, 8, 2], output: [4, 4, 2], kernel: [2, 2] },
+    { kind: 'conv', input: [4, 4, 2], output: [1, 1, 3], kernel: [4, 4] },
+    { kind: 'multiply', input: [8, 8, 3], output: [8, 8, 3], kernel: null },
+  ]);
+  model.dispose();
+});
+
 test('W1 (DCGAN-28, batch 64): FLOPs of one iteration from ganvae\'s own networks match the hand count', async () => {
   await initBackend('cpu');
   const w = workload('W1');
@@ -69,4 +105,30 @@ test('W1 (DCGAN-28, batch 64): FLOPs of one iteration from ganvae\'s own network
     (3 * sum(g) - g[0]) + // G step: G forward, weight and input gradients but the first
     2 * sum(d); // D forward and input gradients only
   assert.equal(stepFlops(layers, iterationPasses(w)), 2 * 64 * perExample);
+});
+
+test('W4 (Lite-64, batch 32): FLOPs of one iteration from ganvae\'s own networks match the hand count', async () => {
+  await initBackend('cpu');
+  const w = workload('W4');
+  const trainable = createTrainable(w, new Rng(1));
+  const models = trainable.models();
+  const layers = Object.fromEntries(['generator', 'discriminator', 'decoder-whole', 'decoder-part'].map((n) => [n, tfjsLayerShapes(models[n])]));
+  trainable.dispose();
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  // G's MACs in builder order: Dense, ConvT 4→8, 8→16, 16→32, the 4→32 excitation's convs, ConvT 32→64, the 8→64
+  // excitation's convs (after 2x2 pooling), the to-RGB conv; its elementwise FLOPs: two Multiplies and one pooling.
+  const g = [100 * 4096, 4 * 4 * 256 * 16 * 256, 8 * 8 * 256 * 16 * 128, 16 * 16 * 128 * 16 * 64, 64 * 16 * 256, 64 * 64,
+    32 * 32 * 64 * 16 * 32, 32 * 16 * 256, 32 * 32, 64 * 64 * 3 * 9 * 32];
+  const gElementwise = 32 * 32 * 64 + 64 * 64 * 32 + 4 * 4 * 256 * 4;
+  const gElementwiseBackward = 4 * (32 * 32 * 64 + 64 * 64 * 32) + 2 * 4 * 4 * 256 * 4;
+  const d = [32 * 32 * 32 * 16 * 3, 16 * 16 * 64 * 16 * 32, 8 * 8 * 128 * 16 * 64, 4 * 4 * 256 * 16 * 128, 4096];
+  // The decoders from D's 8x8 map (128 channels) and a quarter of its 16x16 map (64) to 32x32 images.
+  const decoders = [8 * 8 * 128 * 16 * 64, 16 * 16 * 64 * 16 * 32, 32 * 32 * 3 * 9 * 32, 8 * 8 * 64 * 16 * 32, 16 * 16 * 32 * 16 * 16, 32 * 32 * 3 * 9 * 16];
+  const perExample =
+    2 * sum(g) + gElementwise + // D step: G forward
+    2 * 2 * (3 * sum(d) - d[0]) + // D on real and fake: forward, weight and input gradients but the first
+    2 * 3 * sum(decoders) + // the decoders: forward, weight and input gradients (into D)
+    2 * (3 * sum(g) - g[0]) + gElementwiseBackward + // G step: G forward, weight and input gradients but the first
+    2 * 2 * sum(d); // D forward and input gradients only
+  assert.equal(stepFlops(layers, iterationPasses(w)), 32 * perExample);
 });
