@@ -31,7 +31,7 @@ export function latentValues(count: number, prior: LatentPrior, rng: Rng, trunca
 }
 
 /** What latentVectors draws for: a model's latent vector length, its prior and its leading codes (a Trainable is one). */
-export type LatentSpace = Pick<Trainable, 'latentSize' | 'prior' | 'latentCodes'>;
+export type LatentSpace = Pick<Trainable, 'latentSize' | 'prior' | 'latentCodes' | 'priorValues'>;
 
 /** Code values chosen by code name: a category index (0-based) for a categorical code, the value for a continuous one. */
 export type FixedCodes = Readonly<Record<string, number>>;
@@ -76,9 +76,10 @@ export function checkFixedCodes(codes: readonly LatentCode[], fixed: FixedCodes)
 
 /**
  * n latent vectors [n, latentSize] flat, drawn from `rng`: in each, the codes (categorical: a uniform category as
- * one-hot; continuous: U(−1, 1)) or their `fixed` values, then z from the prior (truncated as in latentValues). All z
- * are drawn before the codes, and fixed codes are drawn too, so a seed gives the same z and free codes whatever is
- * fixed; without codes this is latentValues(n · latentSize, prior, rng, truncation).
+ * one-hot; continuous: U(−1, 1)) or their `fixed` values, then z from the prior (truncated as in latentValues; a
+ * learned prior's z from `space.priorValues`). All z are drawn before the codes, and fixed codes are drawn too, so a
+ * seed gives the same z and free codes whatever is fixed; without codes this is latentValues(n · latentSize, prior,
+ * rng, truncation), or priorValues(n, rng, truncation).
  */
 export function latentVectors(n: number, space: LatentSpace, rng: Rng, options: { truncation?: number; fixed?: FixedCodes } = {}): Float32Array {
   const codes = space.latentCodes ?? [];
@@ -87,7 +88,7 @@ export function latentVectors(n: number, space: LatentSpace, rng: Rng, options: 
   const start = codesSize(codes);
   const zSize = space.latentSize - start;
   if (zSize < 0) throw new Error(`latent codes of ${start} entries do not fit a latent vector of ${space.latentSize}`);
-  const z = latentValues(n * zSize, space.prior ?? 'normal', rng, options.truncation);
+  const z = space.priorValues ? space.priorValues(n, rng, options.truncation) : latentValues(n * zSize, space.prior ?? 'normal', rng, options.truncation);
   if (!codes.length) return z;
   const out = new Float32Array(n * space.latentSize);
   const offsets = codeOffsets(codes);

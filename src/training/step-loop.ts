@@ -134,7 +134,11 @@ export function totalStepsOf(options: Pick<StepLoopSettings, 'epochs' | 'maxStep
   return options.maxSteps ? Math.min(options.maxSteps, epochSteps) : epochSteps;
 }
 
-/** The fixed noise (and class labels, one class per column) every sample grid of a run is drawn from. */
+/**
+ * The fixed noise (and class labels, one class per column) every sample grid of a run is drawn from: the same
+ * seed each time, so the same codes under a fixed prior and, under a learned one (a VAE's VampPrior), the same
+ * draws from the prior as it stands (the loop calls this for each grid).
+ */
 export function gridInputs(trainable: Trainable, options: Pick<StepLoopSettings, 'seed' | 'sampleCount'>): { noise: tf.Tensor2D; labels?: tf.Tensor1D; columns: number } {
   const n = options.sampleCount;
   const noise = latentBatch(n, trainable, new Rng(mixSeed(options.seed, 0x6a1d)));
@@ -159,7 +163,6 @@ export async function runStepLoop(o: StepLoopOptions): Promise<StepLoopResult> {
   const perEpoch = batcher.batchesPerEpoch;
   const epochSteps = options.epochs * perEpoch;
   const totalSteps = totalStepsOf(options, perEpoch);
-  const grid = gridInputs(trainable, options);
   // Time paused is not training time: budgets, throughput and the ETA count only the rest.
   let pausedMs = 0;
   const started = performance.now();
@@ -195,7 +198,12 @@ export async function runStepLoop(o: StepLoopOptions): Promise<StepLoopResult> {
   };
   const writeGrid = async (name: string) => {
     if (!hooks.grid) return;
-    await hooks.grid(name, await sampleGrid(trainable, grid.noise, grid.labels, grid.columns), step);
+    const grid = gridInputs(trainable, options);
+    try {
+      await hooks.grid(name, await sampleGrid(trainable, grid.noise, grid.labels, grid.columns), step);
+    } finally {
+      tf.dispose([grid.noise, grid.labels].filter((t) => t !== undefined));
+    }
   };
 
   /** Reads the window's mean losses; false when one is not finite. */
@@ -288,7 +296,6 @@ export async function runStepLoop(o: StepLoopOptions): Promise<StepLoopResult> {
   } finally {
     o.progress?.done();
     tf.dispose(sums);
-    tf.dispose([grid.noise, grid.labels].filter((t) => t !== undefined));
   }
   const seconds = elapsed();
   return {

@@ -67,9 +67,9 @@ export interface Trainable {
    */
   sample(noise: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor4D;
   /**
-   * n codes for `sample` from a prior that `prior` cannot name (a learned one, such as a VAE's VampPrior,
-   * as it stands now), flat [n · latentSize], drawn from `rng` alone; `truncation` t > 0 as latentValues'.
-   * Absent: latentValues(n · latentSize, prior ?? 'normal', rng, truncation). Callers use `priorValuesOf`.
+   * n draws of z from a prior that `prior` cannot name (a learned one, such as a VAE's VampPrior, as it
+   * stands now), flat [n · (latentSize − the codes' entries)], from `rng` alone; `truncation` t > 0 as
+   * latentValues'. Absent: latentValues of `prior`. Callers draw whole vectors with `latentVectors` (latent.ts).
    */
   priorValues?(n: number, rng: Rng, truncation?: number): Float32Array;
   /** Models saved to `model/<part>/` and checkpoints, by part name (`generator`, `decoder`, ...). */
