@@ -56,8 +56,8 @@ describe('the mutual-information loss', () => {
 
   it('has the gradient of its closed form with respect to Q\'s output (finite differences)', () => {
     const { codes, head, drawn } = cases[2];
-    const loss = (h: tf.Tensor2D) => infoLoss(h, tf.tensor2d(drawn), codes);
-    const grad = tf.tidy(() => tf.grad((h: tf.Tensor2D) => loss(h))(tf.tensor2d(head)).dataSync());
+    const loss = (h: tf.Tensor) => infoLoss(h as tf.Tensor2D, tf.tensor2d(drawn), codes);
+    const grad = tf.tidy(() => tf.grad(loss)(tf.tensor2d(head)).dataSync());
     const eps = 1e-2;
     head[0].forEach((_, j) => {
       const at = (delta: number) => tf.tidy(() => loss(tf.tensor2d([head[0].map((v, k) => v + (k === j ? delta : 0))])).dataSync()[0]);
