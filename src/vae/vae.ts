@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LearnedLogScale } from './log-scale.ts';
+import { PseudoInputs } from './pseudo-inputs.ts';
 import { conv2dTranspose } from '../tfjs/conv2d-transpose.ts';
 
 /** Output distribution of the decoder: Bernoulli (logits) or Gaussian (mean, σ fixed or learned). */
@@ -53,17 +54,11 @@ export interface Vae {
    */
   decoder: tfl.LayersModel;
   /**
-   * The VampPrior's K pseudo-inputs (architecture.pseudoInputs ≥ 1, else absent): inputs the indices
-   * 0..K−1 as [K, 1] → [K, h, w, c] images in [0, 1], u_k = sigmoid(w_k); the w_k are its one weight.
+   * The VampPrior's K pseudo-inputs (architecture.pseudoInputs ≥ 1, else absent): input [K, 1] (values
+   * unused) → [K, h, w, c] images in (0, 1), u_k = sigmoid(w_k); w is its one weight (PseudoInputs).
    */
   pseudoInputs?: tfl.LayersModel;
 }
-
-/**
- * Where the pseudo-inputs' logits w_k start: N(−0.05, 0.01²), the reference implementation's default
- * (jmtomczak/vae_vampprior, `--pseudoinputs_mean/std`), so every u_k starts near a flat grey 0.49.
- */
-const PSEUDO_INPUT_INIT = { mean: -0.05, stddev: 0.01 };
 
 /** Learned log σ never goes below log(0.001): see LearnedLogScale. */
 const MIN_LOG_SCALE = Math.log(1e-3);
@@ -143,17 +138,11 @@ export function buildVae(arch: VaeArchitecture, seed: number): Vae {
   return { architecture: arch, encoder, decoder, pseudoInputs: buildPseudoInputs(arch, layerSeed) };
 }
 
-/** The VampPrior's pseudo-inputs as a Layers model: index [K, 1] → embedding w_k [K, 1, h·w·c] → sigmoid → [K, h, w, c]. */
+/** The VampPrior's pseudo-inputs as a Layers model: [K, 1] (values unused) → [K, h, w, c] in (0, 1). */
 function buildPseudoInputs(arch: VaeArchitecture, seed: number): tfl.LayersModel {
-  const index = tfl.input({ shape: [1], name: 'pseudo_input_index' });
-  // An embedding is a lookup, so reading all K rows costs no K×K product (a dense layer on one-hot rows would).
-  let u = tfl.layers.embedding({
-    inputDim: arch.pseudoInputs, outputDim: arch.imageShape.reduce((a, b) => a * b),
-    embeddingsInitializer: tfl.initializers.randomNormal({ ...PSEUDO_INPUT_INIT, seed }), name: 'pseudo_input_logits',
-  }).apply(index) as tfl.SymbolicTensor;
-  u = tfl.layers.activation({ activation: 'sigmoid', name: 'pseudo_input_sigmoid' }).apply(u) as tfl.SymbolicTensor;
-  u = tfl.layers.reshape({ targetShape: arch.imageShape, name: 'pseudo_input_image' }).apply(u) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: index, outputs: u, name: 'pseudo_inputs' });
+  const rows = tfl.input({ shape: [1], name: 'pseudo_input_rows' });
+  const layer = new PseudoInputs({ count: arch.pseudoInputs, imageShape: arch.imageShape, seed, name: 'pseudo_inputs' });
+  return tfl.model({ inputs: rows, outputs: layer.apply(rows) as tfl.SymbolicTensor, name: 'pseudo_inputs' });
 }
 
 /** Disposes the networks' weights. */
@@ -167,7 +156,7 @@ export function disposeVae(vae: Vae): void {
 export function pseudoInputImages(vae: Vae): tf.Tensor4D {
   if (!vae.pseudoInputs) throw new Error('this VAE has the N(0, I) prior: it has no pseudo-inputs');
   const model = vae.pseudoInputs;
-  return tf.tidy(() => model.apply(tf.range(0, vae.architecture.pseudoInputs).reshape([-1, 1])) as tf.Tensor4D);
+  return tf.tidy(() => model.apply(tf.zeros([vae.architecture.pseudoInputs, 1])) as tf.Tensor4D);
 }
 
 /** One-hot labels for a conditional VAE: class indices [batch] → [batch, classes]; errors name the mismatch. */
