@@ -1,7 +1,7 @@
 // The metrics of eval/metrics.json (written by `ganvae eval`) as table columns: one column per scored set
 // (a run's samples, the real-data floor), one row per metric, empty cells where a set lacks a metric.
 import type { MetricValues } from '../metrics/evaluate.ts';
-import type { VaeEvaluation } from '../vae/evaluate.ts';
+import { describeObjective, type VaeEvaluation } from '../vae/evaluate.ts';
 
 /**
  * The parts of eval/metrics.json the report reads. `ganvae eval --vae-only` writes `evaluated` without
@@ -43,12 +43,22 @@ function sampleCells(m: MetricValues, extractor: string): [string, string][] {
   ];
 }
 
-/** The VAE likelihood metrics as cells (nats per image). */
+/**
+ * The VAE likelihood metrics as cells (nats per image): the training objective and prior, the test ELBO
+ * and its terms (the KL's estimate named when it is not in closed form), the IWAE objective's test bound,
+ * the NLL and the reconstruction errors. An evaluation from before --objective and --prior has no
+ * objective row and a closed-form KL.
+ */
 function vaeCells(v: VaeEvaluation): [string, string][] {
+  const objective = v.objective;
+  // In the cell, not the row name, so runs of either prior share the row.
+  const klEstimate = v.elbo.klEstimate && v.elbo.klEstimate !== 'closed form' ? ` (${v.elbo.klEstimate})` : '';
   return [
+    ...(objective ? [['trained on', describeObjective(objective)] as [string, string]] : []),
     ['test ELBO (nats)', fixed(v.elbo.elbo, 2)],
     ['  reconstruction term', fixed(v.elbo.reconstruction, 2)],
-    ['  KL term', fixed(v.elbo.kl, 2)],
+    ['  KL term', `${fixed(v.elbo.kl, 2)}${klEstimate}`],
+    ...(objective?.objective === 'iwae' ? [[`test IWAE bound, k=${objective.k} (training objective)`, fixed(objective.testBound, 2)] as [string, string]] : []),
     [`NLL, IWAE k=${v.iwae.k} on ${v.iwae.images} images`, `${fixed(v.iwae.nll, 2)} ± ${fixed(v.iwae.nllStandardError, 2)}`],
     ['reconstruction MSE', fixed(v.reconstruction.mse, 5)],
     ['PSNR (dB)', fixed(v.reconstruction.psnr, 2)],

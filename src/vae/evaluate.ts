@@ -125,8 +125,8 @@ export function formatVaeEvaluation(e: VaeEvaluation): string {
     `  IWAE on ${e.protocol.iwaeImages}, k = ${e.protocol.k}, seed ${e.protocol.seed}`,
     `  units: ${e.protocol.units}`,
     ...(e.objective ? [`trained on: ${describeObjective(e.objective)}`] : []),
-    `test ELBO        ${f(e.elbo.elbo)}  (reconstruction ${f(e.elbo.reconstruction)} + KL ${f(e.elbo.kl)}${e.elbo.klEstimate === 'closed form' || !e.elbo.klEstimate ? '' : `, ${e.elbo.klEstimate}`})   [${f(e.seconds.elbo, 1)} s]`,
-    ...(e.objective?.objective === 'iwae' ? [`test IWAE k=${e.objective.k}  ${f(e.objective.testBound)}  (the training objective, on the ELBO's images; ELBO gap ${f(e.objective.testBound - e.elbo.elbo)})   [${f(e.seconds.objective ?? 0, 1)} s]`] : []),
+    `test ELBO        ${f(e.elbo.elbo)}  (reconstruction ${f(e.elbo.reconstruction)} + KL ${f(e.elbo.kl)}${e.elbo.klEstimate && e.elbo.klEstimate !== 'closed form' ? `, ${e.elbo.klEstimate}` : ''})   [${f(e.seconds.elbo, 1)} s]`,
+    ...(e.objective?.objective === 'iwae' ? [`test IWAE k=${e.objective.k}`.padEnd(17) + `${f(e.objective.testBound)}  (the training objective, on the ELBO's images; ELBO gap ${f(e.objective.testBound - e.elbo.elbo)})   [${f(e.seconds.objective ?? 0, 1)} s]`] : []),
     `NLL (IWAE k=${e.iwae.k}) ${f(e.iwae.nll)} ± ${f(e.iwae.nllStandardError)} (s.e. over ${e.iwae.images} images; their k-sample −ELBO ${f(e.iwae.negativeElbo)})   [${f(e.seconds.iwae, 1)} s]`,
     `reconstruction   MSE ${f(e.reconstruction.mse, 5)}  PSNR ${f(e.reconstruction.psnr)} dB  BCE ${f(e.reconstruction.bce)}  SSIM ${e.reconstruction.ssim === null ? '- (images smaller than its 11x11 window)' : f(e.reconstruction.ssim, 4)}   [${f(e.seconds.reconstruction, 1)} s]`,
   ].join('\n');
