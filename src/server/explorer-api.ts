@@ -1,6 +1,7 @@
 // The HTTP API between `ganvae serve` and the explorer page: its routes and the JSON they return.
 // Free of Node imports, so the page's bundle can share it.
 import type { RunInfo } from '../training/run-folder.ts';
+import type { LatentCode } from '../training/trainable.ts';
 
 /** URL prefix under which the run folder is served. */
 export const RUN_ROUTE = '/run/';
@@ -17,9 +18,12 @@ export interface ExplorerManifest {
   config: Record<string, unknown>;
   /** Backend the run was trained on. */
   trainedOn: string;
-  /** Length of z. */
+  /** Length of the latent vector the generator or decoder takes: InfoGAN's codes first, then z. */
   latentSize: number;
+  /** z's prior. */
   prior: 'normal' | 'uniform';
+  /** InfoGAN's codes at the start of the latent vector, in order (latent.ts draws them); empty without. */
+  latentCodes: LatentCode[];
   /** Classes the model is conditioned on (0: unconditional). */
   numClasses: number;
   /** model.json URLs: GAN `generator` (EMA weights when kept); VAE `encoder` and `decoder`. */

@@ -2,7 +2,9 @@
 // the model parts to load (as URLs under /run/), how their outputs map to pixels, and the metrics.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { latentCodesOf } from '../gan/info-codes.ts';
 import { latestCheckpoint } from '../training/checkpoint.ts';
+import { codesSize } from '../training/latent.ts';
 import { readRunInfo, runPaths } from '../training/run-folder.ts';
 import { RunFolderError } from '../core/errors.ts';
 import { RUN_ROUTE, TEST_LATENTS_ROUTE, type ExplorerManifest } from './explorer-api.ts';
@@ -42,15 +44,21 @@ export function explorerManifest(runDir: string): ExplorerManifest {
   const common = { name: basename(resolve(runDir)), dataset: info.dataset, config, trainedOn: info.backend, weightsFrom: relative(resolve(runDir), resolve(weightsDir)), metrics };
   if (info.kind === 'gan') {
     const ema = existsSync(join(weightsDir, 'generator-ema', 'model.json'));
+    // Runs from before InfoGAN have neither option.
+    const latentCodes = latentCodesOf({
+      infoCategorical: typeof config.infoCategorical === 'string' ? config.infoCategorical : '',
+      infoContinuous: typeof config.infoContinuous === 'number' ? config.infoContinuous : 0,
+    });
     return {
-      ...common, kind: 'gan', latentSize: numberOption(config, 'latentSize', paths.runJson), prior: config.prior === 'uniform' ? 'uniform' : 'normal',
+      ...common, kind: 'gan', latentSize: codesSize(latentCodes) + numberOption(config, 'latentSize', paths.runJson), latentCodes,
+      prior: config.prior === 'uniform' ? 'uniform' : 'normal',
       numClasses: config.conditional && config.conditional !== 'none' ? classes : 0,
       models: { generator: url(ema ? 'generator-ema' : 'generator') }, output: 'tanh', binarized: false, testLatents: null,
     };
   }
   const likelihood = config.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli';
   return {
-    ...common, kind: 'vae', latentSize: numberOption(config, 'latentSize', paths.runJson), prior: 'normal',
+    ...common, kind: 'vae', latentSize: numberOption(config, 'latentSize', paths.runJson), latentCodes: [], prior: 'normal',
     numClasses: config.conditional === true ? classes : 0,
     models: { encoder: url('encoder'), decoder: url('decoder') },
     output: likelihood === 'gaussian' ? 'gaussian-mean' : 'bernoulli-logits',

@@ -1,6 +1,7 @@
 // The explorer page: fetches the run `ganvae serve` describes, loads its models with tfjs and wires the
 // panels (samples, sliders, interpolation, VAE upload and latent space). Built by `npm run build:web`.
 import { MANIFEST_ROUTE, type ExplorerManifest, type TestLatents } from '../../src/server/explorer-api.ts';
+import { codesSize } from '../../src/training/latent.ts';
 import { chooseBackend } from './backend.ts';
 import { ALL_SLIDERS_UP_TO, columnVariance, influence, RANKED_SLIDERS, topIndices } from './dimension-ranking.ts';
 import { prepareImage } from './image-input.ts';
@@ -162,25 +163,26 @@ class Explorer {
     if (this.manifest.latentSize === 2) await renderLatentMap(this.model, element('latent-map'), this.chosenLabel);
   }
 
-  /** Chooses the slider dimensions (see dimension-ranking.ts) and builds the sliders. */
+  /** Chooses the slider dimensions of z (see dimension-ranking.ts) and builds the sliders, InfoGAN's codes first. */
   private async buildSliders(): Promise<void> {
-    const size = this.manifest.latentSize;
-    let dims = Array.from({ length: size }, (_, i) => i);
+    const codes = this.manifest.latentCodes;
+    const start = codesSize(codes);
+    const size = this.manifest.latentSize - start;
+    let dims = Array.from({ length: size }, (_, i) => start + i);
     let note = `All ${size} latent dimensions.`;
     if (size > ALL_SLIDERS_UP_TO) {
       if (this.scatter) {
         dims = topIndices(columnVariance(this.scatter.mu, this.scatter.count, size), RANKED_SLIDERS);
         note = `The ${RANKED_SLIDERS} of ${size} dimensions whose μ(x) varies most over ${this.scatter.count} test images.`;
       } else {
-        dims = topIndices(await influence(this.model, this.current.code, this.current.label), RANKED_SLIDERS);
+        const scores = (await influence(this.model, this.current.code, this.current.label)).subarray(start);
+        dims = topIndices(scores, RANKED_SLIDERS).map((i) => start + i);
         note = `The ${RANKED_SLIDERS} of ${size} dimensions that change the starting sample most when moved by ±1.`;
       }
     }
+    if (codes.length) note = `The codes ${codes.map((c) => c.name).join(', ')}, then z: ${note[0].toLowerCase()}${note.slice(1)}`;
     element('slider-note').textContent = note;
-    this.sliders = createSliders(element('sliders'), dims, this.manifest.prior, (dim, value) => {
-      this.sliderCode[dim] = value;
-      this.renderSlider();
-    });
+    this.sliders = createSliders(element('sliders'), this.manifest, dims, () => this.renderSlider());
   }
 
   private async drawSliderImage(): Promise<void> {

@@ -47,6 +47,13 @@ function describeModel(m: ExplorerManifest): string {
   return `VAE (${c.preset}, ${c.likelihood} decoder${c.conditional ? ', conditional' : ''}${m.binarized ? ', trained on binarised images' : ''})`;
 }
 
+/** "the InfoGAN codes cat0 (10 categories), cont0 (in [-1, 1]) first, then z's " for runs with codes, else "". */
+function infoCodes(m: ExplorerManifest): string {
+  if (!m.latentCodes.length) return '';
+  const codes = m.latentCodes.map((c) => `${c.name} (${c.kind === 'categorical' ? `${c.size} categories` : 'in [-1, 1]'})`);
+  return `the InfoGAN codes ${codes.join(', ')} first, then z's `;
+}
+
 /** Fills the header elements. */
 export function renderHeader(m: ExplorerManifest, backend: string): void {
   document.title = `ganvae explorer: ${m.name}`;
@@ -55,7 +62,7 @@ export function renderHeader(m: ExplorerManifest, backend: string): void {
   const rows: [string, string][] = [
     ['model', describeModel(m)],
     ['dataset', `${m.dataset.name}, ${h}×${w}×${c}, ${m.dataset.classes.length} classes`],
-    ['latent', `${m.latentSize} dimensions, ${m.prior} prior${m.numClasses ? `, conditioned on ${m.numClasses} classes` : ''}`],
+    ['latent', `${m.latentSize} dimensions, ${infoCodes(m)}${m.prior} prior${m.numClasses ? `, conditioned on ${m.numClasses} classes` : ''}`],
     ['weights', `${m.weightsFrom} (trained on ${m.trainedOn})`],
     ['running on', `tfjs ${backend} backend in this browser`],
   ];

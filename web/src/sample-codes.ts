@@ -1,10 +1,10 @@
 // Latent codes and labels for the sample grid, drawn exactly as `ganvae sample --seed S --n N [--class K]`
 // draws them (same seeded generator, same label cycling), so the page and the CLI show the same images.
 import { Rng } from '../../src/core/random.ts';
-import { latentValues } from '../../src/training/latent.ts';
+import { latentVectors } from '../../src/training/latent.ts';
 import type { ExplorerManifest } from '../../src/server/explorer-api.ts';
 
-/** n codes [n, latentSize] flat, and their labels [n] for conditional runs. */
+/** n latent vectors [n, latentSize] flat (InfoGAN's codes first, then z), and their labels [n] for conditional runs. */
 export interface CodeBatch {
   n: number;
   codes: Float32Array;
@@ -13,7 +13,7 @@ export interface CodeBatch {
 
 /** `classChoice` −1 cycles through the classes (one per column), else every image gets that class. */
 export function sampleCodes(manifest: ExplorerManifest, seed: number, n: number, classChoice: number): CodeBatch {
-  const codes = latentValues(n * manifest.latentSize, manifest.prior, new Rng(seed));
+  const codes = latentVectors(n, manifest, new Rng(seed));
   if (!manifest.numClasses) return { n, codes };
   const labels = Int32Array.from({ length: n }, (_, i) => (classChoice < 0 ? i % manifest.numClasses : classChoice));
   return { n, codes, labels };

@@ -43,6 +43,19 @@ function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + osConstants.signals[signal];
 }
 
+/**
+ * Refuses a flag that only another model family takes (`ganvae train vae --info-continuous 2`) with a message naming
+ * the family it belongs to; parseArgs would call it unknown.
+ */
+async function checkFamilyFlags(familyName: string, argv: string[], own: Record<string, unknown>): Promise<void> {
+  const given = argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0]).filter((flag) => !(flag in own));
+  for (const other of Object.keys(FAMILIES).filter((name) => name !== familyName)) {
+    const theirs = configFlags(runConfigSchema((await loadFamily(other)).options));
+    const stray = given.find((flag) => flag in theirs);
+    if (stray) throw new CliError(`--${stray} is an option of \`ganvae train ${other}\`, not of \`ganvae train ${familyName}\` (see ganvae train ${familyName} --help)`);
+  }
+}
+
 /** What `ganvae train` can train: the loop's model families and the metrics' classifier. */
 const TRAIN_TARGETS = [...Object.keys(FAMILIES), 'classifier'];
 
@@ -69,10 +82,12 @@ export const command: Command = {
       throw new CliError(`unknown model family "${familyName}"; use one of ${TRAIN_TARGETS.join(', ')}\n${usage}`);
     }
     const schema = runConfigSchema(family.options);
-    const { values } = parseFlags(argv.slice(1), {
+    const flags = {
       out: { type: 'string' }, config: { type: 'string' }, resume: { type: 'boolean' }, 'force-into-existing': { type: 'boolean' },
       ...configFlags(schema),
-    });
+    } as const;
+    await checkFamilyFlags(familyName, argv.slice(1), flags);
+    const { values } = parseFlags(argv.slice(1), flags);
     if (values.resume && !values.out) throw new CliError('--resume needs --out, the run folder to continue');
     if (values.resume && values['force-into-existing']) throw new CliError('--force-into-existing is for a new run; --resume continues the run already in --out');
     const outDir = values.out ?? defaultOut(familyName);
