@@ -75,98 +75,55 @@ function configWith(config: tf.serialization.ConfigDict, seed: number | undefine
 const Conv2DBase = tfjsLayerClass<new (args: Conv2DArgs) => ReturnType<typeof tfl.layers.conv2d>>('Conv2D');
 const DenseBase = tfjsLayerClass<new (args: DenseArgs) => ReturnType<typeof tfl.layers.dense>>('Dense');
 
+/** A kernel layer class whose constructor takes its tfjs arguments. */
+type KernelLayerClass<Args> = new (args: Args) => Layer;
+
+/**
+ * `Base` (a kernel layer class) with its kernel spectrally normalised, serialised as `className`; W's rows are
+ * the kernel's `outputAxis` (output channels), and `plainClassName` is the built-in class it folds into.
+ */
+function withSpectralNorm<Args extends object, Base extends KernelLayerClass<Args>>(Base: Base, className: string, plainClassName: string, outputAxis: OutputAxis) {
+  return class extends (Base as KernelLayerClass<Args>) implements SpectralNormLayer {
+    static className = className;
+    /** The built-in class that computes this layer's inference output from its folded weights. */
+    static plainClassName = plainClassName;
+    spectralNorm: SpectralNorm | undefined;
+    private readonly seed: number | undefined;
+
+    constructor(args: Args & SpectralNormArgs) {
+      super(args);
+      this.seed = args.seed;
+    }
+
+    override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+      super.build(inputShape);
+      this.spectralNorm = spectralNormOf(this, outputAxis, this.seed);
+    }
+
+    override call(inputs: CallInputs, kwargs: CallKwargs): CallInputs {
+      return callNormalized(this, this.spectralNorm, kwargs, () => super.call(inputs, kwargs));
+    }
+
+    override getConfig(): tf.serialization.ConfigDict {
+      return configWith(super.getConfig(), this.seed);
+    }
+
+    foldedWeights(): tf.Tensor[] {
+      return foldedWeightsOf(this, this.spectralNorm);
+    }
+  };
+}
+
 /** Conv2D with a spectrally normalised kernel [kh, kw, in, out] (W: [out, kh·kw·in]). */
-export class SpectralNormConv2D extends Conv2DBase implements SpectralNormLayer {
-  static className = 'SpectralNormConv2D';
-  /** The built-in class that computes this layer's inference output from its folded weights. */
-  static plainClassName = 'Conv2D';
-  spectralNorm: SpectralNorm | undefined;
-  private readonly seed: number | undefined;
-
-  constructor(args: Conv2DArgs & SpectralNormArgs) {
-    super(args);
-    this.seed = args.seed;
-  }
-
-  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    super.build(inputShape);
-    this.spectralNorm = spectralNormOf(this, 'last', this.seed);
-  }
-
-  override call(inputs: CallInputs, kwargs: CallKwargs): CallInputs {
-    return callNormalized(this, this.spectralNorm, kwargs, () => super.call(inputs, kwargs));
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return configWith(super.getConfig(), this.seed);
-  }
-
-  foldedWeights(): tf.Tensor[] {
-    return foldedWeightsOf(this, this.spectralNorm);
-  }
-}
-
+export const SpectralNormConv2D = withSpectralNorm<Conv2DArgs, typeof Conv2DBase>(Conv2DBase, 'SpectralNormConv2D', 'Conv2D', 'last');
 /** ganvae's fused Conv2DTranspose with a spectrally normalised kernel [kh, kw, out, in] (W: [out, kh·kw·in], PyTorch's dim=1). */
-export class SpectralNormConv2DTranspose extends FusedConv2DTranspose implements SpectralNormLayer {
-  static override className = 'SpectralNormConv2DTranspose';
-  /** The built-in class that computes this layer's inference output from its folded weights. */
-  static plainClassName = 'Conv2DTranspose';
-  spectralNorm: SpectralNorm | undefined;
-  private readonly seed: number | undefined;
-
-  constructor(args: Conv2DTransposeArgs & SpectralNormArgs) {
-    super(args);
-    this.seed = args.seed;
-  }
-
-  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    super.build(inputShape);
-    this.spectralNorm = spectralNormOf(this, 'secondLast', this.seed);
-  }
-
-  override call(inputs: CallInputs, kwargs: CallKwargs): CallInputs {
-    return callNormalized(this, this.spectralNorm, kwargs, () => super.call(inputs, kwargs));
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return configWith(super.getConfig(), this.seed);
-  }
-
-  foldedWeights(): tf.Tensor[] {
-    return foldedWeightsOf(this, this.spectralNorm);
-  }
-}
-
+export const SpectralNormConv2DTranspose = withSpectralNorm<Conv2DTransposeArgs, typeof FusedConv2DTranspose>(
+  FusedConv2DTranspose, 'SpectralNormConv2DTranspose', 'Conv2DTranspose', 'secondLast');
 /** Dense with a spectrally normalised kernel [in, out] (W: [out, in], PyTorch's Linear weight). */
-export class SpectralNormDense extends DenseBase implements SpectralNormLayer {
-  static className = 'SpectralNormDense';
-  /** The built-in class that computes this layer's inference output from its folded weights. */
-  static plainClassName = 'Dense';
-  spectralNorm: SpectralNorm | undefined;
-  private readonly seed: number | undefined;
-
-  constructor(args: DenseArgs & SpectralNormArgs) {
-    super(args);
-    this.seed = args.seed;
-  }
-
-  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    super.build(inputShape);
-    this.spectralNorm = spectralNormOf(this, 'last', this.seed);
-  }
-
-  override call(inputs: CallInputs, kwargs: CallKwargs): CallInputs {
-    return callNormalized(this, this.spectralNorm, kwargs, () => super.call(inputs, kwargs));
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return configWith(super.getConfig(), this.seed);
-  }
-
-  foldedWeights(): tf.Tensor[] {
-    return foldedWeightsOf(this, this.spectralNorm);
-  }
-}
+export const SpectralNormDense = withSpectralNorm<DenseArgs, typeof DenseBase>(DenseBase, 'SpectralNormDense', 'Dense', 'last');
+export type SpectralNormConv2D = InstanceType<typeof SpectralNormConv2D>;
+export type SpectralNormConv2DTranspose = InstanceType<typeof SpectralNormConv2DTranspose>;
+export type SpectralNormDense = InstanceType<typeof SpectralNormDense>;
 
 const SPECTRAL_NORM_CLASSES = [SpectralNormConv2D, SpectralNormConv2DTranspose, SpectralNormDense];
 
