@@ -1,19 +1,21 @@
-// The embedded default of `ganvae sweep` (no Redis): the trials run on this machine, `workers` at a time,
-// each in its own process with OMP_NUM_THREADS = cores / workers. Results are files in the sweep folder,
-// so re-running the sweep skips the trials already done.
+// The embedded default of `ganvae sweep` (no Redis): the trials run on this machine, `workers` at a time, each
+// worker a process of its own (kept for its next trials) with OMP_NUM_THREADS = cores / workers. Results are files
+// in the sweep folder, so re-running the sweep skips the trials already done.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-file.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Sweep, Trial } from './spec.ts';
 import type { SweepState, TrialFailure } from './table.ts';
-import { type RunningTrial, startTrial, threadsPerTrial, type TrialResult } from './trial.ts';
+import { type RunningTrial, threadsPerTrial, TrialProcess } from './trial-process.ts';
+import type { TrialResult } from './trial.ts';
 
 /** The files of a sweep folder. */
 export function sweepPaths(out: string) {
   return {
     out, sweepJson: join(out, 'sweep.json'), results: join(out, 'results'), failures: join(out, 'failures'),
-    trials: join(out, 'trials'), csv: join(out, 'trials.csv'), plotSpec: join(out, 'ranking.vl.json'), plotSvg: join(out, 'ranking.svg'),
+    trials: join(out, 'trials'), running: join(out, 'running.json'), csv: join(out, 'trials.csv'), plotSpec: join(out, 'ranking.vl.json'), plotSvg: join(out, 'ranking.svg'),
     report: join(out, 'report.html'),
   };
 }
@@ -60,6 +62,38 @@ export function writeSweepRecord(out: string, sweep: Sweep, runsDir: string, red
   writeFileAtomic(sweepPaths(out).sweepJson, `${JSON.stringify(record, null, 2)}\n`);
 }
 
+/** running.json of a sweep folder: the sweep's process and its trials under way, while it runs. */
+interface RunningRecord {
+  pid: number;
+  host: string;
+  /** Trial id → when it started. */
+  trials: Record<string, string>;
+}
+
+/**
+ * The trials under way in the sweep folder `out`, and whether its `ganvae sweep` process is alive (on another
+ * machine it is taken to be). Not alive: the sweep ended, or was killed; running it again continues it.
+ */
+export function readLocalRunning(out: string): { alive: boolean; trials: string[] } {
+  let record: RunningRecord;
+  try {
+    record = JSON.parse(readFileSync(sweepPaths(out).running, 'utf8')) as RunningRecord;
+  } catch {
+    return { alive: false, trials: [] };
+  }
+  let alive = record.host !== hostname();
+  if (!alive) {
+    try {
+      process.kill(record.pid, 0);
+      alive = true;
+    } catch (err) {
+      // EPERM: the process exists, another user's.
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return { alive, trials: alive ? Object.keys(record.trials ?? {}) : [] };
+}
+
 export interface LocalRunOptions {
   /** The sweep folder: results/, failures/, and (by default) trials/<id>/ run folders. */
   out: string;
@@ -89,6 +123,16 @@ export async function runLocalSweep(sweep: Sweep, o: LocalRunOptions): Promise<S
   const threads = o.threads ?? threadsPerTrial(workers);
   const attempts = Math.max(1, o.attempts ?? 2);
   const log = o.log ?? (() => {});
+  const other = readLocalRunning(o.out);
+  if (other.alive) {
+    const { pid, host } = JSON.parse(readFileSync(paths.running, 'utf8')) as RunningRecord;
+    throw new ConfigError(`${o.out} is being run by another \`ganvae sweep\` (pid ${pid} on ${host}); follow it with \`ganvae sweep status --out ${o.out} --watch\``);
+  }
+  // running.json first: a `sweep status --watch` that finds sweep.json then finds this process.
+  mkdirSync(o.out, { recursive: true });
+  const underWay: RunningRecord = { pid: process.pid, host: hostname(), trials: {} };
+  const writeRunning = () => writeFileAtomic(paths.running, `${JSON.stringify(underWay)}\n`);
+  writeRunning();
   writeSweepRecord(o.out, sweep, runsDir, false);
   mkdirSync(paths.results, { recursive: true });
   const state = readLocalState(o.out);
@@ -105,7 +149,7 @@ export async function runLocalSweep(sweep: Sweep, o: LocalRunOptions): Promise<S
   };
   const poll = setInterval(() => { if (o.shouldStop?.()) stopAll(); }, 200);
 
-  async function slot(): Promise<void> {
+  async function slot(child: TrialProcess): Promise<void> {
     for (;;) {
       if (stopping || o.shouldStop?.()) return stopAll();
       const trial = pending.shift();
@@ -115,8 +159,10 @@ export async function runLocalSweep(sweep: Sweep, o: LocalRunOptions): Promise<S
       const runDir = join(runsDir, trial.id);
       log(`trial ${trial.id} ${JSON.stringify(trial.swept)}: started${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`);
       rmSync(join(paths.failures, `${trial.id}.json`), { force: true });
-      const run = startTrial(trial, runDir, { threads, log: (m) => log(`trial ${trial.id}: ${m}`) });
+      const run = child.run(trial, runDir, { log: (m) => log(`trial ${trial.id}: ${m}`) });
       running.add(run);
+      underWay.trials[trial.id] = new Date().toISOString();
+      writeRunning();
       o.onChange?.(state, running.size);
       try {
         const result = await run.done;
@@ -139,15 +185,20 @@ export async function runLocalSweep(sweep: Sweep, o: LocalRunOptions): Promise<S
         }
       } finally {
         running.delete(run);
+        delete underWay.trials[trial.id];
+        writeRunning();
         o.onChange?.(state, running.size);
       }
     }
   }
 
+  const children = Array.from({ length: Math.min(workers, Math.max(1, pending.length)) }, () => new TrialProcess(threads));
   try {
-    await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, pending.length)) }, slot));
+    await Promise.all(children.map(slot));
   } finally {
     clearInterval(poll);
+    await Promise.all(children.map((c) => c.close()));
+    rmSync(paths.running, { force: true });
   }
   return state;
 }

@@ -5,7 +5,8 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Sweep, Trial } from './spec.ts';
 import type { SweepState, TrialFailure } from './table.ts';
-import { type RunningTrial, startTrial, threadsPerTrial, type TrialResult } from './trial.ts';
+import { type RunningTrial, threadsPerTrial, TrialProcess } from './trial-process.ts';
+import type { TrialResult } from './trial.ts';
 
 /** BullMQ's key prefix for ganvae's queues. */
 const PREFIX = 'ganvae';
@@ -243,8 +244,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Serves the sweeps queued in `redis` until `shouldStop`: one sweep at a time, the oldest with trials to run;
- * each trial in a child process (this process only renews the jobs' locks). A result is recorded with
- * HSETNX, so a trial delivered twice is recorded once.
+ * each trial in a child process, one per slot and kept for the slot's next trials (this process only renews the
+ * jobs' locks). A result is recorded with HSETNX, so a trial delivered twice is recorded once.
  */
 export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<void> {
   const concurrency = Math.max(1, o.concurrency ?? 1);
@@ -255,6 +256,10 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
   let stopping = false;
   let current: { name: string; worker: Worker<TrialJob, { recorded: boolean }> } | null = null;
 
+  // One process per slot, kept from trial to trial (BullMQ runs at most `concurrency` jobs at a time).
+  const idle: TrialProcess[] = Array.from({ length: concurrency }, () => new TrialProcess(threads));
+  const slots = [...idle];
+
   async function processTrial(job: Job<TrialJob>): Promise<{ recorded: boolean }> {
     const { trial } = job.data;
     const k = keys(trial.sweep);
@@ -262,13 +267,20 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
     if ((await redis.hget(k.meta, 'cancelled')) === '1') return { recorded: false };
     const runDir = o.runsDir ? join(o.runsDir, trial.id) : job.data.runDir;
     log(`${trial.sweep} trial ${trial.id} ${JSON.stringify(trial.swept)}: started (delivery ${job.attemptsStarted ?? 1})`);
-    const run = startTrial(trial, runDir, { threads, log: (m) => log(`${trial.sweep} trial ${trial.id}: ${m}`) });
+    let slot = idle.pop();
+    if (!slot) slots.push(slot = new TrialProcess(threads));
+    const run = slot.run(trial, runDir, { log: (m) => log(`${trial.sweep} trial ${trial.id}: ${m}`) });
     running.add(run);
     let result: TrialResult | null;
     try {
       result = await run.done;
+    } catch (err) {
+      // Ended because this worker is going (an evaluation is dropped, not checkpointed): not an attempt that failed.
+      if (stopping) return new Promise(() => {});
+      throw err;
     } finally {
       running.delete(run);
+      idle.push(slot);
     }
     // Stopped because this worker is going: the job stays active until its lock lapses, then is re-delivered.
     if (!result) return new Promise(() => {});
@@ -328,6 +340,7 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
     const deadline = Date.now() + 60_000;
     while (running.size && Date.now() < deadline) await sleep(200);
     clearInterval(poll);
+    await Promise.all(slots.map((slot) => slot.close()));
     if (current) await Promise.race([current.worker.close(true), sleep(5000)]);
   }
 }

@@ -1,10 +1,9 @@
-// One trial: train (resuming the run folder when it exists) then evaluate (evaluateRun), in a child process of its own.
-// `startTrial` forks `ganvae worker --trial-child`, which runs `runTrialChild`; the parent stays free to renew locks.
-import { fork } from 'node:child_process';
+// One trial: train (resuming the run folder when it exists) then evaluate (evaluateRun); `runTrialChild` runs trials
+// so in the child process that trial-process.ts forks (`ganvae worker --trial-child`), one after another.
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { initBackend } from '../env/backend.ts';
 import { latestCheckpoint, readCheckpointState } from '../training/checkpoint.ts';
 import { checkRunNotLocked, LOCK_FILE, RunLockedError } from '../training/run-lock.ts';
@@ -12,9 +11,7 @@ import { runPaths } from '../training/run-folder.ts';
 import { evaluateRun } from '../runs/evaluate-run.ts';
 import { modelsCurrent, trainRun } from '../runs/train-run.ts';
 import { METRICS, type MetricName, type Trial } from './spec.ts';
-
-/** The `ganvae` command of this package (bin/ganvae.js runs dist/, or src/ through tsx in a checkout with edits). */
-export const GANVAE_BIN = fileURLToPath(new URL('../../bin/ganvae.js', import.meta.url));
+import type { FromChild, ToChild } from './trial-process.ts';
 
 /** What a finished trial records: its flags, metrics and how it ran. */
 export interface TrialResult {
@@ -113,89 +110,60 @@ export async function runTrial(trial: Trial, runDir: string, o: {
   };
 }
 
-/** Messages between a trial's parent and its child. */
-type ToChild = { type: 'run'; trial: Trial; runDir: string } | { type: 'stop' };
-type FromChild = { type: 'log'; message: string } | { type: 'result'; result: TrialResult | null } | { type: 'error'; message: string; stack?: string };
+/** Trials one child process runs before it makes way for a fresh one (a bound on what a long sweep could accumulate). */
+export const TRIALS_PER_PROCESS = 100;
 
 /**
- * The child side (`ganvae worker --trial-child`): runs the trial it is sent and reports back. When its parent
- * goes (killed, machine gone: the IPC channel closes) or sends 'stop', training stops at the next step with a
- * checkpoint (an evaluation is dropped), and the child exits: nothing is left holding the run lock.
+ * The child side (`ganvae worker --trial-child`, started by TrialProcess): runs the trials it is sent, one after
+ * another, and reports each back. When its parent goes (killed, machine gone: the IPC channel closes) or sends
+ * 'stop', training stops at the next step with a checkpoint (an evaluation is dropped), and the child exits: nothing
+ * is left holding the run lock. It also exits after a failed trial, after one that left tensors behind, and after
+ * `maxTrials`, so that the next trial starts from a clean process.
  */
-export async function runTrialChild(): Promise<number> {
+export async function runTrialChild(maxTrials = TRIALS_PER_PROCESS): Promise<number> {
   if (!process.send) throw new Error('--trial-child is started by `ganvae sweep` and `ganvae worker` over IPC, not by hand');
   let stop = false;
+  let running = false;
   let evaluating = false;
+  const requests: Extract<ToChild, { type: 'run' }>[] = [];
+  let wake: (() => void) | null = null;
   const halt = () => {
     stop = true;
-    // An evaluation has nothing to checkpoint: the next delivery evaluates again.
-    if (evaluating) process.exit(0);
+    // Idle, or in an evaluation (nothing to checkpoint: the next delivery evaluates again): leave now.
+    if (!running || evaluating) process.exit(0);
   };
   process.on('disconnect', halt);
+  process.on('message', (m: ToChild) => {
+    if (m.type === 'stop') return halt();
+    requests.push(m);
+    wake?.();
+  });
+  // The parent went while this process was loading.
+  if (!process.connected) halt();
   const send = (message: FromChild) => new Promise<void>((resolve) => {
     if (!process.connected) return resolve();
     process.send!(message, undefined, {}, () => resolve());
   });
-  const request = await new Promise<ToChild>((resolve) => {
-    process.on('message', (m: ToChild) => (m.type === 'stop' ? halt() : resolve(m)));
-  });
-  if (request.type !== 'run') return 0;
-  try {
-    const result = await runTrial(request.trial, request.runDir, {
-      shouldStop: () => stop, log: (message) => void send({ type: 'log', message }), onPhase: (phase) => { evaluating = phase === 'eval'; },
-    });
-    await send({ type: 'result', result: stop ? null : result });
-    return 0;
-  } catch (err) {
-    await send({ type: 'error', message: stop ? 'stopped' : (err as Error).message, stack: (err as Error).stack });
-    return 1;
-  } finally {
-    process.disconnect?.();
+  for (let done = 0; ; done++) {
+    if (!requests.length) await new Promise<void>((resolve) => { wake = resolve; });
+    wake = null;
+    const request = requests.shift()!;
+    running = true;
+    const tensorsBefore = tf.memory().numTensors;
+    try {
+      const result = await runTrial(request.trial, request.runDir, {
+        shouldStop: () => stop, log: (message) => void send({ type: 'log', message }), onPhase: (phase) => { evaluating = phase === 'eval'; },
+      });
+      const reusable = !stop && result !== null && done + 1 < maxTrials && tf.memory().numTensors <= tensorsBefore;
+      await send({ type: 'result', result: stop ? null : result, reusable });
+      if (!reusable) return 0;
+    } catch (err) {
+      await send({ type: 'error', message: stop ? 'stopped' : (err as Error).message, stack: (err as Error).stack });
+      return 1;
+    } finally {
+      running = false;
+      evaluating = false;
+    }
+    if (stop) return 0;
   }
-}
-
-/** A trial running in its child process. */
-export interface RunningTrial {
-  /** The result; null when stopped. Rejects with the trial's error. */
-  done: Promise<TrialResult | null>;
-  /** Asks the child to checkpoint and exit. */
-  stop(): void;
-  pid: number | undefined;
-}
-
-/** Threads per trial: the cores divided among `concurrent` trials (at least 1). */
-export function threadsPerTrial(concurrent: number): number {
-  return Math.max(1, Math.floor(cpus().length / Math.max(1, concurrent)));
-}
-
-/** Starts `trial` in a child process with OMP_NUM_THREADS = `threads`; `log` gets its messages. */
-export function startTrial(trial: Trial, runDir: string, o: { threads: number; log?: (message: string) => void }): RunningTrial {
-  const child = fork(GANVAE_BIN, ['worker', '--trial-child'], {
-    env: { ...process.env, OMP_NUM_THREADS: String(o.threads) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [],
-  });
-  let stderr = '';
-  child.stdout!.resume();
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-  const done = new Promise<TrialResult | null>((resolve, reject) => {
-    let settled: { result?: TrialResult | null; error?: Error } | null = null;
-    child.on('message', (m: FromChild) => {
-      if (m.type === 'log') o.log?.(m.message);
-      else if (m.type === 'result') settled = { result: m.result };
-      else settled = { error: Object.assign(new Error(m.message), { childStack: m.stack }) };
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (settled?.error) reject(settled.error);
-      else if (settled && 'result' in settled) resolve(settled.result ?? null);
-      else {
-        const last = stderr.split(/[\r\n]/).map((l) => l.trim()).filter(Boolean).pop() ?? '';
-        reject(new Error(`the trial's process ${signal ? `was killed by ${signal}` : `exited ${code}`} before reporting${last ? `: ${last}` : ''}`));
-      }
-    });
-  });
-  child.send({ type: 'run', trial, runDir } satisfies ToChild);
-  return {
-    done, pid: child.pid,
-    stop: () => { if (child.connected) child.send({ type: 'stop' } satisfies ToChild); },
-  };
 }

@@ -20,15 +20,17 @@ export async function writeSweepData(root: string): Promise<{ images: string; ex
   return { images, extractor };
 }
 
-/** A spec of tiny GAN trials on `images`: `grid` × `seeds`, scored on 20 train-split images by FID. */
+/** A spec of tiny GAN trials on `images`: `grid` (or `random` draws) × `seeds`, scored on 20 train-split images by FID. */
 export function writeSpec(path: string, data: { images: string; extractor: string }, o: {
-  name: string; grid?: Record<string, unknown[]>; seeds?: number[]; flags?: Record<string, unknown>;
+  name: string; grid?: Record<string, unknown[]>; random?: Record<string, unknown>; seeds?: number[]; flags?: Record<string, unknown>;
 }): string {
   const { data: source, ...fixed } = tinyRunOptions(data.images);
+  // A swept flag is not also fixed.
+  const swept = Object.keys(o.random ? (o.random.params as object) : o.grid ?? {});
+  const flags = Object.fromEntries(Object.entries({ data: source, ...fixed, maxSteps: 3, ...o.flags }).filter(([k]) => !swept.includes(k)));
   const spec = {
-    name: o.name, family: 'gan',
-    flags: { data: source, ...fixed, maxSteps: 3, ...o.flags },
-    grid: o.grid ?? { loss: ['ns', 'lsgan', 'hinge'] }, seeds: o.seeds ?? [1, 2],
+    name: o.name, family: 'gan', flags,
+    ...(o.random ? { random: o.random } : { grid: o.grid ?? { loss: ['ns', 'lsgan', 'hinge'] } }), seeds: o.seeds ?? [1, 2],
     eval: { split: 'train', n: 20, batchSize: 20, extractor: data.extractor, kidSubsets: 2, kidSubsetSize: 10 },
     metric: 'fid',
   };

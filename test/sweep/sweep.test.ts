@@ -3,7 +3,6 @@
 // table, a worker SIGKILLed mid-trial (resumed elsewhere from its checkpoint), and the errors a user meets.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,55 +10,10 @@ import type { Redis } from 'ioredis';
 import { CliError } from '../../src/cli/command.ts';
 import { command as sweepCommand } from '../../src/cli/commands/sweep.ts';
 import { connectRedis, RedisConnectError } from '../../src/sweep/queue.ts';
-import { GANVAE_BIN, metricsOf } from '../../src/sweep/trial.ts';
+import { metricsOf } from '../../src/sweep/trial.ts';
+import { comparable, ganvae, type Proc, steps, until, within } from './processes.ts';
 import { writeSpec, writeSweepData } from './fixtures.ts';
 import { freePort, redisMissing, startRedis, type TestRedis } from './redis-server.ts';
-
-/** A `ganvae` process with its output collected. */
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function ganvae(args: string[]): Proc {
-  const child = spawn(process.execPath, [GANVAE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function within<T>(what: string, ms: number, p: Promise<T>, logs: () => string = () => ''): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms / 1000} s\n${logs()}`)), ms);
-    })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function until(what: string, ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** The CSV's rows without the columns that differ between machines and runs (seconds, host, run folder). */
-function comparable(csvPath: string): string[][] {
-  const [header, ...rows] = readFileSync(csvPath, 'utf8').trim().split('\n').map((l) => l.split(','));
-  const keep = header.map((h, i) => (['wallSeconds', 'host', 'runDir'].includes(h) ? -1 : i)).filter((i) => i >= 0);
-  return [header, ...rows].map((r) => keep.map((i) => r[i]));
-}
-
-function steps(runDir: string): number[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
-}
 
 const skip = redisMissing();
 

@@ -3,17 +3,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors.ts';
-import { renderSvg } from '../../report/charts.ts';
-import { writeReport } from '../../report/build-report.ts';
-import { readLocalState, runLocalSweep, sweepPaths, type SweepRecord, writeSweepRecord } from '../../sweep/local.ts';
-import { cancelSweep, connectRedis as connect, enqueueSweep, readRedisSweep, RedisConnectError, redisSweepState, type RedisSweepInfo } from '../../sweep/queue.ts';
+import { readLocalRunning, readLocalState, runLocalSweep, sweepPaths, type SweepRecord, writeSweepRecord } from '../../sweep/local.ts';
+import type { Redis } from 'ioredis';
 import { parseSweepSpec, type Sweep } from '../../sweep/spec.ts';
 import { progressLine, rankingPlotSpec, rankTrials, type SweepState, tableCsv, tableText } from '../../sweep/table.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 
 const help = `usage: ganvae sweep SPEC.json [--out runs/sweep-NAME] [--workers N] [options]
        ganvae sweep SPEC.json --redis redis://HOST:PORT [--runs-dir DIR] [--detach] [options]
-       ganvae sweep status (--out DIR | NAME --redis URL) [--watch]
+       ganvae sweep status (--out DIR | NAME --redis URL) [--watch [--timeout S]]
        ganvae sweep cancel NAME --redis URL
 
 Trains and evaluates one trial per configuration of SPEC.json (a grid or seeded random draws over any
@@ -34,11 +32,14 @@ every worker reaches at the same path (a shared filesystem). See the README's "S
   --redis URL        enqueue on this Redis (redis://[:PASSWORD@]HOST:PORT, rediss:// for TLS)
   --runs-dir DIR     where trials' run folders go (shared by all workers)   [<out>/trials]
   --detach           with --redis: enqueue and return; \`ganvae sweep status\` shows progress
-  --watch            status: redraw every 2 s until the sweep ends`;
+  --watch            status: print progress as it changes (checked every second) until the
+                     sweep ends, then the table; exit 0 when every trial is done, 1 when
+                     one failed, the sweep was cancelled or its process is gone
+  --timeout S        status --watch: stop watching after S seconds (exit 1 if not finished)`;
 
 const FLAGS = {
   out: { type: 'string' }, workers: { type: 'string' }, threads: { type: 'string' }, attempts: { type: 'string' }, top: { type: 'string' },
-  redis: { type: 'string' }, 'runs-dir': { type: 'string' }, detach: { type: 'boolean' }, watch: { type: 'boolean' },
+  redis: { type: 'string' }, 'runs-dir': { type: 'string' }, detach: { type: 'boolean' }, watch: { type: 'boolean' }, timeout: { type: 'string' },
 } as const;
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max = 100000): number {
@@ -47,13 +48,31 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   return n;
 }
 
-/** Connects to --redis: an unreachable Redis is exit 1, refused credentials (or no such sweep) exit 2, each one line. */
-export async function connectRedis(url: string) {
+/** The Redis side of sweeps (BullMQ, ioredis), loaded by the commands that use it. */
+const queueModule = () => import('../../sweep/queue.ts');
+
+/** Connects to --redis: an unreachable Redis is exit 1, refused credentials exit 2, each one line. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const { connectRedis: connect, RedisConnectError } = await queueModule();
   try {
     return await connect(url);
   } catch (err) {
     if (err instanceof RedisConnectError) throw new CliError(err.message, err.badCredentials ? 2 : 1, { cause: err });
     throw err;
+  }
+}
+
+/** Runs `job` on a connection to --redis; a sweep it does not hold (RedisConnectError) is exit 2. */
+async function withRedis<T>(url: string, job: (redis: Redis, queue: Awaited<ReturnType<typeof queueModule>>) => Promise<T>): Promise<T> {
+  const queue = await queueModule();
+  const redis = await connectRedis(url);
+  try {
+    return await job(redis, queue);
+  } catch (err) {
+    if (err instanceof queue.RedisConnectError) throw new CliError(err.message, 2, { cause: err });
+    throw err;
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -76,6 +95,8 @@ async function readSpec(path: string): Promise<Sweep> {
 
 /** Writes trials.csv, ranking.vl.json + ranking.svg and (top > 0) report.html; prints the table. */
 async function writeOutputs(out: string, record: Pick<SweepRecord, 'trials' | 'metric' | 'goal' | 'sweptKeys'>, state: SweepState, top: number): Promise<void> {
+  // Loaded at the end only (Vega and the report's modules take seconds to load on a busy machine).
+  const [{ renderSvg }, { writeReport }] = await Promise.all([import('../../report/charts.ts'), import('../../report/build-report.ts')]);
   const p = sweepPaths(out);
   const rows = rankTrials(record, state);
   writeFileSync(p.csv, tableCsv(rows, record.sweptKeys));
@@ -88,30 +109,44 @@ async function writeOutputs(out: string, record: Pick<SweepRecord, 'trials' | 'm
   console.log(`\n${progressLine(rows, record.metric)}\nwrote ${p.csv}, ${p.plotSvg}${best.length ? `, ${p.report}` : ''}`);
 }
 
-/** Exit code of a finished sweep: 1 when a trial failed, 0 when all are done. */
+/** Exit code of a sweep that has ended: 0 when every trial is done, 1 when one failed or is not finished (cancelled). */
 function exitCode(record: Pick<SweepRecord, 'trials'>, state: SweepState): number {
-  return record.trials.some((t) => state.failures.has(t.id)) ? 1 : 0;
+  return record.trials.every((t) => state.results.has(t.id)) ? 0 : 1;
 }
 
-/** Prints progress until every trial is done or failed (or the sweep is cancelled); resolves to the last state. */
-async function watchRedis(url: string, name: string, onLine: (line: string) => void, stop: () => boolean): Promise<{ info: RedisSweepInfo; state: SweepState }> {
-  const redis = await connectRedis(url);
-  try {
+/** Why a watch ended: the sweep finished (every trial done or failed), or not. */
+type WatchEnd = 'finished' | 'cancelled' | 'gone' | 'timeout' | 'stopped';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reports progress on `onLine` (each time it changes) until every trial is done or failed, the sweep is cancelled,
+ * `stop` says so, or `timeoutMs` passes; resolves to the last state and why it ended.
+ */
+async function watchRedis(url: string, name: string, o: { onLine: (line: string) => void; stop?: () => boolean; timeoutMs?: number; everyMs?: number }) {
+  const deadline = o.timeoutMs === undefined ? Infinity : Date.now() + o.timeoutMs;
+  return withRedis(url, async (redis, { readRedisSweep, redisSweepState }) => {
     let last = '';
     for (;;) {
       const info = await readRedisSweep(redis, name);
       const state = await redisSweepState(redis, name);
-      const rows = rankTrials(info, state);
-      const line = progressLine(rows, info.metric, info.counts.active);
-      if (line !== last) onLine(line);
+      const line = progressLine(rankTrials(info, state), info.metric, info.counts.active);
+      if (line !== last) o.onLine(line);
       last = line;
       const finished = info.trials.every((t) => state.results.has(t.id) || state.failures.has(t.id));
-      if (finished || info.cancelled || stop()) return { info, state };
-      await new Promise((r) => setTimeout(r, 1000));
+      const end: WatchEnd | null = finished ? 'finished' : info.cancelled ? 'cancelled' : o.stop?.() ? 'stopped' : Date.now() >= deadline ? 'timeout' : null;
+      if (end) return { info, state, end };
+      await sleep(Math.min(o.everyMs ?? 1000, Math.max(0, deadline - Date.now())));
     }
-  } finally {
-    redis.disconnect();
-  }
+  });
+}
+
+/** What a watch that ended early says (stderr), and the hint to go on. */
+function endNote(end: WatchEnd, timeoutSeconds: number | undefined): string | null {
+  if (end === 'timeout') return `not finished after ${timeoutSeconds} s (--timeout)`;
+  if (end === 'gone') return 'its `ganvae sweep` process is not running; run the sweep again to continue it';
+  if (end === 'cancelled') return 'cancelled; `ganvae sweep SPEC.json --redis URL` queues its remaining trials again';
+  return null;
 }
 
 async function statusCommand(argv: string[]): Promise<number> {
@@ -120,40 +155,49 @@ async function statusCommand(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
+  const timeout = values.timeout === undefined ? undefined : numberFlag('timeout', values.timeout, 0, 0, 1e7);
+  if (timeout !== undefined && !values.watch) throw new CliError('--timeout goes with --watch: ganvae sweep status ... --watch --timeout SECONDS');
+  const timeoutMs = timeout === undefined ? undefined : timeout * 1000;
   if (values.redis) {
     const name = positionals[0];
     if (!name) throw new CliError('give the sweep\'s name: ganvae sweep status NAME --redis URL');
-    const redis = await connectRedis(values.redis);
-    let info: RedisSweepInfo;
-    let state: SweepState;
-    try {
-      info = await readRedisSweep(redis, name);
-      state = await redisSweepState(redis, name);
-    } catch (err) {
-      if (err instanceof RedisConnectError) throw new CliError(err.message, 2, { cause: err });
-      throw err;
-    } finally {
-      redis.disconnect();
-    }
-    if (values.watch) ({ info, state } = await watchRedis(values.redis, name, (line) => console.error(`sweep ${name}: ${line}`), () => false));
-    console.log(tableText(rankTrials(info, state), info.sweptKeys, info.metric));
-    console.log(`\n${progressLine(rankTrials(info, state), info.metric, info.counts.active)}${info.cancelled ? ' (cancelled)' : ''}`);
-    return 0;
+    const { info, state, end } = await watchRedis(values.redis, name, {
+      onLine: (line) => { if (values.watch) console.error(`sweep ${name}: ${line}`); }, stop: () => !values.watch, timeoutMs,
+    });
+    const rows = rankTrials(info, state);
+    console.log(tableText(rows, info.sweptKeys, info.metric));
+    console.log(`\n${progressLine(rows, info.metric, info.counts.active)}${info.cancelled ? ' (cancelled)' : ''}`);
+    if (!values.watch) return 0;
+    const note = endNote(end, timeout);
+    if (note) console.error(`ganvae sweep status: ${name}: ${note}`);
+    return exitCode(info, state);
   }
   const out = values.out ?? positionals[0];
   if (!out) throw new CliError('give the sweep folder (--out DIR), or NAME --redis URL');
   const recordPath = sweepPaths(out).sweepJson;
   if (!existsSync(recordPath)) throw new CliError(`${out} is not a sweep folder (no sweep.json); pass the --out of \`ganvae sweep\``);
   const record = JSON.parse(readFileSync(recordPath, 'utf8')) as SweepRecord;
+  const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+  let last = '';
   for (;;) {
-    const rows = rankTrials(record, readLocalState(out));
-    if (!values.watch || rows.every((r) => r.status !== 'pending')) {
+    // Read before the state: a trial that ends in between is then counted done, not lost from both.
+    const running = readLocalRunning(out);
+    const state = readLocalState(out);
+    const rows = rankTrials(record, state);
+    const line = progressLine(rows, record.metric, running.trials.length);
+    const finished = rows.every((r) => r.status !== 'pending');
+    const end: WatchEnd | null = !values.watch ? 'stopped' : finished ? 'finished' : !running.alive ? 'gone' : Date.now() >= deadline ? 'timeout' : null;
+    if (end) {
       console.log(tableText(rows, record.sweptKeys, record.metric));
-      console.log(`\n${progressLine(rows, record.metric)}`);
-      return 0;
+      console.log(`\n${line}`);
+      if (!values.watch) return 0;
+      const note = endNote(end, timeout);
+      if (note) console.error(`ganvae sweep status: ${record.name}: ${note}`);
+      return exitCode(record, state);
     }
-    console.error(`sweep ${record.name}: ${progressLine(rows, record.metric)}`);
-    await new Promise((r) => setTimeout(r, 2000));
+    if (line !== last) console.error(`sweep ${record.name}: ${line}`);
+    last = line;
+    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
   }
 }
 
@@ -165,16 +209,8 @@ async function cancelCommand(argv: string[]): Promise<number> {
   }
   const name = positionals[0];
   if (!name || !values.redis) throw new CliError('usage: ganvae sweep cancel NAME --redis URL (a sweep without Redis stops with Ctrl-C)');
-  const redis = await connectRedis(values.redis);
-  try {
-    const removed = await cancelSweep(redis, name);
-    console.log(`sweep ${name}: cancelled; ${removed} waiting trial${removed === 1 ? '' : 's'} removed, running ones finish`);
-  } catch (err) {
-    if (err instanceof RedisConnectError) throw new CliError(err.message, 2, { cause: err });
-    throw err;
-  } finally {
-    redis.disconnect();
-  }
+  const removed = await withRedis(values.redis, (redis, { cancelSweep }) => cancelSweep(redis, name));
+  console.log(`sweep ${name}: cancelled; ${removed} waiting trial${removed === 1 ? '' : 's'} removed, running ones finish`);
   return 0;
 }
 
@@ -209,22 +245,21 @@ export const command: Command = {
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
     try {
       if (values.redis) {
-        const redis = await connectRedis(values.redis);
-        try {
-          const queued = await enqueueSweep(redis, sweep, { runsDir, attempts });
-          console.error(`ganvae sweep: ${queued.done} done already, ${queued.added} queued, ${queued.retried} failed ones retried, ` +
-            `${queued.inQueue} already in the queue; run \`ganvae worker --redis URL\` on each machine`);
-        } finally {
-          redis.disconnect();
-        }
+        const queued = await withRedis(values.redis, (redis, { enqueueSweep }) => enqueueSweep(redis, sweep, { runsDir, attempts }));
+        console.error(`ganvae sweep: ${queued.done} done already, ${queued.added} queued, ${queued.retried} failed ones retried, ` +
+          `${queued.inQueue} already in the queue; run \`ganvae worker --redis URL\` on each machine`);
         writeSweepRecord(out, sweep, runsDir, true);
         if (values.detach) {
           console.log(`queued sweep ${sweep.name}; follow it with \`ganvae sweep status ${sweep.name} --redis URL --watch\``);
           return 0;
         }
-        const { info, state } = await watchRedis(values.redis, sweep.name, (line) => console.error(`sweep ${sweep.name}: ${line}`), () => interrupted !== null);
+        const { info, state, end } = await watchRedis(values.redis, sweep.name, {
+          onLine: (line) => console.error(`sweep ${sweep.name}: ${line}`), stop: () => interrupted !== null,
+        });
         if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
         await writeOutputs(out, info, state, top);
+        const note = endNote(end, undefined);
+        if (note) console.error(`ganvae sweep: ${sweep.name}: ${note}`);
         return exitCode(info, state);
       }
       const state = await runLocalSweep(sweep, {

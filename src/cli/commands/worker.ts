@@ -1,17 +1,14 @@
-// `ganvae worker --redis URL`: runs the trials of the sweeps queued in Redis (`ganvae sweep --redis`), one child
-// process per trial; start one on each machine. `--trial-child` is the child side, started by sweep and worker.
+// `ganvae worker --redis URL`: runs the trials of the sweeps queued in Redis (`ganvae sweep --redis`) in child
+// processes, one per slot; start one on each machine. `--trial-child` is the child side, started by sweep and worker.
 import { hostname } from 'node:os';
-import { runWorker } from '../../sweep/queue.ts';
-import { runTrialChild } from '../../sweep/trial.ts';
 import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
-import { connectRedis } from './sweep.ts';
 
 const help = `usage: ganvae worker --redis redis://HOST:PORT [--concurrency 1] [--threads N] [--runs-dir DIR]
 
 Runs the trials of the sweeps queued in Redis by \`ganvae sweep SPEC.json --redis URL\`, the oldest sweep
 first, until stopped (Ctrl-C or SIGTERM: running trials checkpoint, and another worker resumes them).
-Each trial trains and evaluates in a child process of its own, with OMP_NUM_THREADS = cores / concurrency;
-this process renews the trials' locks, so a worker that dies is noticed after --lock-seconds and its trials
+Trials train and evaluate in child processes, one per slot (kept for its next trials), with
+OMP_NUM_THREADS = cores / concurrency; this process renews the trials' locks, so a worker that dies is noticed after --lock-seconds and its trials
 are re-delivered and resumed from their last checkpoint. Run folders go to the sweep's --runs-dir, which
 every worker must reach (a shared filesystem); --runs-dir here gives this machine's path of that folder.
 
@@ -26,6 +23,8 @@ export const command: Command = {
   summary: 'run the trials of sweeps queued in Redis (start one per machine)',
   async run(argv) {
     if (argv[0] === '--trial-child') {
+      // Loaded here: a worker's own process needs neither tfjs nor the models, only its children do.
+      const { runTrialChild } = await import('../../sweep/trial.ts');
       const code = await runTrialChild();
       // The trial's tfjs state may hold the event loop open; the child's work is done.
       process.exit(code);
@@ -42,6 +41,7 @@ export const command: Command = {
     const threads = values.threads === undefined ? undefined : numberFlag('threads', values.threads, 1, 1, 1024);
     if (!Number.isInteger(concurrency) || (threads !== undefined && !Number.isInteger(threads))) throw new CliError('--concurrency and --threads must be whole numbers');
     const lockSeconds = numberFlag('lock-seconds', values['lock-seconds'], 30, 1, 3600);
+    const [{ runWorker }, { connectRedis }] = await Promise.all([import('../../sweep/queue.ts'), import('./sweep.ts')]);
     const redis = await connectRedis(values.redis);
     let signal: NodeJS.Signals | null = null;
     const onSignal = (s: NodeJS.Signals) => {
