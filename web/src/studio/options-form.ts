@@ -42,7 +42,8 @@ export class OptionsForm {
     this.kind = kind;
     this.container.replaceChildren();
     const more = document.createElement('details');
-    more.append(Object.assign(document.createElement('summary'), { textContent: 'more options' }));
+    const moreFields = Object.assign(document.createElement('div'), { className: 'more-options' });
+    more.append(Object.assign(document.createElement('summary'), { textContent: 'more options' }), moreFields);
     const shape = this.schema().shape as Record<string, z.ZodType>;
     const keys = Object.keys(shape).filter((k) => !DATA_KEYS.includes(k));
     const ordered = [...FIRST.filter((k) => keys.includes(k)), ...keys.filter((k) => !FIRST.includes(k))];
@@ -66,7 +67,7 @@ export class OptionsForm {
       if (previous[flagName(key)] !== undefined) input.value = previous[flagName(key)];
       const help = Object.assign(document.createElement('small'), { textContent: info.description });
       label.append(name, input, help);
-      (FIRST.includes(key) ? this.container : more).append(label);
+      (FIRST.includes(key) ? this.container : moreFields).append(label);
     }
     this.container.append(more);
   }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   createBatcher, encodeCheckpoint, ganKind, LoopControl, restoreCheckpointFiles, RESUMABLE_KEYS, runStepLoop, RUN_FORMAT_VERSION, setUpRun, vaeKind,
-  type Dataset, type MetricsRow, type ProgressReport, type RawImage, type RunInfo, type StepLoopResult, type Trainable, type TrainingOptions,
+  type Dataset, type MetricsRow, type ProgressReport, type RawImage, type Rng, type RunInfo, type StepLoopResult, type Trainable, type TrainingOptions,
 } from '../../../src/browser.ts';
 import { encodePng } from './png.ts';
 import { runEntries, type StudioRun } from './run-archive.ts';
@@ -51,7 +51,7 @@ export class Session {
 
   private constructor(
     readonly run: StudioRun, readonly dataset: StoredDataset, private readonly trainable: Trainable,
-    private readonly rng: { state: number }, readonly startStep: number,
+    private readonly rng: Rng, readonly startStep: number,
   ) {}
 
   get config(): TrainingOptions & Record<string, unknown> {
@@ -102,10 +102,9 @@ export class Session {
   train(events: SessionEvents, backend: string): Promise<StepLoopResult> {
     if (this.running) return this.running;
     this.run.info.backend = backend;
-    const rng = this.rng as Parameters<typeof runStepLoop>[0]['rng'];
     const batcher = createBatcher(asDataset(this.dataset), { batchSize: this.config.batchSize, seed: this.config.seed, dropLast: true });
     this.running = runStepLoop({
-      trainable: this.trainable, batcher, options: this.config, rng, startStep: this.startStep, control: this.control,
+      trainable: this.trainable, batcher, options: this.config, rng: this.rng, startStep: this.startStep, control: this.control,
       onPaused: (step) => events.paused?.(step),
       progress: { update: (report) => events.progress?.(report), done: () => undefined },
       hooks: {
