@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadDataset } from '../data/sources.ts';
-import type { LoadOptions } from '../data/data-source.ts';
+import { runFitOptions } from '../training/config.ts';
 import { initBackend } from '../env/backend.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings, prepareReference, type Reference, scoreAgainst } from '../metrics/evaluate.ts';
 import { extractFeatures } from '../metrics/extract-features.ts';
@@ -246,14 +246,6 @@ interface Opened {
   started: number;
 }
 
-/** The run's --background and --fit, as load options (absent in runs that predate them: the loader's defaults). */
-function fitOptionsOf(config: Record<string, unknown>): Pick<LoadOptions, 'background' | 'fit'> {
-  return {
-    ...(typeof config.background === 'string' ? { background: config.background } : {}),
-    ...(config.fit === 'crop' || config.fit === 'pad' ? { fit: config.fit } : {}),
-  };
-}
-
 /**
  * The sample metrics of `request`: loads the reference split, checks every set's size, then scores the
  * candidate images and the floor against the reference's features (or cached statistics).
@@ -267,7 +259,7 @@ async function scoreSamples(request: EvaluateRequest, resolved: Resolved, opened
   // An image-folder reference is decoded at the shape the run or the extractor needs.
   const folderShape = run?.data.shape ?? extractor.imageShape;
   // Images composited and fitted as the run's training images were (--background, --fit).
-  const fitted = run ? fitOptionsOf(run.info.config) : {};
+  const fitted = run ? runFitOptions(run.info.config) : {};
   const splits = await loadDataset(data, {
     dataDir: request.dataDir,
     ...(folderShape ? { size: folderShape[0], channels: folderShape[2] === 1 ? 1 : 3 } : {}),

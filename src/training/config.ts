@@ -2,6 +2,7 @@
 // every field has a default. Sources, lowest first: defaults < `--config file.json` < command-line flags.
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import type { LoadOptions } from '../data/data-source.ts';
 import { FIT_MODES, isBackground } from '../data/fit-image.ts';
 
 /** The shared loop's options; each is a --kebab-case flag and a key of the JSON config file. */
@@ -123,4 +124,12 @@ export function parseConfig<S extends z.ZodObject>(schema: S, raw: Record<string
     return `${key} (--${flagName(key)}): ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration from ${source}: ${problems.join('; ')}`);
+}
+
+/** A run's --background and --fit from its saved config, as load options (absent in runs older than them: the loader's defaults). */
+export function runFitOptions(config: Record<string, unknown>): Pick<LoadOptions, 'background' | 'fit'> {
+  return {
+    ...(typeof config.background === 'string' ? { background: config.background } : {}),
+    ...(config.fit === 'crop' || config.fit === 'pad' ? { fit: config.fit } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import type { Vae } from './vae.ts';
 import { vaeEvalSet, type VaeEvalSet } from './eval-set.ts';
 import { openRunOf, type OpenRun } from '../training/open-run.ts';
 import { readRunInfo } from '../training/run-folder.ts';
+import { runFitOptions } from '../training/config.ts';
 import { RunFolderError } from '../core/errors.ts';
 import type { TrainableKind } from '../training/trainable.ts';
 import { binarization, DEFAULT_TRAINING_K, vaeKind, VaeTrainable } from './vae-family.ts';
@@ -40,8 +41,10 @@ export async function withTestSplit(run: OpenRun, runDir: string): Promise<VaeRu
   if (!(run.trainable instanceof VaeTrainable)) throw new RunFolderError(`${runDir} is a ${run.info.kind} run; this needs a VAE run (\`ganvae train vae\`)`);
   const config = run.info.config;
   const [size, , channels] = run.data.shape;
-  // An image folder is decoded at the run's image shape (named sources ignore these two).
-  const splits = await loadDataset(String(config.data), { dataDir: config.dataDir as string | undefined, size, channels: channels === 1 ? 1 : 3 });
+  // An image folder is decoded at the run's image shape and fit (named sources ignore size and channels).
+  const splits = await loadDataset(String(config.data), {
+    dataDir: config.dataDir as string | undefined, size, channels: channels === 1 ? 1 : 3, ...runFitOptions(config),
+  });
   const { options } = run.trainable;
   const trainedOn = { objective: options.objective, k: options.objective === 'iwae' ? options.k ?? DEFAULT_TRAINING_K : 1 };
   return { run, vae: run.trainable.vae, test: splits.test, binarized: binarization(options) === 'dynamic', trainedOn };
