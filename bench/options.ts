@@ -11,8 +11,9 @@ export const DEFAULT_OUT = path.join(path.dirname(fileURLToPath(import.meta.url)
 
 export const HELP = `usage: npm run bench -- [options]
 
-  --workloads W1,W2,W3,W4    workloads to run (default all): W1 DCGAN-28, W2 ConvVAE-28, W3 DCGAN-64,
-                             W4 Lite-64 (hinge, DiffAugment, spectral norm in D)
+  --workloads W1,W2,W3,W4,D1,D2  workloads to run (default all): W1 DCGAN-28, W2 ConvVAE-28, W3 DCGAN-64,
+                             W4 Lite-64 (hinge, DiffAugment, spectral norm in D); D1, D2: \`ganvae train gan\`,
+                             \`ganvae train vae\` with no flags, through the whole loop on Fashion-MNIST
   --systems native,pytorch,cpu  systems to run (default all)
   --seconds N                timed seconds per measurement after warm-up (default 20)
   --warmup N                 untimed iterations before timing (default 2; none on cpu)

@@ -4,6 +4,7 @@ Run by bench/run.ts (one child process per measurement, so that peak RSS is per 
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/run.py --config '<workload JSON>' --threads 2 --seconds 20
 """
 import argparse
+import copy
 import json
 import os
 import sys
@@ -21,7 +22,8 @@ except ImportError:
 from blas import check_blas  # noqa: E402
 from layers import layer_records  # noqa: E402
 from models import build_vae  # noqa: E402
-from steps import GAN_MIRRORED, adam, gan_iteration, gan_models, gan_step_options, vae_iteration  # noqa: E402
+from steps import GAN_MIRRORED, adam, gan_iteration, gan_models, gan_option, gan_step_options, vae_iteration  # noqa: E402
+from train_gan import FASHION_MNIST_TRAIN, ema_update, load_idx_images  # noqa: E402
 
 
 def peak_rss_bytes():
@@ -33,8 +35,10 @@ def peak_rss_bytes():
     return None
 
 
-# The benchmark's GAN iterations are the bare step: no EMA generator, R1 or flips (bench/workloads.ts turns them off).
+# The benchmark's GAN iterations are the bare step: no EMA generator, R1 or flips (bench/workloads.ts turns them off);
+# a loop workload (D1, `ganvae train gan`'s defaults) keeps the EMA generator, as train_gan.py's twin does.
 BENCH_MIRRORED = {**GAN_MIRRORED, "ema": (False,), "r1": (0,), "flip": (False,)}
+LOOP_MIRRORED = {**BENCH_MIRRORED, "ema": (False, True)}
 VAE_MIRRORED = {"beta": 1, "klWarmupSteps": 0, "conditional": False, "likelihood": "bernoulli", "binarize": "dynamic"}
 WHO = "the PyTorch mirror (bench/pytorch/steps.py)"
 
@@ -46,9 +50,30 @@ def require_mirrored_vae(options):
             raise SystemExit("{} implements {} = {!r} only, the workload has {!r}".format(WHO, name, value, options.get(name)))
 
 
+def batches(config, real):
+    """A function giving the next training batch [batch, c, h, w] in [-1, 1]: the fixed random batch `real`, or for a
+    loop workload (D1, D2) shuffled batches of Fashion-MNIST's train split as train_gan.py and train_vae.py serve them
+    (a new permutation each epoch, the last partial batch dropped)."""
+    if not config.get("loop"):
+        return lambda: real
+    images = torch.from_numpy(load_idx_images(FASHION_MNIST_TRAIN)[:, None].astype("float32") * (2 / 255) - 1)
+    batch = config["batch"]
+    per_epoch = images.shape[0] // batch
+    shuffle = torch.Generator().manual_seed(0)
+    state = {"step": 0, "order": None}
+
+    def next_batch():
+        index = state["step"] % per_epoch
+        if index == 0:
+            state["order"] = torch.randperm(images.shape[0], generator=shuffle)
+        state["step"] += 1
+        return images[state["order"][index * batch:(index + 1) * batch]]
+    return next_batch
+
+
 def gan_workload(config, real):
     """(step function, layer records, parameter counts) for a GAN config; exits on an option the steps do not mirror."""
-    step_options = gan_step_options(config["options"], WHO, BENCH_MIRRORED)
+    step_options = gan_step_options(config["options"], WHO, LOOP_MIRRORED if config.get("loop") else BENCH_MIRRORED)
     arch = config["gan"]
     generator, discriminator, decoders, opt_g, opt_d = gan_models(arch, config["options"], arch["adam"])
     latent = arch["generator"]["latentSize"]
@@ -61,8 +86,17 @@ def gan_workload(config, real):
     layers = {name: layer_records(model, example) for name, (model, example) in networks.items()}
     params = {name: count(model) for name, (model, _) in networks.items()}
 
+    ema = copy.deepcopy(generator) if config.get("loop") and gan_option(config["options"], "ema") else None
+    next_batch = batches(config, real)
+    steps = [0]
+
     def step():
-        return gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, decoders=decoders, **step_options)
+        losses = gan_iteration(generator, discriminator, opt_g, opt_d, next_batch(), latent, decoders=decoders, **step_options)
+        if ema is not None:
+            steps[0] += 1
+            t = steps[0]
+            ema_update(ema, generator, min(config["options"]["emaDecay"], (1 + t) / (10 + t)))
+        return losses
     return step, layers, params
 
 
@@ -74,7 +108,8 @@ def vae_workload(config, real):
     latent = config["vae"]["architecture"]["latentSize"]
     layers = {"encoder": layer_records(encoder, real[:2]), "decoder": layer_records(decoder, torch.zeros(2, latent))}
     params = {"encoder": count(encoder), "decoder": count(decoder)}
-    return (lambda: vae_iteration(encoder, decoder, optimizer, real)), layers, params
+    next_batch = batches(config, real)
+    return (lambda: vae_iteration(encoder, decoder, optimizer, next_batch())), layers, params
 
 
 def count(model):

@@ -8,7 +8,7 @@ test('defaults: all workloads and systems, 20 s, 1 thread and all cores', () => 
   const options = parseBenchOptions([]);
   assert.notEqual(options, 'help');
   if (options === 'help') return;
-  assert.deepEqual(options.workloads, ['W1', 'W2', 'W3', 'W4']);
+  assert.deepEqual(options.workloads, ['W1', 'W2', 'W3', 'W4', 'D1', 'D2']);
   assert.deepEqual(options.systems, ['native', 'pytorch', 'cpu']);
   assert.equal(options.seconds, 20);
   assert.deepEqual(options.threads, [...new Set([1, os.availableParallelism()])]);
