@@ -16,8 +16,9 @@ import { withLoopDefaults } from '../training/config.ts';
 import { type Batch, type DataShape, type StepLosses, type Trainable, type TrainableKind } from '../training/trainable.ts';
 import { opSeed } from '../core/random.ts';
 
-/** --k of --objective iwae when not given (Burda et al.'s k = 5), and its bound (a step decodes k · batch images). */
+/** --k of --objective iwae when not given (Burda et al.'s k = 5). */
 export const DEFAULT_TRAINING_K = 5;
+/** The largest --k: a step decodes k · batch images. */
 const MAX_IWAE_K = 1000;
 /** --pseudo-inputs of --prior vamp when not given: the paper's K = 500 for MNIST. */
 export const DEFAULT_PSEUDO_INPUTS = 500;
