@@ -37,9 +37,9 @@ export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GA
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
 export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
 export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-family.ts';
-export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { type Batch as TrainingBatch, type DataShape, type LatentCode, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { createAdam } from './tfjs/fused-adam.ts';
-export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
+export { interpolateLatents, latentBatch, latentNoise, latentValues, latentVectors, type FixedCodes, type LatentSpace } from './training/latent.ts';
 export { gridInputs, LoopControl, runStepLoop, sampleGrid, totalStepsOf, type MetricsRow, type StepLoopHooks, type StepLoopOptions, type StepLoopResult, type StepLoopSettings, type StopReason } from './training/step-loop.ts';
 export { findNonFinite, NonFiniteStateError } from './training/finite-state.ts';
 export { INIT_STREAM, setUpRun, TRAIN_STREAM, type RunSetup } from './training/run-setup.ts';

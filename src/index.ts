@@ -25,7 +25,7 @@ export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, t
 export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './gan/presets.ts';
 export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, generatorLoss, gradientPenalty, type GanLoss, type GanLossRecord } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
-export { type Batch as TrainingBatch, type DataShape, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
+export { type Batch as TrainingBatch, type DataShape, type LatentCode, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { batchTensors } from './training/batch-tensors.ts';
 export { opSeed } from './core/random.ts';
 export { trainRun, type TrainOutcome, type TrainRequest } from './runs/train-run.ts';
@@ -38,7 +38,7 @@ export { latestCheckpoint, loadWeightsInto, restoreCheckpoint, writeCheckpoint, 
 export { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from './training/run-folder.ts';
 export { openRun } from './runs/open-run.ts';
 export { openRunOf, type OpenRun } from './training/open-run.ts';
-export { interpolateLatents, latentNoise, latentValues } from './training/latent.ts';
+export { interpolateLatents, latentBatch, latentNoise, latentValues, latentVectors, type FixedCodes, type LatentSpace } from './training/latent.ts';
 export { flagName, flagsToConfig, parseConfig, RESUMABLE_KEYS, runConfigSchema, trainingOptions, type TrainingOptions } from './training/config.ts';
 export { gridInputs, LoopControl, runStepLoop, sampleGrid, totalStepsOf, type MetricsRow, type StepLoopHooks, type StepLoopOptions, type StepLoopResult, type StepLoopSettings } from './training/step-loop.ts';
 export { findNonFinite, NonFiniteStateError } from './training/finite-state.ts';

@@ -7,7 +7,7 @@ import { Rng } from '../core/random.ts';
 import {
   buildDiscriminator, buildGenerator, discriminatorOutputNames, discriminatorSize, generatorSize, reseedDropout, type DiscriminatorOutputName,
 } from './dcgan.ts';
-import { drawCodes, infoHeadUnits, infoLoss, latentCodesOf } from './info-codes.ts';
+import { categoryCounts, drawCodes, infoHeadUnits, infoLoss, latentCodesOf } from './info-codes.ts';
 import { buildReconstructionDecoders, reconstructionLoss, reconstructionSize } from './reconstruction.ts';
 import {
   defaultGanPreset, GAN_PRESET_RECORDS, GAN_PRESETS, ganPreset, presetWidth, SPECTRAL_NORM_TARGETS, type GanArchitecture, type GanPresetName,
@@ -104,7 +104,8 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   }
   const augment = options.augment ?? recipeOf(options, data).augment ?? 'none';
   resolveAugment({ ...options, augment }, data.shape);
-  latentCodesOf(options);
+  // Throws a ConfigError naming --info-categorical when a count is not a whole number of at least 2.
+  categoryCounts(options.infoCategorical);
   const arch = ganPreset(preset, data.shape, presetOverrides(options, data));
   const lossAdam = { ...arch.adam, ...loss.defaults.adam };
   const learningRate = options.learningRate ?? lossAdam.learningRate;
