@@ -103,6 +103,40 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
+  // The geometries of the generators' ConvTs and the discriminators' input gradients: DCGAN's k4 s2 and k5 s2 'same',
+  // odd and explicit pads, stride 3, rectangular images, a filter narrower than the stride; dx with 1-4 channels (an
+  // image's) takes the GEMM + col2im path, the others oneDNN's convolutions.
+  const CONV_TRANSPOSE_CASES: ConvCase[] = [
+    { batch: 2, h: 8, w: 8, inC: 16, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 3, h: 28, w: 28, inC: 1, outC: 32, k: 5, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 2, h: 14, w: 14, inC: 32, outC: 64, k: 5, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 2, h: 16, w: 12, inC: 7, outC: 5, k: 3, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 1, h: 12, w: 12, inC: 4, outC: 8, k: 4, stride: 2, dilation: 1, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+    { batch: 1, h: 12, w: 9, inC: 3, outC: 2, k: 5, stride: 3, dilation: 1, pad: 'same' },
+    { batch: 2, h: 10, w: 10, inC: 8, outC: 8, k: 2, stride: 2, dilation: 1, pad: 'valid' },
+    { batch: 2, h: 10, w: 10, inC: 8, outC: 16, k: 4, stride: 2, dilation: 1, pad: 'valid' },
+    { batch: 1, h: 9, w: 9, inC: 4, outC: 4, k: 4, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 1, h: 8, w: 8, inC: 4, outC: 4, k: 1, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 1, h: 8, w: 8, inC: 3, outC: 6, k: 3, stride: 2, dilation: 1, pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
+    { batch: 2, h: 16, w: 16, inC: 3, outC: 64, k: 4, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 2, h: 9, w: 11, inC: 4, outC: 16, k: 3, stride: 1, dilation: 1, pad: 'same' },
+    { batch: 2, h: 9, w: 9, inC: 2, outC: 5, k: 3, stride: 1, dilation: 1, pad: 'valid' },
+    { batch: 1, h: 6, w: 6, inC: 1, outC: 1, k: 1, stride: 1, dilation: 1, pad: 'valid' },
+  ];
+
+  it('Conv2DBackpropInput (conv2dTranspose) matches on ConvT geometries, thin channels included, values and gradients', async () => {
+    for (const [i, c] of CONV_TRANSPOSE_CASES.entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        const y = tf.conv2d(x, filter, c.stride, c.pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 3) as tf.Tensor4D;
+        // The transposed convolution's value and its gradients (dy's runs Conv2D, the filter's Conv2DBackpropFilter).
+        const loss = (d: tf.Tensor, f: tf.Tensor) => tf.sum(tf.square(tf.conv2dTranspose(d as tf.Tensor4D, f as tf.Tensor4D, x.shape, c.stride, c.pad)));
+        return [tf.conv2dTranspose(dy, filter, x.shape, c.stride, c.pad), ...tf.grads(loss)([dy, filter])];
+      });
+    }
+  });
+
   it('NCHW convolutions match', async () => {
     await assertSameOnBothBackends('NCHW conv', () => {
       const x = tf.randomNormal([2, 3, 9, 8], 0, 1, 'float32', 1) as tf.Tensor4D;
