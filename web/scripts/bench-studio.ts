@@ -23,6 +23,11 @@ interface Row {
   load: string;
 }
 const rows: Row[] = [];
+/** Keeps `row` and prints it at once (a long run may be cut short). */
+function record(row: Row): void {
+  rows.push(row);
+  console.error(`${row.workload} ${row.system}: ${row.imagesPerSec.toFixed(1)} images/s (${row.steps} steps, load ${row.load})`);
+}
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** Node's native backend on `id`, at all cores, through the benchmark's own child. */
@@ -42,7 +47,7 @@ try {
     if (mode === 'native') {
       for (const [id, batch] of [['W1', 64], ['W2', 128]] as const) {
         const m = await native(id);
-        rows.push({ workload: id, system: `Node native (${cpus().length} threads)`, imagesPerSec: (m.steps * batch) / m.seconds, steps: m.steps, load: load() });
+        record({ workload: id, system: `Node native (${cpus().length} threads)`, imagesPerSec: (m.steps * batch) / m.seconds, steps: m.steps, load: load() });
       }
       continue;
     }
@@ -58,7 +63,7 @@ try {
         clearInterval(ticker);
       }
       const result = JSON.parse((await page.textContent('#bench-json')) ?? '{}') as { results: { id: string; backend: string; imagesPerSec: number; steps: number }[] };
-      for (const r of result.results) rows.push({ workload: r.id, system: `Chromium ${r.backend} (SwiftShader, software)`, imagesPerSec: r.imagesPerSec, steps: r.steps, load: load() });
+      for (const r of result.results) record({ workload: r.id, system: `Chromium ${r.backend} (SwiftShader, software)`, imagesPerSec: r.imagesPerSec, steps: r.steps, load: load() });
     } finally {
       await browser.close();
     }

@@ -24,7 +24,7 @@ async function finished(losses: StepLosses): Promise<void> {
 }
 
 /** Trains workload `id` for about `seconds` after a warm-up, on the active backend. */
-export async function benchWorkload(id: WorkloadId, seconds: number): Promise<BenchResult> {
+export async function benchWorkload(id: WorkloadId, seconds: number, onProgress?: (text: string) => void): Promise<BenchResult> {
   const w = workload(id);
   const data = { shape: w.imageShape, numClasses: 0 };
   const trainable: Trainable = w.family === 'gan'
@@ -33,12 +33,17 @@ export async function benchWorkload(id: WorkloadId, seconds: number): Promise<Be
   const images = tf.randomUniform([w.batch, ...w.imageShape], -1, 1, 'float32', 7) as tf.Tensor4D;
   const rng = new Rng(2);
   try {
-    for (let i = 0; i < 2; i++) await finished(trainable.trainStep({ images }, rng));
+    for (let i = 0; i < 2; i++) {
+      const t = performance.now();
+      await finished(trainable.trainStep({ images }, rng));
+      onProgress?.(`warm-up iteration ${i + 1} of 2 took ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
     let steps = 0;
     const start = performance.now();
     while (performance.now() - start < seconds * 1000) {
       await finished(trainable.trainStep({ images }, rng));
       steps++;
+      onProgress?.(`${steps} timed iteration(s), ${((performance.now() - start) / 1000).toFixed(1)} s`);
       // Lets the page paint its progress between iterations.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

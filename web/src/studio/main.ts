@@ -324,6 +324,8 @@ class Studio {
 
   private useImported(run: StudioRun): void {
     this.imported = run;
+    element<HTMLSelectElement>('family').value = run.info.kind;
+    this.form.show(run.info.kind as KindName);
     const [h, w, c] = run.info.dataset.shape;
     status(`Imported a ${run.info.kind.toUpperCase()} run at step ${run.checkpoint!.step} (${h}x${w}x${c} images of ${run.info.dataset.name}). ` +
       `${run.info.dataset.name === 'fashion-mnist' ? 'It continues on the built-in Fashion-MNIST set unless you choose other images' : 'Choose its images (same size and colour)'}, ` +
@@ -385,7 +387,7 @@ async function bench(backend: string, search: string): Promise<void> {
   const results = [];
   for (const id of ['W1', 'W2'] as const) {
     status(`Benchmark: ${id} on ${backend} for ${seconds} s…`);
-    const r = await benchWorkload(id, seconds);
+    const r = await benchWorkload(id, seconds, (text) => status(`Benchmark: ${id} on ${backend}: ${text}…`));
     results.push(r);
     const row = document.createElement('tr');
     for (const cell of [`${r.id} ${r.title}`, r.backend, String(r.batch), String(r.steps), r.imagesPerSec.toFixed(1)]) row.append(Object.assign(document.createElement('td'), { textContent: cell }));
