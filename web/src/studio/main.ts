@@ -4,7 +4,7 @@
 // CLI run. `?backend=webgpu|webgl|cpu` forces a backend; `?bench=1` measures images/s instead (`ganvae studio --bench`).
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  BROWSER_BACKENDS, formatDuration, imageGrid, initBackend, latentValues, parseBackground, Rng,
+  BROWSER_BACKENDS, formatDuration, imageGrid, initBackend, parseBackground,
   type BrowserBackendName, type FitOptions, type StepLoopResult,
 } from '../../../src/browser.ts';
 import { drawRaw } from '../pixels.ts';
@@ -276,9 +276,7 @@ class Studio {
     const session = this.session!;
     const seed = Number(element<HTMLInputElement>('sample-seed').value);
     const n = 16;
-    const codes = latentValues(n * session.latentSize, session.prior, new Rng(seed));
-    const labels = session.numClasses ? Int32Array.from({ length: n }, (_, i) => i % session.numClasses) : undefined;
-    const images = await session.sample(codes, labels);
+    const { images } = await session.sampleAtSeed(n, seed);
     const [h, w, c] = session.run.info.dataset.shape;
     const grid = imageGrid({ data: images, shape: [n, h, w, c] }, { range: '[-1,1]', columns: session.numClasses || Math.ceil(Math.sqrt(n)) });
     drawRaw(element('seed-samples'), grid, grid.width * 4);

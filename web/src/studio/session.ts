@@ -3,8 +3,8 @@
 // grids and metrics to the page, and an export as a run folder zip. Pause, resume and stop go to the loop.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createBatcher, encodeCheckpoint, ganKind, LoopControl, restoreCheckpointFiles, RESUMABLE_KEYS, runStepLoop, RUN_FORMAT_VERSION, setUpRun, vaeKind,
-  type Dataset, type MetricsRow, type ProgressReport, type RawImage, type Rng, type RunInfo, type StepLoopResult, type Trainable, type TrainingOptions,
+  createBatcher, encodeCheckpoint, ganKind, latentVectors, LoopControl, restoreCheckpointFiles, RESUMABLE_KEYS, Rng, runStepLoop, RUN_FORMAT_VERSION, setUpRun, vaeKind,
+  type Dataset, type MetricsRow, type ProgressReport, type RawImage, type RunInfo, type StepLoopResult, type Trainable, type TrainingOptions,
 } from '../../../src/browser.ts';
 import { encodePng } from './png.ts';
 import { runEntries, type StudioRun } from './run-archive.ts';
@@ -129,23 +129,19 @@ export class Session {
     return this.running;
   }
 
-  /** Images from the run's models at `noise` [n, latent] (labels [n] when conditional): [n, h, w, c] in [-1, 1], flat. */
-  async sample(noise: Float32Array, labels?: Int32Array): Promise<Float32Array> {
-    const n = noise.length / this.trainable.latentSize;
-    const z = tf.tensor2d(noise, [n, this.trainable.latentSize]);
+  /**
+   * The n images `ganvae sample --run RUN --seed S --n n` draws from the run's models: codes as latentVectors draws
+   * them for the trainable (its prior, InfoGAN codes, a learned prior), labels cycling through the classes.
+   * Returns [n, h, w, c] in [-1, 1], flat, and the labels.
+   */
+  async sampleAtSeed(n: number, seed: number): Promise<{ images: Float32Array; labels?: Int32Array }> {
+    const labels = this.trainable.numClasses ? Int32Array.from({ length: n }, (_, i) => i % this.trainable.numClasses) : undefined;
+    const z = tf.tensor2d(latentVectors(n, this.trainable, new Rng(seed)), [n, this.trainable.latentSize]);
     const y = labels ? tf.tensor1d(labels, 'int32') : undefined;
-    const images = this.trainable.sample(z, y);
-    const data = await images.data() as Float32Array;
-    tf.dispose([z, y, images].filter((t) => t !== undefined));
-    return data;
-  }
-
-  get latentSize(): number {
-    return this.trainable.latentSize;
-  }
-
-  get prior(): 'normal' | 'uniform' {
-    return this.trainable.prior ?? 'normal';
+    const out = this.trainable.sample(z, y);
+    const images = await out.data() as Float32Array;
+    tf.dispose([z, y, out].filter((t) => t !== undefined));
+    return { images, labels };
   }
 
   get numClasses(): number {
