@@ -33,9 +33,19 @@ function ganvae(args: string[], env: Record<string, string> = {}): { child: Chil
   return { child, done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, output }))) };
 }
 
-/** The trials' own time (train + eval in their process), from the results a sweep wrote. */
-function trialSeconds(results: TrialResult[]): number {
-  return results.reduce((sum, r) => sum + r.wallSeconds, 0);
+/**
+ * Where a sweep's wall time went, from its trials' results (each says when it finished and how long it took): the
+ * start (the coordinator, the workers picking the sweep up, each slot's process loading tfjs), the trials themselves,
+ * the time between one trial and the next in a slot (queue, IPC, result files), and the end (the table and plot).
+ */
+function breakdown(results: TrialResult[], startedAt: number, endedAt: number, slots: number): string {
+  const spans = results.map((r) => ({ end: Date.parse(r.finishedAt), wall: r.wallSeconds * 1000 })).map((s) => ({ ...s, start: s.end - s.wall }));
+  const first = Math.min(...spans.map((s) => s.start));
+  const last = Math.max(...spans.map((s) => s.end));
+  const inside = spans.reduce((sum, s) => sum + s.wall, 0);
+  const between = (slots * (last - first) - inside) / results.length;
+  return `start ${((first - startedAt) / 1000).toFixed(1)} s, per trial ${(inside / results.length).toFixed(0)} ms inside it + ` +
+    `${between.toFixed(0)} ms of its slot between trials, end ${((endedAt - last) / 1000).toFixed(1)} s`;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'ganvae-sweep-bench-'));
@@ -46,12 +56,10 @@ const specPath = writeSpec(join(root, 'bench.json'), data, {
 });
 const sweep = await parseSweepSpec(JSON.parse(readFileSync(specPath, 'utf8')), specPath);
 const rows: string[] = [];
-const report = (what: string, wall: number, count: number, inTrial?: number) => {
+const report = (what: string, wall: number, count: number, detail = '') => {
   const perTrial = (1000 * wall) / count;
-  // Two slots: each trial holds one for 2 × wall / count; what the trial itself did not use of that is overhead.
-  const overhead = inTrial === undefined ? '' : `; per trial ${(1000 * inTrial / count).toFixed(0)} ms inside the trial, ` +
-    `${((2000 * wall - 1000 * inTrial) / count).toFixed(0)} ms of a slot outside it`;
-  rows.push(`  ${what.padEnd(34)} ${wall.toFixed(1).padStart(7)} s for ${count}: ${perTrial.toFixed(0).padStart(5)} ms per trial${overhead} (load ${load()})`);
+  rows.push(`  ${what.padEnd(38)} ${wall.toFixed(1).padStart(7)} s for ${count}: ${perTrial.toFixed(0).padStart(5)} ms per trial (load ${load()})` +
+    `${detail ? `\n  ${''.padEnd(38)} ${detail}` : ''}`);
   console.log(rows.at(-1));
 };
 
@@ -60,15 +68,17 @@ if (!values['no-redis']) {
   const workers = [0, 1].map(() => ganvae(['worker', '--redis', redis.url, '--threads', '1']));
   try {
     const t = performance.now();
+    const startedAt = Date.now();
     const out = join(root, 'redis');
     const { code, output } = await ganvae(['sweep', specPath, '--redis', redis.url, '--out', out, '--top', '0']).done;
     const wall = seconds(t);
+    const endedAt = Date.now();
     if (code !== 0) throw new Error(`the Redis sweep exited ${code}:\n${output}`);
     const { Redis } = await import('ioredis');
     const client = new Redis(redis.url);
     const results = Object.values(await client.hgetall('ganvae:sweep:bench:results')).map((j) => JSON.parse(j) as TrialResult);
     client.disconnect();
-    report('sweep --redis, 2 workers × 1 thread', wall, n, trialSeconds(results));
+    report('sweep --redis, 2 workers × 1 thread', wall, n, breakdown(results, startedAt, endedAt, 2));
   } finally {
     for (const w of workers) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.done));
@@ -78,12 +88,14 @@ if (!values['no-redis']) {
 
 if (!values['no-local']) {
   const t = performance.now();
+  const startedAt = Date.now();
   const out = join(root, 'local');
   const { code, output } = await ganvae(['sweep', specPath, '--out', out, '--workers', '2', '--threads', '1', '--top', '0']).done;
   const wall = seconds(t);
+  const endedAt = Date.now();
   if (code !== 0) throw new Error(`the embedded sweep exited ${code}:\n${output}`);
   const results = readdirSync(join(out, 'results')).map((f) => JSON.parse(readFileSync(join(out, 'results', f), 'utf8')) as TrialResult);
-  report('sweep --workers 2 --threads 1', wall, n, trialSeconds(results));
+  report('sweep --workers 2 --threads 1 (no Redis)', wall, n, breakdown(results, startedAt, endedAt, 2));
 }
 
 if (!values['no-loop']) {

@@ -157,9 +157,9 @@ export async function runLocalSweep(sweep: Sweep, o: LocalRunOptions): Promise<S
       const attempt = (tries.get(trial.id) ?? 0) + 1;
       tries.set(trial.id, attempt);
       const runDir = join(runsDir, trial.id);
-      log(`trial ${trial.id} ${JSON.stringify(trial.swept)}: started${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`);
       rmSync(join(paths.failures, `${trial.id}.json`), { force: true });
       const run = child.run(trial, runDir, { log: (m) => log(`trial ${trial.id}: ${m}`) });
+      log(`trial ${trial.id} ${JSON.stringify(trial.swept)}: started in process ${run.pid}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`);
       running.add(run);
       underWay.trials[trial.id] = new Date().toISOString();
       writeRunning();

@@ -1,5 +1,6 @@
 // Sweeps on many machines: trials as BullMQ jobs in Redis (one queue per sweep, named after it), run by
 // `ganvae worker`s; each result is recorded once in a Redis hash, so the coordinator's table reads only Redis.
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -15,7 +16,9 @@ const SWEEPS_KEY = 'ganvae:sweeps';
 export const queueName = (sweep: string) => `sweep-${sweep}`;
 /** A trial's job id: its id, prefixed (BullMQ refuses ids that read as integers, and a hex id may be all digits). */
 const jobIdOf = (trialId: string) => `trial-${trialId}`;
-const keys = (sweep: string) => ({ meta: `ganvae:sweep:${sweep}:meta`, results: `ganvae:sweep:${sweep}:results` });
+const keys = (sweep: string) => ({
+  meta: `ganvae:sweep:${sweep}:meta`, results: `ganvae:sweep:${sweep}:results`, failedOn: `ganvae:sweep:${sweep}:failed-on`,
+});
 
 /** A Redis that cannot be used: unreachable (exit 1) or refusing the credentials (exit 2). */
 export class RedisConnectError extends Error {
@@ -180,25 +183,74 @@ export async function readRedisSweep(redis: Redis, name: string): Promise<RedisS
   }
 }
 
+/** The trials that failed all their attempts: BullMQ's failed jobs, with their last error and the host it came from. */
+async function failedTrials(redis: Redis, queue: Queue, name: string): Promise<Map<string, TrialFailure>> {
+  const failures = new Map<string, TrialFailure>();
+  const jobs = await queue.getFailed(0, -1);
+  const ids = jobs.map((job) => (job?.data as TrialJob | undefined)?.trial?.id).filter((id): id is string => Boolean(id));
+  const hosts = ids.length ? await redis.hmget(keys(name).failedOn, ...ids) : [];
+  jobs.forEach((job) => {
+    const id = (job?.data as TrialJob | undefined)?.trial?.id;
+    if (!id) return;
+    failures.set(id, {
+      id, error: job.failedReason ?? 'failed', attempts: job.attemptsMade, host: hosts[ids.indexOf(id)] ?? '',
+      failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
+    });
+  });
+  return failures;
+}
+
+/** Follows a sweep in Redis: `poll` resolves to where it stands now. */
+export interface RedisSweepFollower {
+  poll(): Promise<{ info: RedisSweepInfo; state: SweepState }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Follows the sweep `name` cheaply, however many trials it has: its record (the trials) is read once; each poll reads
+ * the queue's counts, the results not seen before, and the failed jobs only when their count changed.
+ */
+export async function followRedisSweep(redis: Redis, name: string): Promise<RedisSweepFollower> {
+  const k = keys(name);
+  const first = await readRedisSweep(redis, name);
+  const queue = queueOf(redis, name);
+  const results = new Map<string, TrialResult>();
+  let failures = new Map<string, TrialFailure>();
+  let failedCount = -1;
+  return {
+    async poll() {
+      const [cancelled, c, recorded] = await Promise.all([
+        redis.hget(k.meta, 'cancelled'), queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'), redis.hlen(k.results),
+      ]);
+      if (recorded !== results.size) {
+        const fresh = (await redis.hkeys(k.results)).filter((id) => !results.has(id));
+        const values = fresh.length ? await redis.hmget(k.results, ...fresh) : [];
+        fresh.forEach((id, i) => { if (values[i]) results.set(id, JSON.parse(values[i]!) as TrialResult); });
+      }
+      if ((c.failed ?? 0) !== failedCount) {
+        failures = await failedTrials(redis, queue, name);
+        failedCount = c.failed ?? 0;
+      }
+      // A result is recorded just before its job completes: an active job whose result is in is not running.
+      const active = c.active ? (await queue.getActive(0, -1)).filter((job) => job && !results.has((job.data as TrialJob).trial.id)).length : 0;
+      const counts = { waiting: c.waiting ?? 0, active, delayed: c.delayed ?? 0, failed: c.failed ?? 0, prioritized: c.prioritized ?? 0 };
+      return {
+        info: { ...first, cancelled: cancelled === '1', counts },
+        state: { results: new Map(results), failures: new Map([...failures].filter(([id]) => !results.has(id))) },
+      };
+    },
+    close: () => queue.close(),
+  };
+}
+
 /** The results (Redis hash) and failures (BullMQ's failed jobs, with their last error) of a sweep. */
 export async function redisSweepState(redis: Redis, name: string): Promise<SweepState> {
-  const results = new Map<string, TrialResult>();
-  for (const [id, json] of Object.entries(await redis.hgetall(keys(name).results))) results.set(id, JSON.parse(json));
-  const failures = new Map<string, TrialFailure>();
-  const queue = queueOf(redis, name);
+  const follower = await followRedisSweep(redis, name);
   try {
-    for (const job of await queue.getFailed(0, -1)) {
-      const id = (job?.data as TrialJob | undefined)?.trial?.id;
-      if (!id || results.has(id)) continue;
-      failures.set(id, {
-        id, error: job.failedReason ?? 'failed', attempts: job.attemptsMade, host: '',
-        failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
-      });
-    }
+    return (await follower.poll()).state;
   } finally {
-    await queue.close();
+    await follower.close();
   }
-  return { results, failures };
 }
 
 /** Marks the sweep cancelled and removes its waiting trials; running ones finish. Resolves to how many were removed. */
@@ -222,7 +274,7 @@ export async function forgetSweep(redis: Redis, name: string): Promise<void> {
   } finally {
     await queue.close();
   }
-  await redis.del(keys(name).meta, keys(name).results);
+  await redis.del(keys(name).meta, keys(name).results, keys(name).failedOn);
   await redis.srem(SWEEPS_KEY, name);
 }
 
@@ -266,10 +318,10 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
     if (await redis.hexists(k.results, trial.id)) return { recorded: false };
     if ((await redis.hget(k.meta, 'cancelled')) === '1') return { recorded: false };
     const runDir = o.runsDir ? join(o.runsDir, trial.id) : job.data.runDir;
-    log(`${trial.sweep} trial ${trial.id} ${JSON.stringify(trial.swept)}: started (delivery ${job.attemptsStarted ?? 1})`);
     let slot = idle.pop();
     if (!slot) slots.push(slot = new TrialProcess(threads));
     const run = slot.run(trial, runDir, { log: (m) => log(`${trial.sweep} trial ${trial.id}: ${m}`) });
+    log(`${trial.sweep} trial ${trial.id} ${JSON.stringify(trial.swept)}: started in process ${run.pid} (delivery ${job.attemptsStarted ?? 1})`);
     running.add(run);
     let result: TrialResult | null;
     try {
@@ -277,6 +329,7 @@ export async function runWorker(redis: Redis, o: WorkerOptions = {}): Promise<vo
     } catch (err) {
       // Ended because this worker is going (an evaluation is dropped, not checkpointed): not an attempt that failed.
       if (stopping) return new Promise(() => {});
+      await redis.hset(k.failedOn, trial.id, hostname());
       throw err;
     } finally {
       running.delete(run);

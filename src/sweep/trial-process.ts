@@ -12,11 +12,11 @@ export const GANVAE_BIN = fileURLToPath(new URL('../../bin/ganvae.js', import.me
 /** Messages from a trial's parent to its child. */
 export type ToChild = { type: 'run'; trial: Trial; runDir: string } | { type: 'stop' };
 /**
- * Messages from the child. `reusable`: the child waits for the next trial (false after a stopped trial, or when the
- * trial left tensors behind or the child has run its share: it exits).
+ * Messages from the child. `reusable`: the child waits for the next trial (false after a stopped trial, a failure
+ * other than bad input, a trial that left tensors behind, or when the child has run its share: it exits).
  */
 export type FromChild = { type: 'log'; message: string } | { type: 'result'; result: TrialResult | null; reusable: boolean } |
-  { type: 'error'; message: string; stack?: string };
+  { type: 'error'; message: string; stack?: string; reusable: boolean };
 
 /** A trial running in its child process. */
 export interface RunningTrial {
@@ -43,8 +43,9 @@ interface Current {
 
 /**
  * One worker slot's child process, started on the first trial with OMP_NUM_THREADS = `threads` and kept for the
- * next ones. A trial that fails or is stopped ends its process (the next trial gets a fresh one), so an error never
- * leaves state behind for another trial; a trial's result does not depend on what ran before it in the process.
+ * next ones. A trial that is stopped, or fails other than on bad input, ends its process (the next trial gets a fresh
+ * one), so an error never leaves state behind for another trial; a trial's result does not depend on what ran before
+ * it in the process.
  */
 export class TrialProcess {
   private child: ChildProcess | null = null;
@@ -68,9 +69,10 @@ export class TrialProcess {
     child.on('message', (m: FromChild) => {
       const current = this.current;
       if (!current) return;
-      if (m.type === 'log') current.log?.(m.message);
-      else if (m.type === 'result' && m.reusable) this.settle({ result: m.result });
-      else current.report = m.type === 'result' ? { result: m.result } : { error: Object.assign(new Error(m.message), { childStack: m.stack }) };
+      if (m.type === 'log') return current.log?.(m.message);
+      const report = m.type === 'result' ? { result: m.result } : { error: Object.assign(new Error(m.message), { childStack: m.stack }) };
+      if (m.reusable) this.settle(report);
+      else current.report = report;
     });
     child.on('error', (err) => { if (this.child === child) this.settle({ error: err }); });
     child.on('exit', (code, signal) => {

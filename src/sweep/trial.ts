@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError, DataError, RunFolderError } from '../core/errors.ts';
 import { initBackend } from '../env/backend.ts';
 import { latestCheckpoint, readCheckpointState } from '../training/checkpoint.ts';
 import { checkRunNotLocked, LOCK_FILE, RunLockedError } from '../training/run-lock.ts';
@@ -110,6 +111,9 @@ export async function runTrial(trial: Trial, runDir: string, o: {
   };
 }
 
+/** Errors of bad input (core/errors.ts): thrown while a trial's configuration, data or run folder is checked. */
+const isInputError = (err: unknown) => err instanceof ConfigError || err instanceof DataError || err instanceof RunFolderError;
+
 /** Trials one child process runs before it makes way for a fresh one (a bound on what a long sweep could accumulate). */
 export const TRIALS_PER_PROCESS = 100;
 
@@ -117,8 +121,8 @@ export const TRIALS_PER_PROCESS = 100;
  * The child side (`ganvae worker --trial-child`, started by TrialProcess): runs the trials it is sent, one after
  * another, and reports each back. When its parent goes (killed, machine gone: the IPC channel closes) or sends
  * 'stop', training stops at the next step with a checkpoint (an evaluation is dropped), and the child exits: nothing
- * is left holding the run lock. It also exits after a failed trial, after one that left tensors behind, and after
- * `maxTrials`, so that the next trial starts from a clean process.
+ * is left holding the run lock. It also exits after a trial that failed (other than on bad input), after one that left
+ * tensors behind, and after `maxTrials`, so that the next trial starts from a clean process.
  */
 export async function runTrialChild(maxTrials = TRIALS_PER_PROCESS): Promise<number> {
   if (!process.send) throw new Error('--trial-child is started by `ganvae sweep` and `ganvae worker` over IPC, not by hand');
@@ -158,8 +162,10 @@ export async function runTrialChild(maxTrials = TRIALS_PER_PROCESS): Promise<num
       await send({ type: 'result', result: stop ? null : result, reusable });
       if (!reusable) return 0;
     } catch (err) {
-      await send({ type: 'error', message: stop ? 'stopped' : (err as Error).message, stack: (err as Error).stack });
-      return 1;
+      // Bad input (a missing data folder, a bad value) is refused before training changes anything: the process can go on.
+      const reusable = !stop && isInputError(err) && done + 1 < maxTrials && tf.memory().numTensors <= tensorsBefore;
+      await send({ type: 'error', message: stop ? 'stopped' : (err as Error).message, stack: (err as Error).stack, reusable });
+      if (!reusable) return 1;
     } finally {
       running = false;
       evaluating = false;

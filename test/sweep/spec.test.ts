@@ -39,6 +39,11 @@ describe('sweep spec', () => {
     const one = await parseSweepSpec(spec, 'r.json');
     const two = await parseSweepSpec(spec, 'r.json');
     assert.deepEqual(one.trials.map((t) => t.swept), two.trials.map((t) => t.swept));
+    assert.deepEqual(one.trials.map((t) => t.id), two.trials.map((t) => t.id));
+    // Another seed: other draws, other trials.
+    const other = await parseSweepSpec({ ...spec, random: { ...spec.random, seed: 4 } }, 'r.json');
+    assert.notDeepEqual(other.trials.map((t) => t.swept), one.trials.map((t) => t.swept));
+    assert.ok(other.trials.every((t) => !one.trials.some((o) => o.id === t.id)));
     for (const t of one.trials) {
       assert.ok((t.swept.learningRate as number) >= 1e-4 && (t.swept.learningRate as number) <= 1e-2);
       assert.ok([8, 16].includes(t.swept.width as number));

@@ -1,17 +1,20 @@
 // End to end on a real redis-server (loopback, AOF on): a 6-trial grid of tiny GAN runs on 2 `ganvae worker`s
 // with Redis restarted mid-sweep, a re-submission that runs nothing, the embedded default giving the same
-// table, a worker SIGKILLed mid-trial (resumed elsewhere from its checkpoint), and the errors a user meets.
+// table, a worker SIGKILLed mid-trial (resumed elsewhere from its checkpoint), a failing trial next to a good one
+// (here and on Redis), and the errors a user meets.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { CliError } from '../../src/cli/command.ts';
 import { command as sweepCommand } from '../../src/cli/commands/sweep.ts';
-import { connectRedis, RedisConnectError } from '../../src/sweep/queue.ts';
+import { readLocalState } from '../../src/sweep/local.ts';
+import { connectRedis, RedisConnectError, redisSweepState } from '../../src/sweep/queue.ts';
+import { parseSweepSpec } from '../../src/sweep/spec.ts';
 import { metricsOf } from '../../src/sweep/trial.ts';
-import { comparable, ganvae, type Proc, steps, until, within } from './processes.ts';
+import { captured, comparable, ganvae, type Proc, steps, until, within } from './processes.ts';
 import { writeSpec, writeSweepData } from './fixtures.ts';
 import { freePort, redisMissing, startRedis, type TestRedis } from './redis-server.ts';
 
@@ -85,22 +88,26 @@ describe('sweeps on Redis', { skip: skip ?? false, timeout: 900_000 }, () => {
 
   it('re-submitting a finished sweep runs nothing', async () => {
     const before = workers.map((w) => w.output().length);
-    const again = ganvae(['sweep', grid(), '--redis', redis.url, '--out', join(root, 'grid-again'), '--top', '0']);
-    assert.equal(await within('the re-submission', 120_000, again.exited, again.output), 0, again.output());
-    assert.match(again.output(), /6 done already, 0 queued/);
+    const again = await captured(() => sweepCommand.run([grid(), '--redis', redis.url, '--out', join(root, 'grid-again'), '--top', '0']));
+    assert.equal(again.value, 0, again.output);
+    assert.match(again.output, /6 done already, 0 queued/);
     assert.ok(workers.every((w, i) => !/started/.test(w.output().slice(before[i]))), 'a worker started a trial');
     assert.deepEqual(comparable(join(root, 'grid-again', 'trials.csv')), comparable(join(redisOut(), 'trials.csv')));
   });
 
   it('the embedded default (no Redis) gives the same table', async () => {
     const out = join(root, 'grid-local');
-    const local = ganvae(['sweep', grid(), '--out', out, '--workers', '2', '--threads', '1', '--top', '0']);
-    assert.equal(await within('the embedded sweep', 400_000, local.exited, local.output), 0, local.output());
+    const local = await captured(() => sweepCommand.run([grid(), '--out', out, '--workers', '2', '--threads', '1', '--top', '0']));
+    assert.equal(local.value, 0, local.output);
+    // 6 trials in 2 processes: each worker keeps its process from one trial to the next.
+    const pids = [...local.output.matchAll(/: started in process (\d+)/g)].map((m) => m[1]);
+    assert.equal(pids.length, 6, local.output);
+    assert.equal(new Set(pids).size, 2, local.output);
     assert.deepEqual(comparable(join(out, 'trials.csv')), comparable(join(redisOut(), 'trials.csv')));
     // And a second run skips every trial.
-    const again = ganvae(['sweep', grid(), '--out', out, '--workers', '2', '--top', '0']);
-    assert.equal(await within('the embedded re-run', 120_000, again.exited, again.output), 0, again.output());
-    assert.doesNotMatch(again.output(), /started/);
+    const again = await captured(() => sweepCommand.run([grid(), '--out', out, '--workers', '2', '--top', '0']));
+    assert.equal(again.value, 0, again.output);
+    assert.doesNotMatch(again.output, /started/);
   });
 
   it('a worker SIGKILLed mid-trial: the trial is re-delivered and resumed from its checkpoint, recorded once', async () => {
@@ -108,7 +115,7 @@ describe('sweeps on Redis', { skip: skip ?? false, timeout: 900_000 }, () => {
       name: 'kill', grid: { loss: ['ns', 'lsgan'] }, seeds: [1], flags: { maxSteps: 24, checkpointEvery: 3 },
     });
     const out = join(root, 'kill');
-    const coordinator = ganvae(['sweep', spec, '--redis', redis.url, '--out', out, '--top', '0']);
+    const coordinator = captured(() => sweepCommand.run([spec, '--redis', redis.url, '--out', out, '--top', '0']));
     // The first trial to log 6 steps: its worker is killed, with no chance to hand the trial back.
     let victim: { id: string; worker: Proc } | null = null;
     await until('a trial at step 6', 300_000, () => {
@@ -126,8 +133,8 @@ describe('sweeps on Redis', { skip: skip ?? false, timeout: 900_000 }, () => {
     });
     const { id, worker } = victim!;
     worker.child.kill('SIGKILL');
-    const code = await within('the sweep after the kill', 400_000, coordinator.exited, () => coordinator.output() + workers.map((w) => w.output()).join('\n'));
-    assert.equal(code, 0, coordinator.output());
+    const { value, output } = await within('the sweep after the kill', 400_000, coordinator, () => workers.map((w) => w.output()).join('\n'));
+    assert.equal(value, 0, output);
     assert.equal(await client.hlen('ganvae:sweep:kill:results'), 2);
     const result = JSON.parse((await client.hget('ganvae:sweep:kill:results', id))!);
     assert.ok(result.resumedFrom >= 3, `resumed from ${result.resumedFrom}`);
@@ -139,15 +146,36 @@ describe('sweeps on Redis', { skip: skip ?? false, timeout: 900_000 }, () => {
     assert.ok(rows.slice(1).every((r) => r[rows[0].indexOf('status')] === 'done'));
   });
 
-  it('a trial that keeps failing is marked failed with its error after --attempts tries, and the sweep goes on', async () => {
-    const spec = writeSpec(join(root, 'fail.json'), data, { name: 'fail', grid: { loss: ['ns'] }, seeds: [1], flags: { data: `folder:${join(root, 'missing')}` } });
-    const out = join(root, 'fail');
-    const run = ganvae(['sweep', spec, '--out', out, '--attempts', '2', '--top', '0']);
-    assert.equal(await within('the failing sweep', 120_000, run.exited, run.output), 1, run.output());
-    assert.match(run.output(), /attempt 1 failed .*missing.*trying again/);
-    assert.match(run.output(), /failed after 2 attempts/);
-    const csv = readFileSync(join(out, 'trials.csv'), 'utf8');
-    assert.match(csv, /,failed,/);
+  it('a trial that keeps failing is marked failed with its error after --attempts tries, and the sweep goes on: here and on Redis', async () => {
+    const missing = join(root, 'missing');
+    const spec = writeSpec(join(root, 'fail.json'), data, { name: 'fail', grid: { data: [`folder:${missing}`, `folder:${data.images}`] }, seeds: [1] });
+    const sweep = await parseSweepSpec(JSON.parse(readFileSync(spec, 'utf8')), spec);
+    const [bad, good] = sweep.trials;
+    const before = workers.map((w) => w.output().length);
+    for (const onRedis of [false, true]) {
+      const out = join(root, onRedis ? 'fail-redis' : 'fail-local');
+      const { value, output } = await captured(() => sweepCommand.run([spec, ...(onRedis ? ['--redis', redis.url] : []), '--out', out, '--attempts', '2', '--top', '0']));
+      assert.equal(value, 1, output);
+      assert.match(output, /1\/2 done, 0 running, 1 failed; best fid/);
+      const state = onRedis ? await redisSweepState(client, 'fail') : readLocalState(out);
+      assert.deepEqual([...state.results.keys()], [good.id]);
+      const failure = state.failures.get(bad.id);
+      assert.equal(failure?.attempts, 2);
+      assert.match(failure?.error ?? '', new RegExp(missing));
+      assert.equal(failure?.host, hostname());
+      const csv = readFileSync(join(out, 'trials.csv'), 'utf8');
+      assert.match(csv, new RegExp(`\n1,${good.id},done,`));
+      assert.match(csv, new RegExp(`\n,${bad.id},failed,`));
+      if (!onRedis) {
+        assert.match(output, /attempt 1 failed .*missing.*trying again/);
+        assert.match(output, /failed after 2 attempts/);
+        // Bad input does not end the trial's process: all three deliveries ran in one.
+        assert.equal(new Set([...output.matchAll(/: started in process (\d+)/g)].map((m) => m[1])).size, 1, output);
+      }
+    }
+    const workerLogs = workers.map((w, i) => w.output().slice(before[i])).join('\n');
+    assert.match(workerLogs, new RegExp(`fail trial ${bad.id}: attempt 1 of 2 failed: .*missing`));
+    assert.match(workerLogs, new RegExp(`fail trial ${bad.id}: attempt 2 of 2 failed`));
   });
 
   it('refuses a bad spec with exit 2, naming the key, before anything runs', async () => {

@@ -125,18 +125,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function watchRedis(url: string, name: string, o: { onLine: (line: string) => void; stop?: () => boolean; timeoutMs?: number; everyMs?: number }) {
   const deadline = o.timeoutMs === undefined ? Infinity : Date.now() + o.timeoutMs;
-  return withRedis(url, async (redis, { readRedisSweep, redisSweepState }) => {
+  return withRedis(url, async (redis, { followRedisSweep }) => {
+    const follower = await followRedisSweep(redis, name);
     let last = '';
-    for (;;) {
-      const info = await readRedisSweep(redis, name);
-      const state = await redisSweepState(redis, name);
-      const line = progressLine(rankTrials(info, state), info.metric, info.counts.active);
-      if (line !== last) o.onLine(line);
-      last = line;
-      const finished = info.trials.every((t) => state.results.has(t.id) || state.failures.has(t.id));
-      const end: WatchEnd | null = finished ? 'finished' : info.cancelled ? 'cancelled' : o.stop?.() ? 'stopped' : Date.now() >= deadline ? 'timeout' : null;
-      if (end) return { info, state, end };
-      await sleep(Math.min(o.everyMs ?? 1000, Math.max(0, deadline - Date.now())));
+    try {
+      for (;;) {
+        const { info, state } = await follower.poll();
+        const line = progressLine(rankTrials(info, state), info.metric, info.counts.active);
+        if (line !== last) o.onLine(line);
+        last = line;
+        const finished = info.trials.every((t) => state.results.has(t.id) || state.failures.has(t.id));
+        const end: WatchEnd | null = finished ? 'finished' : info.cancelled ? 'cancelled' : o.stop?.() ? 'stopped' : Date.now() >= deadline ? 'timeout' : null;
+        if (end) return { info, state, end };
+        await sleep(Math.min(o.everyMs ?? 1000, Math.max(0, deadline - Date.now())));
+      }
+    } finally {
+      await follower.close();
     }
   });
 }
