@@ -52,12 +52,14 @@ export const command: Command = {
       testLatents: manifest.kind === 'vae' ? async () => (await import('../../server/test-latents.ts')).encodeTestLatents(runDir) : undefined,
     });
     const url = await listenAndDescribe('ganvae serve', server, port, host);
+    // Ctrl-C is handled from before the URL is printed: whoever reads the URL may stop the server at once.
+    const stopped = untilInterrupted('ganvae serve', server);
     console.log(`ganvae serve: ${manifest.kind.toUpperCase()} run ${manifest.name} at ${url}  (Ctrl-C to stop)`);
     if (open === 'yes') {
       spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
         .on('error', () => console.error(`ganvae serve: could not start xdg-open; open ${url} yourself`)).unref();
     }
-    await untilInterrupted('ganvae serve', server);
+    await stopped;
     return 0;
   },
 };

@@ -45,6 +45,8 @@ export const command: Command = {
     }
     const server = createStudioServer({ webDir, host });
     const base = await listenAndDescribe('ganvae studio', server, port, host);
+    // Ctrl-C is handled from before the URL is printed: whoever reads the URL may stop the server at once.
+    const stopped = untilInterrupted('ganvae studio', server);
     const url = values.bench ? `${base}?bench=1&seconds=${seconds}` : base;
     console.log(values.bench
       ? `ganvae studio: the benchmark is at ${url}  (open it in the browser whose GPU you want to measure; Ctrl-C to stop)`
@@ -53,7 +55,7 @@ export const command: Command = {
       spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
         .on('error', () => console.error(`ganvae studio: could not start xdg-open; open ${url} yourself`)).unref();
     }
-    await untilInterrupted('ganvae studio', server);
+    await stopped;
     return 0;
   },
 };
