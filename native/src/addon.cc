@@ -33,15 +33,30 @@ const char* isaName(dnnl::cpu_isa isa) {
   }
 }
 
+// Whether every ISA bit of `feature` is in `isa` (oneDNN's cpu_isa values are bit sets, each including those below it).
+bool hasIsa(dnnl::cpu_isa isa, dnnl::cpu_isa feature) {
+  const auto bits = static_cast<unsigned>(feature);
+  return (static_cast<unsigned>(isa) & bits) == bits;
+}
+
+// How oneDNN runs bf16 convolutions and matrix products here: "native" (avx512_bf16 or AMX instructions),
+// "emulated" (AVX-512 without them: oneDNN converts in software, slower than fp32) or "unsupported".
+const char* bf16Support(dnnl::cpu_isa isa) {
+  if (hasIsa(isa, dnnl::cpu_isa::avx512_core_bf16)) return "native";
+  if (hasIsa(isa, dnnl::cpu_isa::avx512_core)) return "emulated";
+  return "unsupported";
+}
+
 }  // namespace
 
-// info() -> { onednn: "2.6.3", isa: "AVX-512", threads: 2, runtime: "OpenMP" }
+// info() -> { onednn: "2.6.3", isa: "AVX-512", bf16: "native" | "emulated" | "unsupported", threads: 2, runtime: "OpenMP" }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const dnnl_version_t* v = dnnl_version();
   Napi::Object result = Napi::Object::New(env);
   result.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
   result.Set("isa", isaName(dnnl::get_effective_cpu_isa()));
+  result.Set("bf16", bf16Support(dnnl::get_effective_cpu_isa()));
   result.Set("threads", omp_get_max_threads());
   result.Set("runtime", "OpenMP");
   return result;

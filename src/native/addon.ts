@@ -46,8 +46,13 @@ export interface NativeAddon {
   batchNormTrainingGrad(x: Float32Array, dy: Float32Array, gamma: Float32Array, mean: Float32Array,
     variance: Float32Array, epsilon: number, dMean: Float32Array | null, dVariance: Float32Array | null,
     dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
-  /** oneDNN version, the ISA it dispatches to, and its thread count. */
-  info(): { onednn: string; isa: string; threads: number; runtime: string };
+  /** out = average·decay + value·oneMinusDecay element-wise, in float32 as tfjs's three ops (out may be average). */
+  movingAverage(average: Float32Array, value: Float32Array, out: Float32Array, decay: number, oneMinusDecay: number): void;
+  /**
+   * The oneDNN version, its effective ISA, how it runs bf16 (native: avx512_bf16 or AMX; emulated: AVX-512 without
+   * them, slower than fp32; unsupported), its thread count and threading runtime.
+   */
+  info(): { onednn: string; isa: string; bf16: 'native' | 'emulated' | 'unsupported'; threads: number; runtime: string };
   /** Sets oneDNN's (OpenMP's) thread count. */
   setThreads(threads: number): void;
 }
