@@ -6,8 +6,10 @@
 #   node --import tsx bench/vae-objectives.ts OUT_DIR          the table
 # Per seed: `elbo`, `iwae5` and `vamp` each train for MINUTES of wall time (equal time); `elbo-at-iwae5` and
 # `elbo-at-vamp` train the ELBO default for as many steps as `iwae5` and `vamp` reached (equal steps). Every run is
-# scored by `ganvae eval --vae-only` on the same test images and importance samples. Finished steps are skipped, so
-# a stopped script continues; each run's load average before and after is kept in OUT_DIR/<run>/load.txt.
+# scored by `ganvae eval --vae-only` on the same test images and importance samples, and by per-image IWAE estimates
+# (bench/pytorch/ganvae-iwae.ts: the first IWAE_IMAGES of the fixed 1000-image subset, the same samples per image in
+# every run) for paired differences. Finished steps are skipped, so a stopped script continues; each run's load
+# average before and after is kept in OUT_DIR/<run>/load.txt.
 set -euo pipefail
 usage="usage: vae-objectives.sh OUT_DIR [MINUTES=4] [SEEDS=\"1 2\"] [IWAE_K=500] [IWAE_IMAGES=50] [ELBO_IMAGES=2000]"
 out=${1:?$usage} minutes=${2:-4} seeds=${3:-1 2} iwae_k=${4:-500} iwae_images=${5:-50} elbo_images=${6:-2000}
@@ -40,5 +42,11 @@ for run in "$out"/*-seed*; do
   [ -f "$run/eval/metrics.json" ] || node bin/ganvae.js eval --run "$run" --vae-only \
     --iwae-k "$iwae_k" --iwae-images "$iwae_images" --elbo-images "$elbo_images" > "$run/eval.log" 2>&1 \
     || echo "vae-objectives.sh: the evaluation of $run failed (see $run/eval.log); run the script again to retry" >&2
+done
+# Per-image IWAE estimates with the same images and importance samples for every run, for paired differences.
+for run in "$out"/*-seed*; do
+  [ -f "$run/iwae-per-image.json" ] || node --import tsx bench/pytorch/ganvae-iwae.ts "$run" "$run/iwae-per-image.json" \
+    --images "$iwae_images" --k "$iwae_k" > /dev/null 2> "$run/iwae-per-image.log" \
+    || echo "vae-objectives.sh: the per-image IWAE of $run failed (see $run/iwae-per-image.log); run the script again to retry" >&2
 done
 node --import tsx bench/vae-objectives.ts "$out"

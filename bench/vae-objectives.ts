@@ -67,18 +67,39 @@ for (const r of rows) {
 const first = rows[0];
 console.log(`\nNLL: IWAE k=${first.iwaeK} on ${first.iwaeImages} test images (the same images and samples for every run); ELBO on ${first.elboImages} test images; nats per image.`);
 
-/** NLL(candidate) − NLL(baseline) per seed where both exist (negative: the candidate is better), and their mean. */
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${f2(v)}`;
+
+/** A run's per-image IWAE estimates of log p(x) (bench/pytorch/ganvae-iwae.ts), or null when not written. */
+function perImage(r: Row): { k: number; values: number[] } | null {
+  const path = join(dir, `${r.name}-seed${r.seed}`, 'iwae-per-image.json');
+  if (!existsSync(path)) return null;
+  const json = readJson(path);
+  return { k: json.k, values: json.perImageLogLikelihood };
+}
+
+/**
+ * NLL(candidate) − NLL(baseline) per seed where both exist (negative: the candidate is better) and their mean;
+ * with per-image estimates, also the paired difference on those images ± its standard error over images.
+ */
 function compare(label: string, candidate: string, baseline: string): void {
   const diffs = [...new Set(rows.map((r) => r.seed))].flatMap((seed) => {
     const c = rows.find((r) => r.name === candidate && r.seed === seed);
     const b = rows.find((r) => r.name === baseline && r.seed === seed);
-    return c && b ? [{ seed, nll: c.nll - b.nll, elbo: c.elbo - b.elbo }] : [];
+    if (!c || !b) return [];
+    const [pc, pb] = [perImage(c), perImage(b)];
+    let paired = '';
+    if (pc && pb && pc.values.length === pb.values.length) {
+      const d = pc.values.map((v, i) => pb.values[i] - v);
+      const se = Math.sqrt(d.reduce((a, x) => a + (x - mean(d)) ** 2, 0) / (d.length - 1) / d.length);
+      paired = ` (paired, ${d.length} images, k=${pc.k}: ${signed(mean(d))} ± ${f2(se)})`;
+    }
+    return [{ seed, nll: c.nll - b.nll, elbo: c.elbo - b.elbo, paired }];
   });
   if (!diffs.length) return;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const perSeed = diffs.map((d) => `seed ${d.seed}: ${d.nll >= 0 ? '+' : ''}${f2(d.nll)}`).join(', ');
-  console.log(`- ${label}: NLL ${candidate} − ${baseline} = ${perSeed}; mean ${f2(mean(diffs.map((d) => d.nll)))} ` +
-    `(test ELBO difference, mean ${f2(mean(diffs.map((d) => d.elbo)))})`);
+  const perSeed = diffs.map((d) => `seed ${d.seed}: ${signed(d.nll)}${d.paired}`).join(', ');
+  console.log(`- ${label}: NLL ${candidate} − ${baseline} = ${perSeed}; mean ${signed(mean(diffs.map((d) => d.nll)))} ` +
+    `(test ELBO difference, mean ${signed(mean(diffs.map((d) => d.elbo)))})`);
 }
 console.log('');
 compare('IWAE k=5 vs ELBO, equal wall time', 'iwae5', 'elbo');
