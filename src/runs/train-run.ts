@@ -14,6 +14,7 @@ import { flagName, parseConfig, RESUMABLE_KEYS, runConfigSchema, type TrainingOp
 import { loadFamily } from './families.ts';
 import { trainLoop, type LoopOptions, type LoopResult } from '../training/loop.ts';
 import { checkMemory } from '../training/memory-budget.ts';
+import { checkBatchSize, INIT_STREAM, TRAIN_STREAM } from '../training/run-setup.ts';
 import { checkNewRunFolder } from '../training/new-run-folder.ts';
 import { acquireRunLock, checkRunNotLocked, type RunLock } from '../training/run-lock.ts';
 import type { Progress } from '../training/progress.ts';
@@ -49,9 +50,6 @@ export interface TrainOutcome {
   config: Record<string, unknown>;
 }
 
-/** Seeds derived from the run seed: weight init and the training stream (noise, dropout) are independent. */
-const INIT_STREAM = 1;
-const TRAIN_STREAM = 2;
 
 /** The configuration of a resumed run: the saved one, with only budget-like options changed. */
 function resumedConfig(saved: Record<string, unknown>, overrides: Record<string, unknown>, runJson: string): Record<string, unknown> {
@@ -170,9 +168,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
     cacheDir: req.dataCache, onWarning: log,
   });
   const train = splits.train;
-  if (config.batchSize > train.count) {
-    throw new ConfigError(`--batch-size ${config.batchSize} is larger than the ${train.count} training images of ${config.data}; use at most ${train.count}`);
-  }
+  checkBatchSize(config, train.count);
   const classes = train.classNames ?? [];
   const data: DataShape = { shape: [train.height, train.width, train.channels], numClasses: classes.length, trainImages: train.count };
   const familyOptions = pick(config, family.options.shape);

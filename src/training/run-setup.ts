@@ -10,6 +10,13 @@ import type { DataShape, Trainable, TrainableKind } from './trainable.ts';
 export const INIT_STREAM = 1;
 export const TRAIN_STREAM = 2;
 
+/** Refuses a batch larger than the training split (the loop drops the last, smaller batch of each epoch). */
+export function checkBatchSize(config: Pick<TrainingOptions, 'batchSize' | 'data'>, trainImages: number): void {
+  if (config.batchSize > trainImages) {
+    throw new ConfigError(`--batch-size ${config.batchSize} is larger than the ${trainImages} training images of ${config.data}; use at most ${trainImages}`);
+  }
+}
+
 /** A run ready to train: its resolved configuration, the built models and the training RNG at step 0. */
 export interface RunSetup {
   /** Loop options and resolved family options: what run.json's `config` holds. */
@@ -21,10 +28,11 @@ export interface RunSetup {
 /**
  * Checks `raw` (options by config key) against `kind`'s schema (errors name each bad key with its --flag; `source`
  * says where they came from), resolves the family's options for `data` and builds the trainable. Options that do
- * not fit together or do not fit the data are ConfigErrors.
+ * not fit together or do not fit the data (a batch larger than `data.trainImages`) are ConfigErrors.
  */
 export function setUpRun(kind: TrainableKind, raw: Record<string, unknown>, data: DataShape, source: string): RunSetup {
   const config = parseConfig(runConfigSchema(kind.options), raw, source) as TrainingOptions & Record<string, unknown>;
+  if (data.trainImages !== undefined) checkBatchSize(config, data.trainImages);
   const familyOptions = Object.fromEntries(Object.keys(kind.options.shape).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
   let resolved: Record<string, unknown>;
   let trainable: Trainable;

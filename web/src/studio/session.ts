@@ -60,7 +60,7 @@ export class Session {
 
   /** A new run of `kind` with `options` (config keys; unset keys take `ganvae train`'s defaults) on `dataset`. */
   static async create(kind: KindName, options: Record<string, unknown>, dataset: StoredDataset, backend: string): Promise<Session> {
-    const data = { shape: [dataset.height, dataset.width, dataset.channels] as [number, number, number], numClasses: dataset.classNames?.length ?? 0 };
+    const data = { shape: [dataset.height, dataset.width, dataset.channels] as [number, number, number], numClasses: dataset.classNames?.length ?? 0, trainImages: dataset.count };
     const { config, trainable, rng } = setUpRun(KINDS[kind], options, data, 'the studio\'s options');
     const info: RunInfo = {
       formatVersion: RUN_FORMAT_VERSION, kind, config, dataset: { name: config.data, shape: data.shape, classes: dataset.classNames ?? [] },
@@ -84,7 +84,7 @@ export class Session {
       throw new Error(`the run was trained on ${shape.join('x')} images, but the chosen images are ${dataset.height}x${dataset.width}x${dataset.channels}; ` +
         'choose images of that size and channels (the data options above)');
     }
-    const data = { shape, numClasses: run.info.dataset.classes.length };
+    const data = { shape, numClasses: run.info.dataset.classes.length, trainImages: dataset.count };
     const { config, trainable, rng } = setUpRun(KINDS[kind], { ...run.info.config, ...budget }, data, 'run.json');
     try {
       const state = await restoreCheckpointFiles(run.checkpoint.files, trainable, `checkpoint ${run.checkpoint.step}`);
