@@ -12,15 +12,15 @@ import { CliError, type Command, numberFlag, parseFlags } from '../command.ts';
 const help = `usage: ganvae sweep SPEC.json [--out runs/sweep-NAME] [--workers N] [options]
        ganvae sweep SPEC.json --redis redis://HOST:PORT [--runs-dir DIR] [--detach] [options]
        ganvae sweep status (--out DIR | NAME --redis URL) [--watch [--timeout S]]
-       ganvae sweep cancel NAME --redis URL
+       ganvae sweep cancel NAME --redis URL   (waiting trials removed; queue the spec again to go on)
 
 Trains and evaluates one trial per configuration of SPEC.json (a grid or seeded random draws over any
 \`ganvae train\` flags, times its seeds), then writes a table ranked by the spec's metric (trials.csv),
 a plot of the metric against each swept flag (ranking.svg) and a report of the top trials (report.html)
 into --out. A trial's id is a hash of its resolved configuration: a re-run skips the trials already done.
 
-Without --redis the trials run here, --workers at a time, each in its own process with
-OMP_NUM_THREADS = cores / workers. With --redis they go on a BullMQ queue named after the sweep, and
+Without --redis the trials run here, --workers at a time; each worker is a process of its own with
+OMP_NUM_THREADS = cores / workers, kept for its next trials. With --redis they go on a BullMQ queue named after the sweep, and
 \`ganvae worker --redis URL\` on any number of machines runs them; --runs-dir must then be a folder
 every worker reaches at the same path (a shared filesystem). See the README's "Sweeps".
 
