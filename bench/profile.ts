@@ -1,6 +1,8 @@
 // Per-kernel time profile of one ganvae training iteration (tf.profile): which tfjs kernels take what share
 // of the step, i.e. what to move to C++ next. Run: node --import tsx bench/profile.ts --workloads W1,W3
 // (--backend cpu for tfjs's pure-JS kernels, --batch N to replace the workloads' batch size, --warmup N).
+// D1 and D2 profile the default runs' step (D1's with its EMA update) on a fixed batch; what their loop adds
+// around the step is the difference between `bench/run.ts --workloads D2` and W2 (the same network).
 import * as tf from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
