@@ -23,9 +23,12 @@ export { MAX_IMAGE_PIXELS, readImageHeader, sniffImageFormat, type ImageFormat, 
 // Models: GAN and VAE builders and presets, latent and likelihood maths.
 export { buildDiscriminator, buildGenerator, reseedDropout, type Conditioning, type DiscriminatorSpec, type GeneratorSpec, type WeightInit } from './gan/dcgan.ts';
 export { GAN_PRESETS, ganPreset, type GanArchitecture, type GanPresetName } from './gan/presets.ts';
-export { buildVae, decode, disposeVae, encode, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './vae/vae.ts';
+export { buildVae, decode, disposeVae, encode, pseudoInputImages, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './vae/vae.ts';
 export { VAE_PRESETS, vaePreset, type VaePresetName } from './vae/presets.ts';
 export { LearnedLogScale } from './vae/log-scale.ts';
+export { PseudoInputs } from './vae/pseudo-inputs.ts';
+export { disposePriorDensity, mixtureLogDensity, priorDensity, priorLogDensity, priorValues, type PriorDensity } from './vae/prior.ts';
+export { logMeanExp, logWeights, logWeightTerms, type LogWeightTerms } from './vae/log-weights.ts';
 export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from './vae/latent.ts';
 export { decoderMeanImage, reconstructionLogProb } from './vae/likelihood.ts';
 export { latentMapCodes, latentTraversal, normalQuantile } from './vae/latent-grids.ts';
@@ -35,7 +38,7 @@ export { latentMapCodes, latentTraversal, normalQuantile } from './vae/latent-gr
 // run folder behind it), the run configuration schemas, and checkpoints and models as in-memory files in the CLI's layout.
 export { classLoss, discriminatorLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, generatorLoss, gradientPenalty, type GanLoss, type GanLossRecord } from './gan/losses.ts';
 export { ganArchitecture, ganKind, ganOptions, GanTrainable, resolveGanOptions, type GanOptions } from './gan/gan-family.ts';
-export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
+export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossSettings, type VaeLossTerms, type VaeObjective } from './vae/objective.ts';
 export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-family.ts';
 export { type Batch as TrainingBatch, type DataShape, type LatentCode, type LatentPrior, type StepLosses, type Trainable, type TrainableKind } from './training/trainable.ts';
 export { createAdam } from './tfjs/fused-adam.ts';

@@ -3,13 +3,16 @@ export * from './data/index.ts';
 export { MAX_IMAGE_PIXELS, sniffImageFormat, type ImageFormat } from './data/image-header.ts';
 export * from './metrics/index.ts';
 // VAE: builder and presets, latent and likelihood maths, objective and training family, evaluation.
-export { buildVae, decode, disposeVae, encode, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './vae/vae.ts';
+export { buildVae, decode, disposeVae, encode, pseudoInputImages, type DecoderOutput, type GaussianScale, type Vae, type VaeArchitecture, type VaeLikelihood } from './vae/vae.ts';
 export { VAE_PRESETS, vaePreset, type VaePresetName } from './vae/presets.ts';
 export { LearnedLogScale } from './vae/log-scale.ts';
+export { PseudoInputs } from './vae/pseudo-inputs.ts';
+export { disposePriorDensity, mixtureLogDensity, priorDensity, priorLogDensity, priorValues, type PriorDensity } from './vae/prior.ts';
+export { logMeanExp, logWeights, logWeightTerms, type LogWeightTerms } from './vae/log-weights.ts';
 export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from './vae/latent.ts';
 export { decoderMeanImage, reconstructionLogProb } from './vae/likelihood.ts';
 export { latentMapCodes, latentTraversal, normalQuantile } from './vae/latent-grids.ts';
-export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossTerms } from './vae/objective.ts';
+export { klWeightAt, vaeLoss, type KlSchedule, type VaeLossSettings, type VaeLossTerms, type VaeObjective } from './vae/objective.ts';
 export { vaeKind, vaeOptions, VaeTrainable, type VaeOptions } from './vae/vae-family.ts';
 export { openVaeRun, type VaeRun } from './vae/vae-run.ts';
 export { evaluateVae, formatVaeEvaluation, type VaeEvaluation, type VaeEvaluationOptions } from './vae/evaluate.ts';
