@@ -114,16 +114,25 @@ function withSpectralNorm<Args extends object, Base extends KernelLayerClass<Arg
   };
 }
 
+/** A spectral-norm layer class as the package's declarations see it (the mixin's class type has protected members). */
+export interface SpectralNormLayerClass<Args> {
+  new (args: Args & SpectralNormArgs): Layer & SpectralNormLayer;
+  readonly className: string;
+  /** The built-in class that computes this layer's inference output from its folded weights. */
+  readonly plainClassName: string;
+}
+
 /** Conv2D with a spectrally normalised kernel [kh, kw, in, out] (W: [out, kh·kw·in]). */
-export const SpectralNormConv2D = withSpectralNorm<Conv2DArgs, typeof Conv2DBase>(Conv2DBase, 'SpectralNormConv2D', 'Conv2D', 'last');
+export const SpectralNormConv2D: SpectralNormLayerClass<Conv2DArgs> = withSpectralNorm<Conv2DArgs, typeof Conv2DBase>(
+  Conv2DBase, 'SpectralNormConv2D', 'Conv2D', 'last');
 /** ganvae's fused Conv2DTranspose with a spectrally normalised kernel [kh, kw, out, in] (W: [out, kh·kw·in], PyTorch's dim=1). */
-export const SpectralNormConv2DTranspose = withSpectralNorm<Conv2DTransposeArgs, typeof FusedConv2DTranspose>(
+export const SpectralNormConv2DTranspose: SpectralNormLayerClass<Conv2DTransposeArgs> = withSpectralNorm<Conv2DTransposeArgs, typeof FusedConv2DTranspose>(
   FusedConv2DTranspose, 'SpectralNormConv2DTranspose', 'Conv2DTranspose', 'secondLast');
 /** Dense with a spectrally normalised kernel [in, out] (W: [out, in], PyTorch's Linear weight). */
-export const SpectralNormDense = withSpectralNorm<DenseArgs, typeof DenseBase>(DenseBase, 'SpectralNormDense', 'Dense', 'last');
-export type SpectralNormConv2D = InstanceType<typeof SpectralNormConv2D>;
-export type SpectralNormConv2DTranspose = InstanceType<typeof SpectralNormConv2DTranspose>;
-export type SpectralNormDense = InstanceType<typeof SpectralNormDense>;
+export const SpectralNormDense: SpectralNormLayerClass<DenseArgs> = withSpectralNorm<DenseArgs, typeof DenseBase>(DenseBase, 'SpectralNormDense', 'Dense', 'last');
+export type SpectralNormConv2D = Layer & SpectralNormLayer;
+export type SpectralNormConv2DTranspose = Layer & SpectralNormLayer;
+export type SpectralNormDense = Layer & SpectralNormLayer;
 
 const SPECTRAL_NORM_CLASSES = [SpectralNormConv2D, SpectralNormConv2DTranspose, SpectralNormDense];
 
