@@ -18,7 +18,7 @@ export interface BackendChoice {
   /** Why faster backends were passed over (empty when the first choice worked). */
   skipped: string[];
   /** oneDNN details when `native` is active. */
-  native?: { onednn: string; isa: string; threads: number; runtime: string };
+  native?: { onednn: string; isa: string; bf16: 'native' | 'emulated' | 'unsupported'; threads: number; runtime: string };
 }
 
 let choice: BackendChoice | undefined;

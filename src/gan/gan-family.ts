@@ -17,6 +17,7 @@ import {
   classLoss, featureMatchingLoss, GAN_LOSS_RECORDS, GAN_LOSSES, ganLoss, gradientPenalty, type GanLoss, type GanLossRecord,
 } from './losses.ts';
 import { createAdam } from '../tfjs/fused-adam.ts';
+import { movingAverage } from '../tfjs/moving-average.ts';
 import { isSpectralNormLayer } from '../tfjs/spectral-norm-layers.ts';
 import { withoutSpectralNorm } from '../tfjs/without-spectral-norm.ts';
 import { lazyPenaltyWeight, r1Penalty } from './r1-penalty.ts';
@@ -421,7 +422,7 @@ export class GanTrainable implements Trainable {
     tf.tidy(() => {
       const source = this.generator.weights;
       this.generatorEma!.weights.forEach((ema, i) => {
-        ema.write(copied.has(source[i]) ? source[i].read() : tf.add(tf.mul(ema.read(), decay), tf.mul(source[i].read(), 1 - decay)));
+        ema.write(copied.has(source[i]) ? source[i].read() : movingAverage(ema.read(), source[i].read(), decay));
       });
     });
   }

@@ -34,6 +34,7 @@ export const command: Command = {
       threads: backend.native?.threads ?? 1,
       onednn: backend.native?.onednn ?? null,
       isa: backend.native?.isa ?? null,
+      bf16: backend.native?.bf16 ?? null,
       datasets: Object.fromEntries(installed.map(({ source, copy }) => [source.name, copy.found ? copy.where : null])),
       problems,
     };
@@ -43,6 +44,7 @@ export const command: Command = {
       console.log(`backend        ${report.backend}${backend.skipped.length ? `  (skipped: ${backend.skipped.join('; ')})` : ''}`);
       console.log(`threads        ${report.threads}`);
       console.log(`oneDNN         ${report.onednn ?? '-'}${report.isa ? `  (ISA ${report.isa})` : ''}`);
+      if (report.bf16) console.log(`bf16           ${report.bf16 === 'native' ? 'native on this CPU' : report.bf16 === 'emulated' ? 'emulated (slower than fp32)' : 'unsupported'}`);
       for (const [name, where] of Object.entries(report.datasets)) console.log(`${name.padEnd(14)} ${where ?? 'missing'}`);
       for (const p of problems) console.log(`problem: ${p}`);
     }
