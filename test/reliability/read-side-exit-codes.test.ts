@@ -83,7 +83,7 @@ describe('exit code 2 for a bad run folder, in every reading command', () => {
       ['eval', classifier, /is a classifier run/],
       ['serve', classifier, /is a classifier run/],
       ['reconstruct', gan, /gan is a gan run; this needs a VAE run/],
-      ['traverse', gan, /is a gan run; this needs a VAE run/],
+      ['traverse', gan, /gan is a GAN run without latent codes; traverse needs codes \(train with --info-categorical or --info-continuous\)/],
       ['latent-map', gan, /is a gan run; this needs a VAE run/],
     ];
     for (const [name, dir, pattern] of cases) {
