@@ -106,7 +106,7 @@ describe('ganvae studio: input', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ batchSize: 'abc' }, /--batch-size must be a number, got "abc"/],
       [{ batchSize: '0' }, /invalid configuration from the studio's options: batchSize \(--batch-size\): /],
-      [{ loss: 'hinge', labelSmoothing: '0.1' }, /--label-smoothing applies to .* losses, not --loss hinge/],
+      [{ loss: 'hinge', labelSmoothing: '0.1', batchSize: '8' }, /--label-smoothing applies to .* losses, not --loss hinge/],
     ];
     for (const [options, message] of cases) {
       await setOptions(page, { batchSize: '', ...options });
