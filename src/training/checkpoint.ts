@@ -8,28 +8,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadLayersModel, saveLayersModel } from '../core/layers-model-files.ts';
 import type { Trainable } from './trainable.ts';
+import { EXTRA_OPTIMIZER_VARIABLES, type CheckpointFileState } from './run-files.ts';
 import { findNonFinite, NonFiniteStateError } from './finite-state.ts';
 
 export { findNonFinite, NonFiniteStateError };
 import { RUN_FORMAT_VERSION, runPaths } from './run-folder.ts';
 import { RunFolderError } from '../core/errors.ts';
 
-/** What a checkpoint records besides tensors. */
-export interface CheckpointState {
-  formatVersion: number;
-  /** Training steps completed. */
-  step: number;
-  /** State of the run's training RNG (src/core/random.ts Rng.state). */
-  rng: number;
-  /** The resolved run configuration. */
-  config: Record<string, unknown>;
-  /** The model family's own state besides tensors (Trainable.trainingState), when it keeps one. */
-  family?: Record<string, unknown>;
-  savedAt: string;
-}
-
-/** Optimiser variables tfjs's getWeights leaves out but a bit-exact resume needs (Adam's β powers). */
-const EXTRA_OPTIMIZER_VARIABLES = ['accBeta1', 'accBeta2'];
+/** What a checkpoint records besides tensors: one format for folders (here) and in-memory run files (run-files.ts). */
+export type CheckpointState = CheckpointFileState;
 
 async function saveOptimizer(optimizer: tf.Optimizer, dir: string, name: string): Promise<void> {
   const weights = await optimizer.getWeights();

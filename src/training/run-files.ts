@@ -25,7 +25,7 @@ export interface CheckpointFileState {
 }
 
 /** Optimiser variables tfjs's getWeights leaves out but a bit-exact resume needs (Adam's β powers). */
-const EXTRA_OPTIMIZER_VARIABLES = ['accBeta1', 'accBeta2'];
+export const EXTRA_OPTIMIZER_VARIABLES = ['accBeta1', 'accBeta2'];
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
