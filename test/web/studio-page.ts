@@ -39,6 +39,12 @@ export const TINY_GAN = { preset: 'dcgan', width: 4, batchSize: 8, sampleCount: 
 /** Clicks Train and waits until the loop ends (or fails); returns the status line. */
 export async function trainToEnd(page: Page, timeout = 120_000): Promise<string> {
   await page.click('#start');
+  return waitForEnd(page, timeout);
+}
+
+/** Waits for a training already started to stop or fail and returns the status line; it clicks nothing (a second
+ * click on Start would begin a new run once the first ends). */
+export async function waitForEnd(page: Page, timeout = 120_000): Promise<string> {
   await page.waitForFunction(() => ['stopped', 'error'].includes(document.body.dataset.state ?? ''), undefined, { timeout });
   return (await page.textContent('#status')) ?? '';
 }

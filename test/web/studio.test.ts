@@ -14,7 +14,7 @@ import { trainRun } from '../../src/runs/train-run.ts';
 import { readZip } from '../../web/src/studio/zip.ts';
 import { startGanvae, tempFolder, writeImageFolder } from '../training/fixtures.ts';
 import { ARTIFACTS, launchChromium, studio, type Served } from './browser.ts';
-import { canvasPixels, chooseFolder, lastMetrics, openStudio, setOptions, TINY_GAN, trainToEnd } from './studio-page.ts';
+import { canvasPixels, chooseFolder, lastMetrics, openStudio, setOptions, TINY_GAN, trainToEnd, waitForEnd } from './studio-page.ts';
 
 const temp = tempFolder('ganvae-studio-test-');
 const images = join(temp.dir, 'images');
@@ -43,7 +43,7 @@ async function thirtySteps(backend: string): Promise<void> {
     await page.click('#start');
     await page.waitForFunction(() => Number(document.getElementById('samples')!.dataset.renders ?? 0) >= 1, undefined, { timeout: 60_000 });
     const early = await canvasPixels(page, 'samples');
-    const status = await trainToEnd(page);
+    const status = await waitForEnd(page);
     assert.match(status, /Finished at step 30: the step budget is done/);
     const late = await canvasPixels(page, 'samples');
     assert.equal(early.grey.length, late.grey.length);
