@@ -7,7 +7,7 @@ export { buildVae, decode, disposeVae, encode, pseudoInputImages, type DecoderOu
 export { VAE_PRESETS, vaePreset, type VaePresetName } from './vae/presets.ts';
 export { LearnedLogScale } from './vae/log-scale.ts';
 export { PseudoInputs } from './vae/pseudo-inputs.ts';
-export { disposePriorDensity, mixtureLogDensity, priorDensity, priorLogDensity, priorValues, type PriorDensity } from './vae/prior.ts';
+export { disposePriorDensity, mixtureLogDensity, mixtureRanges, mixtureValues, priorDensity, priorLogDensity, priorValues, type MixtureComponents, type PriorDensity } from './vae/prior.ts';
 export { logMeanExp, logWeights, logWeightTerms, type LogWeightTerms } from './vae/log-weights.ts';
 export { diagonalGaussianLogDensity, klToStandardNormal, reparameterize, standardNormalLogDensity } from './vae/latent.ts';
 export { decoderMeanImage, reconstructionLogProb } from './vae/likelihood.ts';

@@ -20,14 +20,14 @@ export interface ExplorerManifest {
   trainedOn: string;
   /** Length of the latent vector the generator or decoder takes: InfoGAN's codes first, then z. */
   latentSize: number;
-  /** z's prior. */
-  prior: 'normal' | 'uniform';
+  /** z's prior: the VampPrior's components come from encoding `models.pseudoInputs` (a mixture, src/vae/prior.ts). */
+  prior: 'normal' | 'uniform' | 'vamp';
   /** InfoGAN's codes at the start of the latent vector, in order (latent.ts draws them); empty without. */
   latentCodes: LatentCode[];
   /** Classes the model is conditioned on (0: unconditional). */
   numClasses: number;
-  /** model.json URLs: GAN `generator` (EMA weights when kept); VAE `encoder` and `decoder`. */
-  models: { generator?: string; encoder?: string; decoder?: string };
+  /** model.json URLs: GAN `generator` (EMA weights when kept); VAE `encoder` and `decoder`, and `pseudoInputs` with the VampPrior. */
+  models: { generator?: string; encoder?: string; decoder?: string; pseudoInputs?: string };
   /** Where the weights come from: the finished model/ or the latest checkpoint of an unfinished run. */
   weightsFrom: string;
   /**

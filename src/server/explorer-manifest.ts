@@ -57,10 +57,11 @@ export function explorerManifest(runDir: string): ExplorerManifest {
     };
   }
   const likelihood = config.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli';
+  const vamp = config.prior === 'vamp';
   return {
-    ...common, kind: 'vae', latentSize: numberOption(config, 'latentSize', paths.runJson), latentCodes: [], prior: 'normal',
+    ...common, kind: 'vae', latentSize: numberOption(config, 'latentSize', paths.runJson), latentCodes: [], prior: vamp ? 'vamp' : 'normal',
     numClasses: config.conditional === true ? classes : 0,
-    models: { encoder: url('encoder'), decoder: url('decoder') },
+    models: { encoder: url('encoder'), decoder: url('decoder'), ...(vamp ? { pseudoInputs: url('pseudo-inputs') } : {}) },
     output: likelihood === 'gaussian' ? 'gaussian-mean' : 'bernoulli-logits',
     binarized: (config.binarize ?? (likelihood === 'bernoulli' ? 'dynamic' : 'off')) === 'dynamic',
     testLatents: TEST_LATENTS_ROUTE,

@@ -41,19 +41,35 @@ export function mixtureLogDensity(z: tf.Tensor2D, mu: tf.Tensor2D, logVar: tf.Te
   });
 }
 
+/** The VampPrior's components as plain arrays: μ_k and log σ²_k, each [K, latent] flat. */
+export interface MixtureComponents {
+  count: number;
+  latentSize: number;
+  mu: Float32Array;
+  logVar: Float32Array;
+}
+
 /**
  * n draws from the prior of `vae`, flat [n · latent], from `rng` alone. N(0, I): latentValues' draws. The
- * VampPrior: per code a uniform component k, then μ_k + σ_k·ε with ε ~ N(0, I). `truncation` t > 0 redraws
- * each coordinate of ε beyond ±t (the truncation trick, per component).
+ * VampPrior: mixtureValues of its components as they stand.
  */
 export function priorValues(vae: Vae, n: number, rng: Rng, truncation = 0): Float32Array {
   const size = vae.architecture.latentSize;
   const prior = priorDensity(vae);
   if (prior.kind === 'normal') return latentValues(n * size, 'normal', rng, truncation);
   // Copies: a backend may reuse a disposed tensor's buffer.
-  const [mu, logVar] = [prior.mu.dataSync().slice(), prior.logVar.dataSync().slice()];
+  const components = { count: vae.architecture.pseudoInputs, latentSize: size, mu: Float32Array.from(prior.mu.dataSync()), logVar: Float32Array.from(prior.logVar.dataSync()) };
   disposePriorDensity(prior);
-  const count = vae.architecture.pseudoInputs;
+  return mixtureValues(components, n, rng, truncation);
+}
+
+/**
+ * n draws from the equal-weight mixture of diagonal Gaussians, flat [n · latent]: per code a uniform component k,
+ * then μ_k + σ_k·ε with ε ~ N(0, I). `truncation` t > 0 redraws each coordinate of ε beyond ±t (per component).
+ * The browser explorer draws with it too, so the page and `ganvae sample` give the same codes for a seed.
+ */
+export function mixtureValues(components: MixtureComponents, n: number, rng: Rng, truncation = 0): Float32Array {
+  const { count, latentSize: size, mu, logVar } = components;
   const values = new Float32Array(n * size);
   for (let i = 0; i < n; i++) {
     const k = rng.int(count);
@@ -61,4 +77,20 @@ export function priorValues(vae: Vae, n: number, rng: Rng, truncation = 0): Floa
     for (let d = 0; d < size; d++) values[i * size + d] = mu[k * size + d] + Math.exp(0.5 * logVar[k * size + d]) * eps[d];
   }
   return values;
+}
+
+/** Per latent entry, the interval [min_k μ_k − 3σ_k, max_k μ_k + 3σ_k] that holds nearly all of the mixture's mass: [latent] each. */
+export function mixtureRanges(components: MixtureComponents): { low: Float32Array; high: Float32Array } {
+  const { count, latentSize: size, mu, logVar } = components;
+  const low = new Float32Array(size).fill(Infinity);
+  const high = new Float32Array(size).fill(-Infinity);
+  for (let k = 0; k < count; k++) {
+    for (let d = 0; d < size; d++) {
+      const centre = mu[k * size + d];
+      const spread = 3 * Math.exp(0.5 * logVar[k * size + d]);
+      low[d] = Math.min(low[d], centre - spread);
+      high[d] = Math.max(high[d], centre + spread);
+    }
+  }
+  return { low, high };
 }

@@ -9,7 +9,7 @@ import { Rng } from '../../src/core/random.ts';
 import { latentVectors } from '../../src/training/latent.ts';
 import { buildVae, disposeVae, encode, pseudoInputImages, type Vae } from '../../src/vae/vae.ts';
 import { vaeLoss, type VaeLossSettings } from '../../src/vae/objective.ts';
-import { disposePriorDensity, mixtureLogDensity, priorDensity, priorLogDensity, priorValues } from '../../src/vae/prior.ts';
+import { disposePriorDensity, mixtureLogDensity, mixtureRanges, mixtureValues, priorDensity, priorLogDensity, priorValues } from '../../src/vae/prior.ts';
 import { toUnitInterval, vaeOptions, VaeTrainable } from '../../src/vae/vae-family.ts';
 import { barBatch, tinyArchitecture } from './tiny.ts';
 
@@ -192,6 +192,17 @@ describe('VampPrior', () => {
     assert.deepEqual(latentVectors(6, normal, new Rng(5)), latentVectors(6, { latentSize: 2 }, new Rng(5)));
     trainable.dispose();
     normal.dispose();
+  });
+
+  it('mixtureRanges spans every component to ±3σ, and every draw of mixtureValues without truncation lies almost always inside', () => {
+    // Two components in 2-D: μ (−1, 0) σ (0.5, 1) and μ (2, 1) σ (1, 0.1).
+    const components = { count: 2, latentSize: 2, mu: Float32Array.of(-1, 0, 2, 1), logVar: Float32Array.from([0.5, 1, 1, 0.1], (s) => 2 * Math.log(s)) };
+    const { low, high } = mixtureRanges(components);
+    for (const [got, want] of [[low[0], -2.5], [high[0], 5], [low[1], -3], [high[1], 3]]) assert.ok(Math.abs(got - want) < 1e-6, `${got} vs ${want}`);
+    const draws = mixtureValues(components, 2000, new Rng(3));
+    const outside = Array.from(draws).filter((z, i) => z < low[i % 2] || z > high[i % 2]).length;
+    assert.ok(outside <= 10, `${outside} of 4000 coordinates outside the ranges`);
+    assert.deepEqual(mixtureValues(components, 5, new Rng(3)), draws.subarray(0, 10));
   });
 
   it('trains the pseudo-inputs with the networks, as a model part of its own', () => {

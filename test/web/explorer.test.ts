@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodeImage } from '../../src/data/image-codec.ts';
 import { Rng } from '../../src/core/random.ts';
 import { initBackend } from '../../src/env/backend.ts';
+import { disposePriorDensity, mixtureRanges, priorDensity } from '../../src/vae/prior.ts';
 import { reconstruct } from '../../src/vae/reconstruction.ts';
 import { latentValues } from '../../src/training/latent.ts';
 import { openRun } from '../../src/runs/open-run.ts';
@@ -22,6 +23,7 @@ let browser: Browser;
 let noWebgl: Browser;
 let ganRun: string;
 let vaeRun: string;
+let vampRun: string;
 
 before(async () => {
   await initBackend();
@@ -32,6 +34,11 @@ before(async () => {
   vaeRun = await trainTinyRun('vae', join(temp.dir, 'vae'), {
     data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentSize: 2, batchSize: 4, logEvery: 1, checkpointEvery: 1000,
     sampleCount: 4, maxSteps: 6, conditional: true, likelihood: 'gaussian', gaussianScale: 'global',
+  });
+  // An unconditional VAE with a 4-D latent and the VampPrior on 3 pseudo-inputs: codes come from its mixture.
+  vampRun = await trainTinyRun('vae', join(temp.dir, 'vamp'), {
+    data: `folder:${images}`, imageSize: 8, grey: true, preset: 'vae28', latentSize: 4, batchSize: 4, logEvery: 1, checkpointEvery: 1000,
+    sampleCount: 4, maxSteps: 3, prior: 'vamp', pseudoInputs: 3,
   });
   const { command: evalCommand } = await import('../../src/cli/commands/eval.ts');
   assert.equal(await evalCommand.run(['--run', vaeRun, '--vae-only', '--iwae-k', '4', '--iwae-images', 'all']), 0);
@@ -211,6 +218,42 @@ describe('ganvae serve: the browser explorer', () => {
       await redrawn(page, 'reconstruction', () => page.dispatchEvent('#drop-zone', 'drop', { dataTransfer }));
       assert.deepEqual((await canvasPixels(page, 'input-image')).grey, Array.from(decodeImage(readFileSync(dropped)).pixels));
       await page.screenshot({ path: join(ARTIFACTS, 'vae-dropped.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      assert.equal(await served.stop(), 0);
+    }
+  });
+
+  it('VAE with the VampPrior: samples drawn from its mixture match `ganvae sample`, sliders span the mixture', async () => {
+    const served = await serve(vampRun);
+    try {
+      const { page, problems } = await openExplorer(served, noWebgl);
+      assert.match(await page.textContent('#run-info') ?? '', /4 dimensions, VampPrior \(3 pseudo-inputs\)/);
+      const grid = await canvasPixels(page, 'sample-grid');
+      const { command: sampleCommand } = await import('../../src/cli/commands/sample.ts');
+      const cliGrid = join(temp.dir, 'vamp-sample.png');
+      assert.equal(await sampleCommand.run(['--run', vampRun, '--seed', '0', '--n', '16', '--out', cliGrid]), 0);
+      const png = decodeImage(readFileSync(cliGrid));
+      assert.deepEqual([grid.width, grid.height], [png.width, png.height]);
+      assert.ok(maxDifference(grid.grey, png.pixels) <= TOLERANCE, `page and CLI grids differ by ${maxDifference(grid.grey, png.pixels)} grey levels`);
+      const run = await openRun(vampRun);
+      let ranges;
+      try {
+        assert.ok(run.trainable instanceof VaeTrainable);
+        const prior = priorDensity(run.trainable.vae);
+        assert.equal(prior.kind, 'vamp');
+        if (prior.kind === 'vamp') ranges = mixtureRanges({ count: 3, latentSize: 4, mu: Float32Array.from(prior.mu.dataSync()), logVar: Float32Array.from(prior.logVar.dataSync()) });
+        disposePriorDensity(prior);
+      } finally {
+        run.trainable.dispose();
+      }
+      const sliders = await page.locator('#sliders input[type=range]').all();
+      assert.equal(sliders.length, 4);
+      for (const [d, slider] of sliders.entries()) {
+        const [min, max] = [Number(await slider.getAttribute('min')), Number(await slider.getAttribute('max'))];
+        assert.ok(Math.abs(min - ranges!.low[d]) < 1e-3 && Math.abs(max - ranges!.high[d]) < 1e-3, `z[${d}]'s slider spans [${min}, ${max}], the mixture [${ranges!.low[d]}, ${ranges!.high[d]}]`);
+        assert.notDeepEqual([min, max], [-3, 3]);
+      }
       assert.deepEqual(problems, []);
     } finally {
       assert.equal(await served.stop(), 0);

@@ -1,19 +1,22 @@
 // The studio end to end in Debian's Chromium, through the page's own controls, against the real `ganvae studio`:
 // a tiny GAN trains 30 steps on 64 fixture images on SwiftShader WebGL (and on WebGPU's SwiftShader adapter),
 // losses finite and the grid changing; one step on the cpu backend gives Node's losses; a reload resumes from
-// IndexedDB at the saved step; an exported run is read by `ganvae sample`, `train --resume` and `report`, whose
+// IndexedDB at the saved step; an exported run is read by `ganvae sample`, `train --resume`, `eval`, `report` and `serve`; its
 // samples match the page's; no tensor leaks over 500 steps. Screenshots go to test-artifacts/web/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { trainClassifierExtractor } from '../../src/classifier/extractor-training.ts';
 import { decodeImage } from '../../src/data/image-codec.ts';
+import { loadDataset } from '../../src/data/sources.ts';
 import { initBackend } from '../../src/env/backend.ts';
 import { trainRun } from '../../src/runs/train-run.ts';
+import { MANIFEST_ROUTE, type ExplorerManifest } from '../../src/server/explorer-api.ts';
 import { readZip } from '../../web/src/studio/zip.ts';
 import { startGanvae, tempFolder, writeImageFolder } from '../training/fixtures.ts';
-import { ARTIFACTS, launchChromium, studio, type Served } from './browser.ts';
+import { ARTIFACTS, launchChromium, serve, studio, type Served } from './browser.ts';
 import { canvasPixels, chooseFolder, lastMetrics, openStudio, setOptions, TINY_GAN, trainToEnd, waitForEnd } from './studio-page.ts';
 
 const temp = tempFolder('ganvae-studio-test-');
@@ -118,7 +121,7 @@ describe('ganvae studio in Chromium', () => {
     for (const key of ['dLoss', 'gLoss']) assert.equal(resumed[key], uninterrupted[key], key);
   });
 
-  it('an exported run is a run folder that ganvae sample (the page\'s images, within 3 grey levels), train --resume and report accept', async () => {
+  it('an exported run is a run folder that ganvae sample (the page\'s images, within 3 grey levels), train --resume, eval, report and serve accept', async () => {
     const { page } = await openStudio(browser, served.url, '?backend=cpu');
     await chooseFolder(page, images);
     await setOptions(page, { ...TINY_GAN, maxSteps: 30 });
@@ -155,9 +158,28 @@ describe('ganvae studio in Chromium', () => {
     const resumed = await startGanvae(['train', 'gan', '--resume', '--out', runDir, '--max-steps', '33'], temp.dir).done;
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout + resumed.stderr, /resuming .* at step 30/);
+    // eval scores it against its data with a tiny extractor for the 8x8 grey fixture images.
+    const extractor = join(temp.dir, 'extractor');
+    await trainClassifierExtractor(await loadDataset(`folder:${images}`, { size: 8, channels: 1, cacheDir: false }), {
+      dataset: 'fixture', out: extractor, epochs: 1, batchSize: 16, learningRate: 3e-3, seed: 5, layers: { filters: [4, 8], strides: [2, 2], featureUnits: 8 },
+    });
+    const evaluated = await startGanvae(['eval', '--run', runDir, '--extractor', extractor, '--split', 'train', '-n', '20', '--batch-size', '10', '--kid-subsets', '2',
+      '--kid-subset-size', '5', '--no-floor'], temp.dir).done;
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'eval', 'metrics.json'), 'utf8')).evaluated.n, 20);
     const report = await startGanvae(['report', runDir], temp.dir).done;
     assert.equal(report.code, 0, report.stderr);
     assert.ok(existsSync(join(runDir, 'report.html')));
+    // serve gives the explorer its manifest: the exported GAN's generator, from model/.
+    const explorer = await serve(runDir);
+    try {
+      const manifest = await (await fetch(new URL(MANIFEST_ROUTE, explorer.url))).json() as ExplorerManifest;
+      assert.equal(manifest.kind, 'gan');
+      assert.equal(manifest.weightsFrom, 'model');
+      assert.equal((await fetch(new URL(manifest.models.generator!, explorer.url))).status, 200);
+    } finally {
+      assert.equal(await explorer.stop(), 0);
+    }
   });
 
   it('keeps the number of tensors steady over 500 steps (cpu)', async () => {

@@ -22,12 +22,15 @@ function valueOf(row: Row, code: Float32Array): number {
 /**
  * Builds sliders in `container`: one per code of `space` (categorical: its categories 0..K−1; continuous: [−1, 1], the
  * range it is drawn from), then one per vector entry in `dims` (entries after the codes), named z[i] by their index in
- * z, over ±3 for a normal prior (99.7% of its mass) or ±1 for a uniform one. `onInput` runs after every move.
+ * z, over `ranges` (per entry of z: a learned prior's) or else ±3 for a normal prior (99.7% of its mass) or ±1 for a
+ * uniform one. `onInput` runs after every move.
  */
-export function createSliders(container: HTMLElement, space: LatentSpace, dims: number[], onInput: () => void): Sliders {
+export function createSliders(container: HTMLElement, space: LatentSpace, dims: number[], onInput: () => void,
+  ranges?: { low: Float32Array; high: Float32Array }): Sliders {
   const codes = space.latentCodes ?? [];
   const start = codesSize(codes);
   const limit = space.prior === 'uniform' ? 1 : 3;
+  const bounds = (dim: number): [number, number] => (ranges ? [ranges.low[dim - start], ranges.high[dim - start]] : [-limit, limit]);
   const offsets = codeOffsets(codes);
   let shown: Float32Array = new Float32Array(space.latentSize);
   container.replaceChildren();
@@ -36,7 +39,7 @@ export function createSliders(container: HTMLElement, space: LatentSpace, dims: 
     const label = document.createElement('label');
     label.textContent = 'dim' in row || row.code.kind === 'continuous' ? name : `${name} (category)`;
     const input = document.createElement('input');
-    const [min, max, step] = 'dim' in row ? [-limit, limit, 0.01] : row.code.kind === 'categorical' ? [0, row.code.size - 1, 1] : [-1, 1, 0.01];
+    const [min, max, step] = 'dim' in row ? [...bounds(row.dim), 0.01] : row.code.kind === 'categorical' ? [0, row.code.size - 1, 1] : [-1, 1, 0.01];
     Object.assign(input, { type: 'range', min: String(min), max: String(max), step: String(step) });
     if ('dim' in row) input.dataset.dim = String(row.dim);
     else input.dataset.code = row.code.name;

@@ -150,7 +150,7 @@ class Explorer {
     const m = this.manifest;
     const columns = m.numClasses && this.classChoice < 0 ? m.numClasses : Math.ceil(Math.sqrt(SAMPLES));
     const n = m.numClasses && this.classChoice < 0 ? 2 * m.numClasses : SAMPLES;
-    this.batch = sampleCodes(m, this.seed, n, this.classChoice);
+    this.batch = sampleCodes(this.model.latentSpace, m.numClasses, this.seed, n, this.classChoice);
     const images = await this.model.generate(this.batch.codes, this.batch.labels);
     this.layout = drawImages(element('sample-grid'), images, [n, ...this.model.imageShape], { range: this.model.range, columns }, Math.min(640, columns * 80));
     element('seed-label').textContent = `seed ${this.seed} (the same images as \`ganvae sample --seed ${this.seed} --n ${n}\`)`;
@@ -182,7 +182,7 @@ class Explorer {
     }
     if (codes.length) note = `The codes ${codes.map((c) => c.name).join(', ')}, then z: ${note[0].toLowerCase()}${note.slice(1)}`;
     element('slider-note').textContent = note;
-    this.sliders = createSliders(element('sliders'), this.manifest, dims, () => this.renderSlider());
+    this.sliders = createSliders(element('sliders'), this.model.latentSpace, dims, () => this.renderSlider(), this.model.sliderRanges);
   }
 
   private async drawSliderImage(): Promise<void> {

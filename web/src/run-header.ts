@@ -54,6 +54,11 @@ function infoCodes(m: ExplorerManifest): string {
   return `the InfoGAN codes ${codes.join(', ')} first, then z's `;
 }
 
+/** The prior in words: "normal prior", "uniform prior", or "VampPrior (K pseudo-inputs)". */
+function priorName(m: ExplorerManifest): string {
+  return m.prior === 'vamp' ? `VampPrior (${String(m.config.pseudoInputs)} pseudo-inputs)` : `${m.prior} prior`;
+}
+
 /** Fills the header elements. */
 export function renderHeader(m: ExplorerManifest, backend: string): void {
   document.title = `ganvae explorer: ${m.name}`;
@@ -62,7 +67,7 @@ export function renderHeader(m: ExplorerManifest, backend: string): void {
   const rows: [string, string][] = [
     ['model', describeModel(m)],
     ['dataset', `${m.dataset.name}, ${h}×${w}×${c}, ${m.dataset.classes.length} classes`],
-    ['latent', `${m.latentSize} dimensions, ${infoCodes(m)}${m.prior} prior${m.numClasses ? `, conditioned on ${m.numClasses} classes` : ''}`],
+    ['latent', `${m.latentSize} dimensions, ${infoCodes(m)}${priorName(m)}${m.numClasses ? `, conditioned on ${m.numClasses} classes` : ''}`],
     ['weights', `${m.weightsFrom} (trained on ${m.trainedOn})`],
     ['running on', `tfjs ${backend} backend in this browser`],
   ];

@@ -1,8 +1,7 @@
 // Latent codes and labels for the sample grid, drawn exactly as `ganvae sample --seed S --n N [--class K]`
 // draws them (same seeded generator, same label cycling), so the page and the CLI show the same images.
 import { Rng } from '../../src/core/random.ts';
-import { latentVectors } from '../../src/training/latent.ts';
-import type { ExplorerManifest } from '../../src/server/explorer-api.ts';
+import { latentVectors, type LatentSpace } from '../../src/training/latent.ts';
 
 /** n latent vectors [n, latentSize] flat (InfoGAN's codes first, then z), and their labels [n] for conditional runs. */
 export interface CodeBatch {
@@ -11,11 +10,14 @@ export interface CodeBatch {
   labels?: Int32Array;
 }
 
-/** `classChoice` −1 cycles through the classes (one per column), else every image gets that class. */
-export function sampleCodes(manifest: ExplorerManifest, seed: number, n: number, classChoice: number): CodeBatch {
-  const codes = latentVectors(n, manifest, new Rng(seed));
-  if (!manifest.numClasses) return { n, codes };
-  const labels = Int32Array.from({ length: n }, (_, i) => (classChoice < 0 ? i % manifest.numClasses : classChoice));
+/**
+ * n codes from `space` (a VampPrior's mixture included) for a model on `numClasses` classes (0: unconditional);
+ * `classChoice` −1 cycles through the classes (one per column), else every image gets that class.
+ */
+export function sampleCodes(space: LatentSpace, numClasses: number, seed: number, n: number, classChoice: number): CodeBatch {
+  const codes = latentVectors(n, space, new Rng(seed));
+  if (!numClasses) return { n, codes };
+  const labels = Int32Array.from({ length: n }, (_, i) => (classChoice < 0 ? i % numClasses : classChoice));
   return { n, codes, labels };
 }
 
