@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
 import { Rng } from '../core/random.ts';
 import {
   buildDiscriminator, buildGenerator, discriminatorOutputNames, discriminatorSize, generatorSize, reseedDropout, type DiscriminatorOutputName,
@@ -33,6 +34,10 @@ import { opSeed } from '../core/random.ts';
 export const GAN_LOOP_DEFAULTS = { maxMinutes: 9 } as const;
 
 /** `ganvae train gan` options; each is a --kebab-case flag. Unset optional ones take the preset's or the loss's value. */
+/** --r1-every and --info-weight when not given. */
+const DEFAULT_R1_EVERY = 16;
+const DEFAULT_INFO_WEIGHT = 1;
+
 export const ganOptions = withLoopDefaults(z.strictObject({
   preset: z.enum(GAN_PRESETS).optional()
     .describe(`architecture (default: lite for colour images or sides above 32, else dcgan): ${Object.entries(GAN_PRESET_RECORDS).map(([name, p]) => `${name} (${p.summary})`).join(', ')}`),
@@ -64,11 +69,11 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   r1: z.number().min(0).default(0).describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it'),
   reconstruction: z.number().min(0).optional()
     .describe('weight of FastGAN\'s self-supervision: decoders rebuild real images from D\'s 8x8 and 16x16 maps (0: plain D; default: lite 1, others 0)'),
-  r1Every: z.number().int().min(1).default(16).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
+  r1Every: z.number().int().min(1).default(DEFAULT_R1_EVERY).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
   infoCategorical: z.string().default('')
     .describe('InfoGAN: categorical codes before z, their category counts K1,K2,.. (e.g. 10; none by default), one-hot, uniform'),
   infoContinuous: z.number().int().min(0).max(100).default(0).describe('InfoGAN: continuous codes before z (after the categorical ones), each U(-1, 1)'),
-  infoWeight: z.number().min(0).default(1).describe('InfoGAN: λ of the mutual-information loss of D\'s Q head, added to D\'s and G\'s losses'),
+  infoWeight: z.number().min(0).default(DEFAULT_INFO_WEIGHT).describe('InfoGAN: λ of the mutual-information loss of D\'s Q head, added to D\'s and G\'s losses'),
 }), GAN_LOOP_DEFAULTS);
 export type GanOptions = z.infer<typeof ganOptions>;
 
@@ -107,6 +112,13 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   resolveAugment({ ...options, augment }, data.shape);
   // Throws a ConfigError naming --info-categorical when a count is not a whole number of at least 2.
   categoryCounts(options.infoCategorical);
+  // Settings of a technique that is off would be silently ignored; their defaults are what older run.json files hold.
+  if (options.infoWeight !== DEFAULT_INFO_WEIGHT && !options.infoCategorical && !options.infoContinuous) {
+    throw new ConfigError(`--info-weight ${options.infoWeight} weighs InfoGAN's codes, and this run has none: add --info-categorical or --info-continuous, or drop --info-weight`);
+  }
+  if (options.r1Every !== DEFAULT_R1_EVERY && options.r1 === 0) {
+    throw new ConfigError(`--r1-every ${options.r1Every} spaces the R1 penalty, which is off: add --r1 γ (e.g. --r1 10), or drop --r1-every`);
+  }
   const arch = ganPreset(preset, data.shape, presetOverrides(options, data));
   const lossAdam = { ...arch.adam, ...loss.defaults.adam };
   const learningRate = options.learningRate ?? lossAdam.learningRate;
