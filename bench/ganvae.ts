@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../src/core/random.ts';
 import { initBackend } from '../src/env/backend.ts';
+import { useComputePrecision, type ComputePrecision } from '../src/env/precision.ts';
 import { loadAddon } from '../src/native/addon.ts';
 import { ganKind } from '../src/gan/gan-family.ts';
 import type { Batch, Trainable } from '../src/training/trainable.ts';
@@ -68,7 +69,7 @@ export function timeIterations(step: () => void, plan: TimingPlan): [number, num
  * `plan.seconds`; data loading before the first step and the final checkpoint and export after it are not timed.
  * Returns [steps, wall seconds, CPU seconds].
  */
-export async function timeLoop(w: Workload, plan: TimingPlan): Promise<[number, number, number]> {
+export async function timeLoop(w: Workload, plan: TimingPlan, precision: ComputePrecision = 'fp32'): Promise<[number, number, number]> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), `ganvae-bench-${w.id}-`));
   let polls = 0;
   let start = 0;
@@ -95,7 +96,7 @@ export async function timeLoop(w: Workload, plan: TimingPlan): Promise<[number, 
     // The loop's batch size is the workload's (its default unless --batch replaced it); --max-minutes 0 so that a
     // long --seconds is not cut at the GAN family's 9 minutes.
     const outcome = await trainRun({
-      family: w.family, outDir, flags: { batchSize: w.batch, maxMinutes: 0 }, shouldStop, dataCache: false,
+      family: w.family, outDir, flags: { batchSize: w.batch, maxMinutes: 0, precision }, shouldStop, dataCache: false,
     });
     if (!result) throw new Error(`the ${w.id} loop stopped (${outcome.result.reason}) after ${outcome.result.step} steps, before its timing ended`);
     return result;
@@ -108,9 +109,12 @@ export async function timeLoop(w: Workload, plan: TimingPlan): Promise<[number, 
  * Times workload `id` (with `batch` replacing its batch size when given) on `backend` and returns the
  * Measurement, with the layers of the networks the step trains.
  */
-export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', threads: number, plan: TimingPlan, batch?: number): Promise<Measurement> {
+export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', threads: number, plan: TimingPlan, batch?: number,
+  precision: ComputePrecision = 'fp32'): Promise<Measurement> {
   const choice = await initBackend(backend);
   if (backend === 'native') loadAddon().addon!.setThreads(threads);
+  // A loop workload's trainRun sets the precision from its flags (and back to fp32 after).
+  const restorePrecision = useComputePrecision(precision);
   const w = workload(id, batch);
   const rng = new Rng(SEED);
   let steps: number, seconds: number, cpuSeconds: number;
@@ -121,7 +125,7 @@ export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', t
     trainable = createTrainable(w, rng);
     [steps, seconds, cpuSeconds] = timeIterations(() => trainIteration(trainable, data, rng), plan);
   } else {
-    [steps, seconds, cpuSeconds] = await timeLoop(w, plan);
+    [steps, seconds, cpuSeconds] = await timeLoop(w, plan, precision);
     trainable = createTrainable(w, rng);
   }
   const models = trainable.models();
@@ -132,8 +136,9 @@ export async function measureGanvae(id: WorkloadId, backend: 'native' | 'cpu', t
     peakRssBytes: peakRssBytes(),
     layers: Object.fromEntries(networks.map((n) => [n, tfjsLayerShapes(models[n])])),
     params: Object.fromEntries(networks.map((n) => [n, trainableParams(models[n])])),
-    details: { backend: choice.name, ...(choice.native ?? {}), tfjs: tf.version_core },
+    details: { backend: choice.name, ...(choice.native ?? {}), precision, tfjs: tf.version_core },
   };
+  restorePrecision();
   if (data) tf.dispose(data.images);
   trainable.dispose();
   return measurement;

@@ -4,8 +4,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { NetworkLayers } from './flops.ts';
 
-export const SYSTEMS = ['native', 'pytorch', 'cpu'] as const;
+/** What the bench can time: ganvae on native (fp32, or bf16 as `--precision bf16` runs it), PyTorch, tfjs's cpu. */
+export const SYSTEMS = ['native', 'native-bf16', 'pytorch', 'cpu'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
+/** The systems timed unless --systems says otherwise (native-bf16 on request: it needs a CPU with bf16). */
+export const DEFAULT_SYSTEMS: SystemName[] = ['native', 'pytorch', 'cpu'];
 
 /** What a child reports. */
 export interface Measurement {

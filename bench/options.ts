@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SYSTEMS, type SystemName } from './measurement.ts';
+import { DEFAULT_SYSTEMS, SYSTEMS, type SystemName } from './measurement.ts';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads.ts';
 
 /** Where results go unless --out says otherwise (gitignored). */
@@ -14,7 +14,7 @@ export const HELP = `usage: npm run bench -- [options]
   --workloads W1,W2,W3,W4,D1,D2  workloads to run (default all): W1 DCGAN-28, W2 ConvVAE-28, W3 DCGAN-64,
                              W4 Lite-64 (hinge, DiffAugment, spectral norm in D); D1, D2: \`ganvae train gan\`,
                              \`ganvae train vae\` with no flags, through the whole loop on Fashion-MNIST
-  --systems native,pytorch,cpu  systems to run (default all)
+  --systems native,pytorch,cpu  systems to run (default these three; native-bf16 adds ganvae with --precision bf16)
   --seconds N                timed seconds per measurement after warm-up (default 20)
   --warmup N                 untimed iterations before timing (default 2; none on cpu)
   --cpu-steps N              timed iterations on tfjs's pure-JS cpu backend, no warm-up (default 1)
@@ -71,7 +71,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        workloads: { type: 'string', default: WORKLOAD_IDS.join(',') }, systems: { type: 'string', default: SYSTEMS.join(',') },
+        workloads: { type: 'string', default: WORKLOAD_IDS.join(',') }, systems: { type: 'string', default: DEFAULT_SYSTEMS.join(',') },
         seconds: { type: 'string', default: '20' }, warmup: { type: 'string', default: '2' }, 'cpu-steps': { type: 'string', default: '1' },
         'cpu-timeout': { type: 'string', default: '600' },
         threads: { type: 'string', default: [...new Set([1, os.availableParallelism()])].join(',') },

@@ -27,7 +27,8 @@ function childCommand(id: WorkloadId, system: SystemName, threads: number, plan:
   }
   return {
     command: process.execPath, env,
-    args: ['--import', 'tsx', path.join(BENCH_DIR, 'ganvae-worker.ts'), '--workload', id, '--backend', system, '--threads', String(threads),
+    args: ['--import', 'tsx', path.join(BENCH_DIR, 'ganvae-worker.ts'), '--workload', id, '--backend', system === 'cpu' ? 'cpu' : 'native',
+      '--precision', system === 'native-bf16' ? 'bf16' : 'fp32', '--threads', String(threads),
       ...(options.batch ? ['--batch', String(options.batch)] : []), ...timing],
   };
 }

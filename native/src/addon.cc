@@ -10,7 +10,7 @@
 
 namespace ganvae {
 
-// The exported functions (kernels.def): kernels in kernels/, Info and SetThreads below.
+// The exported functions (kernels.def): kernels in kernels/, Info, SetThreads and SetPrecision below.
 #define GANVAE_KERNEL(cppName, jsName) Napi::Value cppName(const Napi::CallbackInfo& info);
 #define GANVAE_FUNCTION(cppName, jsName) Napi::Value cppName(const Napi::CallbackInfo& info);
 #include "kernels.def"
@@ -49,7 +49,8 @@ const char* bf16Support(dnnl::cpu_isa isa) {
 
 }  // namespace
 
-// info() -> { onednn: "2.6.3", isa: "AVX-512", bf16: "native" | "emulated" | "unsupported", threads: 2, runtime: "OpenMP" }
+// info() -> { onednn: "2.6.3", isa: "AVX-512", bf16: "native" | "emulated" | "unsupported", precision: "fp32" | "bf16",
+//            threads: 2, runtime: "OpenMP" }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const dnnl_version_t* v = dnnl_version();
@@ -57,6 +58,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
   result.Set("isa", isaName(dnnl::get_effective_cpu_isa()));
   result.Set("bf16", bf16Support(dnnl::get_effective_cpu_isa()));
+  result.Set("precision", precision() == Precision::bf16 ? "bf16" : "fp32");
   result.Set("threads", omp_get_max_threads());
   result.Set("runtime", "OpenMP");
   return result;
@@ -67,6 +69,21 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int64_t n = intArg(info, 0, "threads");
   expectAtLeast(info.Env(), n, 1, "threads");
   omp_set_num_threads(static_cast<int>(std::min<int64_t>(n, 1024)));
+  return info.Env().Undefined();
+}
+
+// setPrecision(code): 0 fp32, 1 bf16 operands (fp32 accumulation and results) for convolutions and matrix
+// products from now on; bf16 needs AVX-512 (it is emulated without avx512_bf16 or AMX).
+Napi::Value SetPrecision(const Napi::CallbackInfo& info) {
+  int64_t code = intArg(info, 0, "precision");
+  if (code != static_cast<int64_t>(Precision::fp32) && code != static_cast<int64_t>(Precision::bf16)) {
+    throw Napi::RangeError::New(info.Env(), "precision code must be 0 (fp32) or 1 (bf16), got " + std::to_string(code));
+  }
+  if (code == static_cast<int64_t>(Precision::bf16) && !hasIsa(dnnl::get_effective_cpu_isa(), dnnl::cpu_isa::avx512_core)) {
+    throw Napi::Error::New(info.Env(), "bf16 needs AVX-512; oneDNN's ISA here is " +
+                                           std::string(isaName(dnnl::get_effective_cpu_isa())));
+  }
+  setPrecision(static_cast<Precision>(code));
   return info.Env().Undefined();
 }
 

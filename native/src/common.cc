@@ -1,6 +1,9 @@
 // Engine, argument checking and convolution geometry shared by the kernels.
 #include "common.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <sstream>
 
 namespace ganvae {
@@ -13,6 +16,48 @@ dnnl::engine& cpuEngine() {
 dnnl::stream& cpuStream() {
   static dnnl::stream stream(cpuEngine());
   return stream;
+}
+
+namespace {
+Precision currentPrecision = Precision::fp32;
+
+struct ScratchSlot {
+  void* data = nullptr;
+  size_t bytes = 0;
+};
+ScratchSlot scratchSlots[3];
+
+// Slot `slot` holding at least `bytes`, 64-byte aligned; grown (never shrunk) as shapes need.
+void* scratch(int slot, size_t bytes) {
+  ScratchSlot& s = scratchSlots[slot];
+  if (s.bytes < bytes) {
+    std::free(s.data);
+    s.bytes = 0;
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    s.data = std::aligned_alloc(64, rounded);
+    if (!s.data) throw std::bad_alloc();
+    s.bytes = rounded;
+  }
+  return s.data;
+}
+}  // namespace
+
+Precision precision() { return currentPrecision; }
+
+void setPrecision(Precision value) { currentPrecision = value; }
+
+dnnl::memory::data_type operandType() {
+  return currentPrecision == Precision::bf16 ? dnnl::memory::data_type::bf16 : dnnl::memory::data_type::f32;
+}
+
+bool isReference(const dnnl::primitive_desc_base& pd) { return std::strncmp(pd.impl_info_str(), "ref", 3) == 0; }
+
+dnnl::memory staged(dnnl::stream& stream, const dnnl::memory& user, const dnnl::memory::desc& wanted, int slot) {
+  if (user.get_desc() == wanted) return user;
+  dnnl::memory source = user;
+  dnnl::memory copy(wanted, cpuEngine(), scratch(slot, wanted.get_size()));
+  dnnl::reorder(source, copy).execute(stream, source, copy);
+  return copy;
 }
 
 static std::string argName(size_t index, const char* what) {
@@ -135,31 +180,33 @@ std::string ConvGeometry::key() const {
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
-dnnl::memory::desc ConvGeometry::srcDesc() const {
-  return dnnl::memory::desc({batch, inC, inH, inW}, dt::f32, channelsLast ? tag::nhwc : tag::nchw);
+dnnl::memory::desc ConvGeometry::srcDesc(dt type) const {
+  return dnnl::memory::desc({batch, inC, inH, inW}, type, channelsLast ? tag::nhwc : tag::nchw);
 }
 
-dnnl::memory::desc ConvGeometry::dstDesc() const {
-  return dnnl::memory::desc({batch, outC, outH, outW}, dt::f32, channelsLast ? tag::nhwc : tag::nchw);
+dnnl::memory::desc ConvGeometry::dstDesc(dt type) const {
+  return dnnl::memory::desc({batch, outC, outH, outW}, type, channelsLast ? tag::nhwc : tag::nchw);
 }
 
 dnnl::memory::desc ConvGeometry::userWeightsDesc() const {
   return dnnl::memory::desc({outC, inC, filterH, filterW}, dt::f32, tag::hwio);
 }
 
-dnnl::memory::desc ConvGeometry::anyWeightsDesc() const {
-  return dnnl::memory::desc({outC, inC, filterH, filterW}, dt::f32, tag::any);
+dnnl::memory::desc ConvGeometry::anyWeightsDesc(dt type) const {
+  return dnnl::memory::desc({outC, inC, filterH, filterW}, type, tag::any);
 }
 
-dnnl::convolution_forward::desc convForwardDesc(const ConvGeometry& g, dnnl::prop_kind kind, bool withBias) {
+dnnl::convolution_forward::desc convForwardDesc(const ConvGeometry& g, dnnl::prop_kind kind, bool withBias, dt operands,
+                                                dt result) {
   if (withBias) {
     dnnl::memory::desc bias({g.outC}, dt::f32, tag::x);
-    return dnnl::convolution_forward::desc(kind, dnnl::algorithm::convolution_direct, g.srcDesc(),
-                                           g.anyWeightsDesc(), bias, g.dstDesc(), g.strides(), g.dilations(),
-                                           g.padL(), g.padR());
+    return dnnl::convolution_forward::desc(kind, dnnl::algorithm::convolution_direct, g.srcDesc(operands),
+                                           g.anyWeightsDesc(operands), bias, g.dstDesc(result), g.strides(),
+                                           g.dilations(), g.padL(), g.padR());
   }
-  return dnnl::convolution_forward::desc(kind, dnnl::algorithm::convolution_direct, g.srcDesc(), g.anyWeightsDesc(),
-                                         g.dstDesc(), g.strides(), g.dilations(), g.padL(), g.padR());
+  return dnnl::convolution_forward::desc(kind, dnnl::algorithm::convolution_direct, g.srcDesc(operands),
+                                         g.anyWeightsDesc(operands), g.dstDesc(result), g.strides(), g.dilations(),
+                                         g.padL(), g.padR());
 }
 
 }  // namespace ganvae

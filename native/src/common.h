@@ -21,6 +21,20 @@ namespace ganvae {
 dnnl::engine& cpuEngine();
 dnnl::stream& cpuStream();
 
+// The arithmetic of convolutions and matrix products (`--precision`): fp32, or bf16 operands with fp32
+// accumulation and fp32 results. Process-wide, set by setPrecision, and part of every primitive's cache key.
+enum class Precision : int { fp32 = 0, bf16 = 1 };
+Precision precision();
+void setPrecision(Precision value);
+// The operand type of convolutions and matrix products: bf16 under Precision::bf16, else f32.
+dnnl::memory::data_type operandType();
+// Whether oneDNN chose its reference (unoptimised) implementation for `pd`: a bf16 primitive on a shape its
+// fast kernels do not cover, which then runs in fp32 instead.
+bool isReference(const dnnl::primitive_desc_base& pd);
+// `user` (the caller's f32 buffer) as `wanted` describes it: `user` itself when the two agree, else a copy
+// converted into scratch slot `slot` (0 to 2), a buffer reused by later calls (kernels run one at a time).
+dnnl::memory staged(dnnl::stream& stream, const dnnl::memory& user, const dnnl::memory::desc& wanted, int slot);
+
 // A Float32Array argument: its data pointer (zero-copy) and element count.
 struct FloatView {
   float* data = nullptr;
@@ -136,11 +150,12 @@ struct ConvGeometry {
   // Parses and validates the geometry starting at argument `first`; throws on inconsistency.
   static ConvGeometry parse(const Napi::CallbackInfo& info, size_t first);
   std::string key() const;
-  dnnl::memory::desc srcDesc() const;
-  dnnl::memory::desc dstDesc() const;
+  // x and y in the caller's layout, as f32 (the caller's buffers) or as the operand type of a bf16 primitive.
+  dnnl::memory::desc srcDesc(dnnl::memory::data_type type = dnnl::memory::data_type::f32) const;
+  dnnl::memory::desc dstDesc(dnnl::memory::data_type type = dnnl::memory::data_type::f32) const;
   // Filter as tfjs stores it: [filterH, filterW, inC, outC] (oneDNN's hwio).
   dnnl::memory::desc userWeightsDesc() const;
-  dnnl::memory::desc anyWeightsDesc() const;
+  dnnl::memory::desc anyWeightsDesc(dnnl::memory::data_type type = dnnl::memory::data_type::f32) const;
   dnnl::memory::dims strides() const { return {strideH, strideW}; }
   // oneDNN counts dilation from 0 (no dilation), tfjs from 1.
   dnnl::memory::dims dilations() const { return {dilationH - 1, dilationW - 1}; }
@@ -152,8 +167,11 @@ struct ConvGeometry {
 };
 constexpr size_t kConvGeometryArgs = 18;
 
-// A forward-convolution descriptor for `g` (used directly, and as the hint of the backward passes).
-dnnl::convolution_forward::desc convForwardDesc(const ConvGeometry& g, dnnl::prop_kind kind, bool withBias);
+// A forward-convolution descriptor for `g` (used directly, and as the hint of the backward passes): x and the
+// filter in `operands`, y in `result`.
+dnnl::convolution_forward::desc convForwardDesc(const ConvGeometry& g, dnnl::prop_kind kind, bool withBias,
+                                                dnnl::memory::data_type operands = dnnl::memory::data_type::f32,
+                                                dnnl::memory::data_type result = dnnl::memory::data_type::f32);
 
 // y = act(conv(x, filter) + bias) for a validated geometry (bias may be null); cached by shape.
 void runConvForward(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* filter,

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // The umbrella package registers the gradients and chained ops that tfjs-core's Node bundle lacks,
 // and the cpu backend that `native` extends.
 import '@tensorflow/tfjs';
-import { addonNotBuilt, BUILD_NATIVE_COMMAND, loadAddon } from '../native/addon.ts';
+import { addonNotBuilt, BUILD_NATIVE_COMMAND, loadAddon, type NativeAddon } from '../native/addon.ts';
 import { installTfjsChanges } from '../tfjs/install.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register.ts';
 
@@ -18,7 +18,7 @@ export interface BackendChoice {
   /** Why faster backends were passed over (empty when the first choice worked). */
   skipped: string[];
   /** oneDNN details when `native` is active. */
-  native?: { onednn: string; isa: string; bf16: 'native' | 'emulated' | 'unsupported'; threads: number; runtime: string };
+  native?: ReturnType<NativeAddon['info']>;
 }
 
 let choice: BackendChoice | undefined;

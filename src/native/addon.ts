@@ -48,13 +48,24 @@ export interface NativeAddon {
     dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
   /** out = average·decay + value·oneMinusDecay element-wise, in float32 as tfjs's three ops (out may be average). */
   movingAverage(average: Float32Array, value: Float32Array, out: Float32Array, decay: number, oneMinusDecay: number): void;
+  /** y = average pooling of x (padding excluded); geometry as `convGeometry` gives it for a pooling (inC = outC). */
+  avgPool(x: Float32Array, y: Float32Array, ...geometry: number[]): void;
+  /** dx of avgPool for the same geometry. */
+  avgPoolGrad(dy: Float32Array, dx: Float32Array, ...geometry: number[]): void;
+  /** dst[dstBegin + i] = src[srcBegin + i] for every index i < size (Slice and PadV2). */
+  copyBox(src: Float32Array, srcShape: number[], srcBegin: number[], dst: Float32Array, dstShape: number[], dstBegin: number[], size: number[]): void;
   /**
    * The oneDNN version, its effective ISA, how it runs bf16 (native: avx512_bf16 or AMX; emulated: AVX-512 without
-   * them, slower than fp32; unsupported), its thread count and threading runtime.
+   * them, slower than fp32; unsupported), the precision set, its thread count and threading runtime.
    */
-  info(): { onednn: string; isa: string; bf16: 'native' | 'emulated' | 'unsupported'; threads: number; runtime: string };
+  info(): { onednn: string; isa: string; bf16: 'native' | 'emulated' | 'unsupported'; precision: 'fp32' | 'bf16'; threads: number; runtime: string };
   /** Sets oneDNN's (OpenMP's) thread count. */
   setThreads(threads: number): void;
+  /**
+   * Sets the arithmetic of convolutions and matrix products from now on: 0 fp32, 1 bf16 operands with fp32
+   * accumulation and results (shapes whose only bf16 kernel would be oneDNN's reference one stay fp32).
+   */
+  setPrecision(code: number): void;
 }
 
 /** Where `ganvae build-native` puts the addon: the package's native/build/Release/ (from src/native/ or dist/native/). */

@@ -17,6 +17,8 @@ import { binaryKernels } from './kernels/binary.ts';
 import { reduceKernels } from './kernels/reduce.ts';
 import { selectKernel } from './kernels/select.ts';
 import { tileKernel } from './kernels/tile.ts';
+import { avgPoolGradKernel, avgPoolKernel } from './kernels/avg-pool.ts';
+import { padV2Kernel, sliceKernel } from './kernels/slice-pad.ts';
 import { unaryKernels } from './kernels/unary.ts';
 
 /** Name under which tfjs knows the backend. */
@@ -39,7 +41,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
     batchMatMulKernel, fusedMatMulKernel, batchNormKernel, batchNormTrainingKernel, batchNormTrainingGradKernel,
-    selectKernel, tileKernel].map((make) => make(addon));
+    selectKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel].map((make) => make(addon));
   for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
     // ganvae's own kernels (GanvaeBatchNormTraining, ...) have no cpu version to replace.
     if (getKernel(kernel.kernelName, NATIVE_BACKEND)) unregisterKernel(kernel.kernelName, NATIVE_BACKEND);

@@ -21,6 +21,7 @@ import type { Progress } from '../training/progress.ts';
 import { readRunInfo, RUN_FORMAT_VERSION, runPaths, writeRunInfo, type RunInfo } from '../training/run-folder.ts';
 import type { DataShape, Trainable } from '../training/trainable.ts';
 import { ConfigError } from '../core/errors.ts';
+import { checkComputePrecision, useComputePrecision } from '../env/precision.ts';
 
 export interface TrainRequest {
   /** Model family: 'gan' or 'vae'. */
@@ -35,6 +36,8 @@ export interface TrainRequest {
   resume?: boolean;
   /** Write a new run into a non-empty folder that is not a run (its files must lie apart from a run's paths). */
   forceIntoExisting?: boolean;
+  /** Run --precision bf16 even where oneDNN would emulate it (slower than fp32). */
+  forcePrecision?: boolean;
   progress?: Progress;
   shouldStop?: () => boolean;
   onStep?: LoopOptions['onStep'];
@@ -162,6 +165,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   else checkNewRunFolder(req.outDir, [], req.forceIntoExisting ?? false);
   const raw = resumed ? resumedConfig(resumed.info.config, overrides, paths.runJson) : overrides;
   let config = parseConfig(schema, raw, resumed ? paths.runJson : 'the --config file and flags') as TrainingOptions & Record<string, unknown>;
+  checkComputePrecision(config.precision, req.forcePrecision);
 
   const splits = await loadDataset(config.data, {
     dataDir: config.dataDir, size: config.imageSize, channels: config.grey ? 1 : 3, background: config.background, fit: config.fit,
@@ -185,7 +189,9 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
   }
   config = { ...config, ...resolved };
   let lock: RunLock | undefined;
+  let restorePrecision = () => {};
   try {
+    restorePrecision = useComputePrecision(config.precision, req.forcePrecision);
     mkdirSync(req.outDir, { recursive: true });
     lock = acquireRunLock(req.outDir, `ganvae train ${family.kind}`, log);
     // Another process may have written in the folder between the first check and the lock.
@@ -230,6 +236,7 @@ export async function trainRun(req: TrainRequest): Promise<TrainOutcome> {
     if (result.reason !== 'diverged') await exportModels(req.outDir, trainable);
     return { result, runDir: req.outDir, config };
   } finally {
+    restorePrecision();
     lock?.release();
     trainable.dispose();
   }

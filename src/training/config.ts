@@ -26,11 +26,13 @@ export const trainingOptions = z.strictObject({
     .describe('minutes between checkpoints, whichever of this and --checkpoint-every comes first (0: steps only)'),
   sampleEvery: z.number().int().min(0).default(0).describe('steps between extra sample grids (0: only after each epoch and at the end)'),
   sampleCount: z.number().int().min(1).max(400).default(64).describe('images in each sample grid'),
+  precision: z.enum(['fp32', 'bf16']).default('fp32')
+    .describe('convolutions and matrix products in fp32, or with bf16 operands and fp32 accumulation (native backend; CPUs with avx512_bf16 or AMX, else --force)'),
 });
 export type TrainingOptions = z.infer<typeof trainingOptions>;
 
 /** Options a resumed run may change; everything else is fixed by the checkpoint. */
-export const RESUMABLE_KEYS = ['epochs', 'maxSteps', 'maxMinutes', 'logEvery', 'checkpointEvery', 'checkpointMinutes', 'sampleEvery', 'sampleCount', 'dataDir'] as const;
+export const RESUMABLE_KEYS = ['epochs', 'maxSteps', 'maxMinutes', 'logEvery', 'checkpointEvery', 'checkpointMinutes', 'sampleEvery', 'sampleCount', 'dataDir', 'precision'] as const;
 
 /** Loop defaults a model family replaces (the VAE trains with batches of 128); files and flags still override them. */
 const familyLoopDefaults = z.registry<Partial<TrainingOptions>>();

@@ -194,6 +194,45 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     });
   });
 
+  it('AvgPool and AvgPoolGrad match on windows, strides and paddings (the excitation\'s 8x8 → 4x4 included)', async () => {
+    const cases: [[number, number, number, number], number, number, 'same' | 'valid'][] = [
+      [[32, 8, 8, 16], 2, 2, 'valid'], [[2, 16, 16, 8], 4, 4, 'valid'], [[2, 9, 7, 3], 3, 2, 'same'], [[1, 10, 10, 5], 3, 1, 'same'],
+      [[3, 11, 13, 4], 2, 3, 'valid'], [[2, 5, 5, 2], 5, 5, 'valid'], [[1, 6, 6, 17], 3, 3, 'same'],
+    ];
+    for (const [i, [shape, window, stride, pad]] of cases.entries()) {
+      await assertSameOnBothBackends(`avgPool x${JSON.stringify(shape)} window ${window} stride ${stride} ${pad}`, () => {
+        const x = tf.randomNormal(shape, 0, 1, 'float32', i + 1) as tf.Tensor4D;
+        const pooled = (t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, window, stride, pad);
+        const y = pooled(x);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 50);
+        return [y, tf.grad((t: tf.Tensor) => tf.sum(tf.mul(pooled(t), dy)))(x)];
+      });
+    }
+  });
+
+  it('Slice (not contiguous) and PadV2 match, as values and as each other\'s gradients', async () => {
+    const cases: [number[], number[], number[]][] = [
+      [[32, 16, 16, 64], [0, 8, 0, 0], [-1, 8, 8, -1]], [[4, 64, 64, 3], [0, 32, 32, 0], [-1, 32, 32, -1]],
+      [[3, 5, 7], [1, 2, 3], [2, 3, 4]], [[6, 9], [0, 4], [6, 5]], [[2, 3, 4, 5, 6], [1, 0, 1, 2, 3], [1, 3, 2, 2, 3]],
+    ];
+    for (const [i, [shape, begin, size]] of cases.entries()) {
+      await assertSameOnBothBackends(`slice x${JSON.stringify(shape)} at ${begin} size ${size}`, () => {
+        const x = tf.randomNormal(shape, 0, 1, 'float32', i + 1);
+        const sliced = (t: tf.Tensor) => tf.slice(t, begin, size);
+        const y = sliced(x);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 50);
+        return [y, tf.grad((t: tf.Tensor) => tf.sum(tf.mul(sliced(t), dy)))(x)];
+      });
+    }
+    await assertSameOnBothBackends('pad with a constant, and its gradient', () => {
+      const x = tf.randomNormal([3, 4, 5, 2], 0, 1, 'float32', 9);
+      const padded = (t: tf.Tensor) => tf.pad(t, [[0, 1], [2, 0], [1, 3], [0, 0]], 0.5);
+      const y = padded(x);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 10);
+      return [y, tf.grad((t: tf.Tensor) => tf.sum(tf.mul(padded(t), dy)))(x)];
+    });
+  });
+
   it('float32 tensors cast from bool run natively and correctly', async () => {
     await assertSameOnBothBackends('conv of a cast mask', () => {
       const mask = tf.cast(tf.greater(tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1), 0), 'float32') as tf.Tensor4D;

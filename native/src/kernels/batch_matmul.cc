@@ -1,5 +1,6 @@
 // BatchMatMul and _FusedMatMul: out[b] = act(op(a[b]) · op(b[b]) + bias) on oneDNN's matmul, where
-// op transposes through strides (no copy) and a batch of 1 broadcasts against the other operand.
+// op transposes through strides (no copy) and a batch of 1 broadcasts against the other operand; under
+// Precision::bf16 a and b are read in bf16, the bias and out stay f32.
 #include "../common.h"
 
 namespace ganvae {
@@ -17,10 +18,10 @@ PrimitiveCache<MatMul> cache;
 
 using dt = dnnl::memory::data_type;
 
-// A row-major [batch, rows, cols] operand, read transposed when `transposed` is set.
-dnnl::memory::desc operandDesc(int64_t batch, int64_t rows, int64_t cols, bool transposed) {
-  if (transposed) return dnnl::memory::desc({batch, rows, cols}, dt::f32, {rows * cols, 1, rows});
-  return dnnl::memory::desc({batch, rows, cols}, dt::f32, {rows * cols, cols, 1});
+// A row-major [batch, rows, cols] operand of `type`, read transposed when `transposed` is set.
+dnnl::memory::desc operandDesc(int64_t batch, int64_t rows, int64_t cols, bool transposed, dt type = dt::f32) {
+  if (transposed) return dnnl::memory::desc({batch, rows, cols}, type, {rows * cols, 1, rows});
+  return dnnl::memory::desc({batch, rows, cols}, type, {rows * cols, cols, 1});
 }
 
 }  // namespace
@@ -62,22 +63,29 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
     if (withBias) expectLength(env, bias, n, "bias");
 
     // Operand descriptors: a is [batchA, m, k] (stored [batchA, k, m] when transposed), b likewise.
-    auto aDesc = transposeA ? operandDesc(batchA, m, k, true) : operandDesc(batchA, m, k, false);
-    auto bDesc = transposeB ? operandDesc(batchB, k, n, true) : operandDesc(batchB, k, n, false);
+    auto aDesc = operandDesc(batchA, m, k, transposeA);
+    auto bDesc = operandDesc(batchB, k, n, transposeB);
     dnnl::memory::desc outDesc({batch, m, n}, dt::f32, {m * n, n, 1});
     dnnl::memory::desc biasDesc({1, 1, n}, dt::f32, {n, n, 1});
 
-    std::string key = makeKey({batchA, batchB, m, k, n, transposeA, transposeB, withBias, activation}) +
-                      std::to_string(alpha);
+    std::string key = makeKey({batchA, batchB, m, k, n, transposeA, transposeB, withBias, activation,
+                               static_cast<int64_t>(precision())}) + std::to_string(alpha);
     MatMul* entry = cache.find(key);
     if (!entry) {
       auto attr = activationAttr(env, activation, alpha);
-      // A transposed b read through strides runs at half speed; letting oneDNN pick b's layout and
-      // reordering it each call (b is a weight matrix, small next to the product) is faster.
-      dnnl::memory::desc bChosen = transposeB ? dnnl::memory::desc({batchB, k, n}, dt::f32, dnnl::memory::format_tag::any) : bDesc;
-      auto desc = withBias ? dnnl::matmul::desc(aDesc, bChosen, biasDesc, outDesc)
-                           : dnnl::matmul::desc(aDesc, bChosen, outDesc);
-      dnnl::matmul::primitive_desc pd(desc, attr, cpuEngine());
+      // a and b in `type` (a converted, b reordered), the bias and out in f32.
+      auto make = [&](dt type) {
+        // A transposed b read through strides runs at half speed; letting oneDNN pick b's layout and
+        // reordering it each call (b is a weight matrix, small next to the product) is faster.
+        dnnl::memory::desc bChosen = transposeB ? dnnl::memory::desc({batchB, k, n}, type, dnnl::memory::format_tag::any)
+                                                : operandDesc(batchB, k, n, false, type);
+        auto aChosen = operandDesc(batchA, m, k, transposeA, type);
+        auto desc = withBias ? dnnl::matmul::desc(aChosen, bChosen, biasDesc, outDesc)
+                             : dnnl::matmul::desc(aChosen, bChosen, outDesc);
+        return dnnl::matmul::primitive_desc(desc, attr, cpuEngine());
+      };
+      auto pd = make(operandType());
+      if (precision() == Precision::bf16 && isReference(pd)) pd = make(dt::f32);
       auto made = std::make_unique<MatMul>();
       made->pd = pd;
       made->primitive = dnnl::matmul(pd);
@@ -94,7 +102,7 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
       entry->weightsReorder.execute(stream, weights, entry->weights);
       weights = entry->weights;
     }
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, dnnl::memory(aDesc, engine, a.data)},
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, staged(stream, dnnl::memory(aDesc, engine, a.data), entry->pd.src_desc(), 0)},
                                                {DNNL_ARG_WEIGHTS, weights},
                                                {DNNL_ARG_DST, dnnl::memory(outDesc, engine, out.data)}};
     if (withBias) args[DNNL_ARG_BIAS] = dnnl::memory(biasDesc, engine, bias.data);

@@ -1,5 +1,6 @@
 // Conv2D and FusedConv2D forward: y = act(conv(x, filter) + bias) on oneDNN, in the caller's
-// layout (NHWC or NCHW) so tfjs's buffers are used in place; only the filter is reordered.
+// layout (NHWC or NCHW) so tfjs's buffers are used in place; only the filter is reordered (and, under
+// Precision::bf16, x converted to bf16; y and the bias stay f32).
 #include "../common.h"
 
 namespace ganvae {
@@ -20,12 +21,16 @@ PrimitiveCache<ConvForward> cache;
 void runConvForward(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* filter,
                     const float* bias, float* y, int64_t activation, float alpha) {
   const bool withBias = bias != nullptr;
-  std::string key = g.key() + makeKey({withBias ? 1 : 0, activation}) + std::to_string(alpha);
+  std::string key = g.key() + makeKey({withBias ? 1 : 0, activation, static_cast<int64_t>(precision())}) + std::to_string(alpha);
   ConvForward* entry = cache.find(key);
   if (!entry) {
     auto attr = activationAttr(env, activation, alpha);
-    auto desc = convForwardDesc(g, dnnl::prop_kind::forward_training, withBias);
-    dnnl::convolution_forward::primitive_desc pd(desc, attr, cpuEngine());
+    auto make = [&](dnnl::memory::data_type type) {
+      auto desc = convForwardDesc(g, dnnl::prop_kind::forward_training, withBias, type);
+      return dnnl::convolution_forward::primitive_desc(desc, attr, cpuEngine());
+    };
+    auto pd = make(operandType());
+    if (precision() == Precision::bf16 && isReference(pd)) pd = make(dnnl::memory::data_type::f32);
     auto made = std::make_unique<ConvForward>();
     made->pd = pd;
     made->primitive = dnnl::convolution_forward(pd);
@@ -39,7 +44,7 @@ void runConvForward(const Napi::Env& env, const ConvGeometry& g, const float* x,
   auto& engine = cpuEngine();
   auto& stream = cpuStream();
   // oneDNN only reads src, weights and bias; its C API takes non-const pointers.
-  dnnl::memory src(g.srcDesc(), engine, const_cast<float*>(x));
+  dnnl::memory src = staged(stream, dnnl::memory(g.srcDesc(), engine, const_cast<float*>(x)), entry->pd.src_desc(), 0);
   dnnl::memory dst(g.dstDesc(), engine, y);
   dnnl::memory userWeights(g.userWeightsDesc(), engine, const_cast<float*>(filter));
   dnnl::memory weights = userWeights;

@@ -1,5 +1,6 @@
 // Conv2DBackpropInput: dx = conv_transpose(dy, filter), the gradient of Conv2D with respect to its
-// input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution.
+// input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution (dy and the
+// filter in bf16 under Precision::bf16, except on the GEMM path for thin outputs, which stays f32).
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -129,16 +130,21 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
       runConvForward(env, t, dy.data, flipped.data(), nullptr, dx.data, 0, 0.f);
       return;
     }
-    std::string key = g.key();
+    std::string key = g.key() + makeKey({static_cast<int64_t>(precision())});
     ConvBackwardData* entry = cache.find(key);
     if (!entry) {
       auto& engine = cpuEngine();
-      dnnl::convolution_forward::primitive_desc hint(convForwardDesc(g, dnnl::prop_kind::forward_training, false),
-                                                     engine);
-      dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, g.srcDesc(),
-                                                 g.anyWeightsDesc(), g.dstDesc(), g.strides(), g.dilations(),
-                                                 g.padL(), g.padR());
-      dnnl::convolution_backward_data::primitive_desc pd(desc, engine, hint);
+      // dy and the filter in `type`, dx in f32.
+      auto make = [&](dnnl::memory::data_type type) {
+        dnnl::convolution_forward::primitive_desc hint(
+            convForwardDesc(g, dnnl::prop_kind::forward_training, false, type, type), engine);
+        dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, g.srcDesc(),
+                                                   g.anyWeightsDesc(type), g.dstDesc(type), g.strides(),
+                                                   g.dilations(), g.padL(), g.padR());
+        return dnnl::convolution_backward_data::primitive_desc(desc, engine, hint);
+      };
+      auto pd = make(operandType());
+      if (precision() == Precision::bf16 && isReference(pd)) pd = make(dnnl::memory::data_type::f32);
       auto made = std::make_unique<ConvBackwardData>();
       made->pd = pd;
       made->primitive = dnnl::convolution_backward_data(pd);
@@ -151,7 +157,7 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     }
     auto& engine = cpuEngine();
     auto& stream = cpuStream();
-    dnnl::memory diffDst(g.dstDesc(), engine, dy.data);
+    dnnl::memory diffDst = staged(stream, dnnl::memory(g.dstDesc(), engine, dy.data), entry->pd.diff_dst_desc(), 0);
     dnnl::memory diffSrc(g.srcDesc(), engine, dx.data);
     dnnl::memory userWeights(g.userWeightsDesc(), engine, filter.data);
     dnnl::memory weights = userWeights;

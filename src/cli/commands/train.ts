@@ -29,6 +29,7 @@ Trains into a run folder (run.json, metrics.jsonl, samples/, model/, checkpoints
   --resume             continue the run in --out from its latest checkpoint (only budgets may change)
   --force-into-existing  write a new run into a non-empty folder that is not a run (its files must not
                        sit where a run writes: run.json, metrics.jsonl, model/, checkpoints/, samples/)
+  --force              run --precision bf16 even where oneDNN would emulate it (slower than fp32)
 
 ${sections.join('\n\n')}
 
@@ -83,7 +84,7 @@ export const command: Command = {
     }
     const schema = runConfigSchema(family.options);
     const flags = {
-      out: { type: 'string' }, config: { type: 'string' }, resume: { type: 'boolean' }, 'force-into-existing': { type: 'boolean' },
+      out: { type: 'string' }, config: { type: 'string' }, resume: { type: 'boolean' }, 'force-into-existing': { type: 'boolean' }, force: { type: 'boolean' },
       ...configFlags(schema),
     } as const;
     await checkFamilyFlags(familyName, argv.slice(1), flags);
@@ -106,7 +107,7 @@ export const command: Command = {
       const file = values.config ? readConfigFile(values.config) : undefined;
       const { result } = await trainRun({
         family: familyName, outDir, file, flags: flagsToConfig(schema, values), resume: values.resume,
-        forceIntoExisting: values['force-into-existing'],
+        forceIntoExisting: values['force-into-existing'], forcePrecision: values.force,
         progress: createProgress(), shouldStop: () => stopSignal !== undefined,
         log: (m) => console.error(`ganvae train ${familyName}: ${m}${m.startsWith('new run') || m.startsWith('resuming') ? ` on the ${backend.name} backend` : ''}`),
       });

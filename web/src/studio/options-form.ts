@@ -7,6 +7,8 @@ import { KINDS, type KindName } from './session.ts';
 
 /** Config keys the data panel sets (the images' source, side, channels, fit and background). */
 export const DATA_KEYS = ['data', 'dataDir', 'imageSize', 'grey', 'fit', 'background'];
+/** Config keys the browser cannot honour: --precision picks the native (oneDNN) backend's arithmetic. */
+const NODE_ONLY_KEYS = ['precision'];
 /** Options shown first; the rest sit under "more options". */
 const FIRST = ['preset', 'loss', 'width', 'maxSteps', 'maxMinutes', 'batchSize', 'seed', 'sampleEvery', 'checkpointEvery', 'logEvery'];
 
@@ -45,7 +47,7 @@ export class OptionsForm {
     const moreFields = Object.assign(document.createElement('div'), { className: 'more-options' });
     more.append(Object.assign(document.createElement('summary'), { textContent: 'more options' }), moreFields);
     const shape = this.schema().shape as Record<string, z.ZodType>;
-    const keys = Object.keys(shape).filter((k) => !DATA_KEYS.includes(k));
+    const keys = Object.keys(shape).filter((k) => !DATA_KEYS.includes(k) && !NODE_ONLY_KEYS.includes(k));
     const ordered = [...FIRST.filter((k) => keys.includes(k)), ...keys.filter((k) => !FIRST.includes(k))];
     for (const key of ordered) {
       const info = fieldInfo(shape[key]);
