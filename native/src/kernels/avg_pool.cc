@@ -27,14 +27,17 @@ dnnl::pooling_forward::desc forwardDesc(const ConvGeometry& g) {
                                      g.srcDesc(), g.dstDesc(), g.strides(), kernelOf(g), g.padL(), g.padR());
 }
 
-// A pooling geometry: one channel count in and out, no dilation, and pads smaller than the window (so that every
-// window holds at least one input pixel, which averaging excluding padding needs).
-void checkPooling(const Napi::Env& env, const ConvGeometry& g) {
+// The pooling geometry of 18 arguments from `first`: a convolution's, with one channel count in and out, no dilation,
+// and pads smaller than the window (so that every window holds an input pixel, which averaging excluding padding needs).
+ConvGeometry parsePooling(const Napi::CallbackInfo& info, size_t first) {
+  Napi::Env env = info.Env();
+  ConvGeometry g = ConvGeometry::parse(info, first);
   if (g.inC != g.outC) throw Napi::RangeError::New(env, "pooling keeps the channel count: inC and outC differ");
   if (g.dilationH != 1 || g.dilationW != 1) throw Napi::RangeError::New(env, "pooling takes no dilation");
   if (g.padTop >= g.filterH || g.padBottom >= g.filterH || g.padLeft >= g.filterW || g.padRight >= g.filterW) {
     throw Napi::RangeError::New(env, "pooling pads must be smaller than the window");
   }
+  return g;
 }
 
 }  // namespace
@@ -45,8 +48,7 @@ Napi::Value AvgPool(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     FloatView x = floatArg(info, 0, "x");
     FloatView y = floatArg(info, 1, "y");
-    ConvGeometry g = ConvGeometry::parse(info, 2);
-    checkPooling(env, g);
+    ConvGeometry g = parsePooling(info, 2);
     expectLength(env, x, g.inputSize(), "x");
     expectLength(env, y, g.outputSize(), "y");
     std::string key = g.key();
@@ -72,8 +74,7 @@ Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     FloatView dy = floatArg(info, 0, "dy");
     FloatView dx = floatArg(info, 1, "dx");
-    ConvGeometry g = ConvGeometry::parse(info, 2);
-    checkPooling(env, g);
+    ConvGeometry g = parsePooling(info, 2);
     expectLength(env, dy, g.outputSize(), "dy");
     expectLength(env, dx, g.inputSize(), "dx");
     std::string key = g.key();
