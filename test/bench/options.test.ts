@@ -10,6 +10,7 @@ test('defaults: all workloads and systems, 20 s, 1 thread and all cores', () => 
   if (options === 'help') return;
   assert.deepEqual(options.workloads, ['W1', 'W2', 'W3', 'W4', 'D1', 'D2']);
   assert.deepEqual(options.systems, ['native', 'pytorch', 'cpu']);
+  assert.deepEqual((parseBenchOptions(['--systems', 'native,native-bf16']) as { systems: string[] }).systems, ['native', 'native-bf16'], '--precision bf16 on request');
   assert.equal(options.seconds, 20);
   assert.deepEqual(options.threads, [...new Set([1, os.availableParallelism()])]);
   assert.equal(options.batch, undefined);

@@ -51,6 +51,11 @@ describe('addon argument validation', { skip: nativeMissing }, () => {
     ['tile to a non-multiple', () => addon.tile(f32(2), [2], f32(5), [5]), /not a multiple/],
     ['select with a float condition', () => addon.select(f32(2) as unknown as Uint8Array, f32(2), f32(2), f32(2)), /condition\) must be a Uint8Array/],
     ['matmul with a zero dimension', () => addon.batchMatMul(f32(0), f32(0), null, f32(0), 1, 1, 0, 3, 2, 0, 0, 0, 0), /at least 1/],
+    ['average pooling that changes the channels', () => addon.avgPool(f32(32), f32(48), ...geometry), /pooling keeps the channel count/],
+    ['average pooling with pads as large as the window', () => addon.avgPool(f32(8), f32(32), 1, 2, 2, 2, 4, 4, 2, 2, 2, 1, 1, 1, 1, 2, 2, 1, 1, 1), /pads must be smaller than the window/],
+    ['a pooling gradient with a wrong dx', () => addon.avgPoolGrad(f32(8), f32(7), 1, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1), /dx has 7 elements, expected 32/],
+    ['a box copy that leaves its source', () => addon.copyBox(f32(6), [2, 3], [1, 1], f32(4), [2, 2], [0, 0], [2, 2]), /the box leaves a tensor along axis 0/],
+    ['a box copy of mixed ranks', () => addon.copyBox(f32(6), [2, 3], [0], f32(6), [2, 3], [0, 0], [2, 3]), /must all have one rank/],
   ];
   for (const [label, call, message] of bad) {
     it(`rejects ${label}`, () => assert.throws(call, message));
