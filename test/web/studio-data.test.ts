@@ -1,7 +1,8 @@
 // The studio's input handling in Chromium, against the real `ganvae studio`: bad files are listed with why and never
 // hang the page (non-images, a 30000x30000 PNG header, undecodable PNG and JPEG, an empty file, no images at all),
-// the built-in set, the options checked as `ganvae train` checks them, a backend that cannot start, and a CLI run
-// imported and continued; and the command itself (help, a missing build, --bench, --host).
+// the built-in set, the options checked as `ganvae train` checks them, a backend that cannot start, memory running
+// out mid-training (the checkpoint kept), and a CLI run imported and continued; and the command itself (help, a
+// missing build, --bench, --host).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, lstatSync, writeFileSync } from 'node:fs';
@@ -12,8 +13,8 @@ import { initBackend } from '../../src/env/backend.ts';
 import { trainRun } from '../../src/runs/train-run.ts';
 import { writeZip, type ZipEntry } from '../../web/src/studio/zip.ts';
 import { startGanvae, tempFolder, writeImageFolder } from '../training/fixtures.ts';
-import { ARTIFACTS, launchChromium, studio, type Served } from './browser.ts';
-import { chooseFolder, lastMetrics, openStudio, setOptions, TINY_GAN, trainToEnd } from './studio-page.ts';
+import { ARTIFACTS, launchChromium, studio, watchPage, type Served } from './browser.ts';
+import { chooseFolder, lastMetrics, openStudio, setOptions, TINY_GAN, trainToEnd, waitForEnd } from './studio-page.ts';
 
 const temp = tempFolder('ganvae-studio-data-test-');
 const images = join(temp.dir, 'images');
@@ -126,6 +127,44 @@ describe('ganvae studio: input', () => {
     await page.goto(`${served.url}?backend=webgpu`);
     await page.waitForFunction(() => document.body.dataset.state === 'error');
     assert.match(await page.textContent('#status') ?? '', /^No backend could start: no tfjs backend could start: webgpu: the browser has WebGPU but no adapter/);
+    await page.close();
+  });
+
+  it('memory running out mid-training says so, keeps the last checkpoint, and a reload offers it', async () => {
+    const page = await browser.newPage();
+    const problems = watchPage(page);
+    // The next Float32Array the page asks for once the test sets failNextAllocation fails with V8's own error for an
+    // ArrayBuffer it cannot allocate: to the page, memory ran out in the middle of a step.
+    await page.addInitScript(() => {
+      const hook = window as unknown as { failNextAllocation?: boolean };
+      globalThis.Float32Array = new Proxy(Float32Array, {
+        construct(target, args, newTarget) {
+          if (hook.failNextAllocation) {
+            hook.failNextAllocation = false;
+            throw new RangeError('Array buffer allocation failed');
+          }
+          return Reflect.construct(target, args, newTarget);
+        },
+      });
+    });
+    await page.goto(`${served.url}?backend=cpu`);
+    await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 60_000 });
+    await chooseFolder(page, images);
+    await setOptions(page, { ...TINY_GAN, maxSteps: 100_000, checkpointEvery: 20 });
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('checkpoint-info')!.dataset.step ?? 0) >= 40, undefined, { timeout: 60_000 });
+    await page.evaluate(() => { (window as unknown as { failNextAllocation: boolean }).failNextAllocation = true; });
+    const status = await waitForEnd(page);
+    const kept = /^The backend ran out of memory or lost its GPU context: Array buffer allocation failed\. The checkpoint of step (\d+) is kept \(in this browser; Export saves it as a run\)\. Try a smaller batch size, smaller images or the cpu backend/.exec(status);
+    assert.ok(kept, status);
+    const step = Number(kept[1]);
+    assert.ok(step >= 40 && step % 20 === 0, `kept step ${step}`);
+    assert.equal(await page.getAttribute('body', 'data-state'), 'error');
+    assert.equal(await page.isEnabled('#export'), true, 'the kept checkpoint can be exported');
+    await page.reload();
+    await page.waitForFunction(() => !document.getElementById('saved-panel')!.hidden, undefined, { timeout: 30_000 });
+    assert.equal(Number(await page.getAttribute('#saved-info', 'data-step')), step);
+    assert.deepEqual(problems, []);
     await page.close();
   });
 
