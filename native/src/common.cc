@@ -26,8 +26,8 @@ struct ScratchSlot {
   size_t bytes = 0;
 };
 ScratchSlot scratchSlots[3];
+}  // namespace
 
-// Slot `slot` holding at least `bytes`, 64-byte aligned; grown (never shrunk) as shapes need.
 void* scratch(int slot, size_t bytes) {
   ScratchSlot& s = scratchSlots[slot];
   if (s.bytes < bytes) {
@@ -40,7 +40,6 @@ void* scratch(int slot, size_t bytes) {
   }
   return s.data;
 }
-}  // namespace
 
 Precision precision() { return currentPrecision; }
 

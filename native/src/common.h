@@ -31,8 +31,16 @@ dnnl::memory::data_type operandType();
 // Whether oneDNN chose its reference (unoptimised) implementation for `pd`: a bf16 primitive on a shape its
 // fast kernels do not cover, which then runs in fp32 instead.
 bool isReference(const dnnl::primitive_desc_base& pd);
+// The kernels' working memory: slot `slot` (0 to 2) holding at least `bytes`, 64-byte aligned, reused by every later
+// call (kernels run one at a time) and grown, never shrunk, as shapes need; one arena, so peak memory is the largest
+// need, not the sum of every kernel's.
+void* scratch(int slot, size_t bytes);
+// Same, as `count` floats.
+inline float* scratchFloats(int slot, int64_t count) {
+  return static_cast<float*>(scratch(slot, static_cast<size_t>(count) * sizeof(float)));
+}
 // `user` (the caller's f32 buffer) as `wanted` describes it: `user` itself when the two agree, else a copy
-// converted into scratch slot `slot` (0 to 2), a buffer reused by later calls (kernels run one at a time).
+// converted into scratch slot `slot` (0 to 2).
 dnnl::memory staged(dnnl::stream& stream, const dnnl::memory& user, const dnnl::memory::desc& wanted, int slot);
 
 // A Float32Array argument: its data pointer (zero-copy) and element count.

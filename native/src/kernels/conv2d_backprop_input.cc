@@ -3,7 +3,6 @@
 // filter in bf16 under Precision::bf16, except on the GEMM path for thin outputs, which stays f32).
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "../common.h"
 
@@ -70,13 +69,12 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
   const int64_t perChunk = std::max<int64_t>(1, kColumnFloats / std::max<int64_t>(1, positions * taps));
-  static std::vector<float> columns;
-  columns.resize(static_cast<size_t>(std::min(perChunk, g.batch) * positions * taps));
+  float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
   for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
     const int64_t images = std::min(perChunk, g.batch - n0);
     // Row-major: columns [images·positions, taps] = dy [images·positions, outC] · filterᵀ, filter [taps, outC].
     dnnl_status_t status = dnnl_sgemm('N', 'T', images * positions, taps, g.outC, 1.f, dy + n0 * positions * g.outC,
-                                      g.outC, filter, g.outC, 0.f, columns.data(), taps);
+                                      g.outC, filter, g.outC, 0.f, columns, taps);
     if (status != dnnl_success) {
       throw Napi::Error::New(env, "Conv2DBackpropInput: oneDNN sgemm failed with status " + std::to_string(status));
     }
@@ -84,7 +82,7 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
       for (int64_t n = begin; n < end; ++n) {
         float* image = dx + (n0 + n) * g.inH * g.inW * g.inC;
         std::memset(image, 0, static_cast<size_t>(g.inH * g.inW * g.inC) * sizeof(float));
-        const float* column = columns.data() + n * positions * taps;
+        const float* column = columns + n * positions * taps;
         for (int64_t oy = 0; oy < g.outH; ++oy) {
           for (int64_t ox = 0; ox < g.outW; ++ox, column += taps) {
             for (int64_t a = 0; a < g.filterH; ++a) {
@@ -125,9 +123,9 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
       ConvGeometry t{g.batch, g.outH, g.outW, g.outC, g.inH, g.inW, g.inC, g.filterH, g.filterW, 1, 1, 1, 1,
                      g.filterH - 1 - g.padTop, g.filterW - 1 - g.padLeft, g.filterH - 1 - g.padBottom,
                      g.filterW - 1 - g.padRight, g.channelsLast};
-      std::vector<float> flipped(static_cast<size_t>(g.filterSize()));
-      flipAndSwap(g, filter.data, flipped.data());
-      runConvForward(env, t, dy.data, flipped.data(), nullptr, dx.data, 0, 0.f);
+      float* flipped = scratchFloats(2, g.filterSize());
+      flipAndSwap(g, filter.data, flipped);
+      runConvForward(env, t, dy.data, flipped, nullptr, dx.data, 0, 0.f);
       return;
     }
     std::string key = g.key() + makeKey({static_cast<int64_t>(precision())});
