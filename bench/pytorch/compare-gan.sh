@@ -3,7 +3,10 @@
 # Runs one job at a time so that each has the machine to itself; then scores all of them with `ganvae eval`.
 #   bash bench/pytorch/compare-gan.sh OUT_DIR SEED...        e.g. bash bench/pytorch/compare-gan.sh runs/compare-gan 1 2 3
 #   /usr/bin/python3 bench/pytorch/compare_gan.py OUT_DIR     the table
+# TRAIN_FLAGS adds `ganvae train gan` flags to every ganvae run (the twin follows them through the run's spec), e.g.
+#   TRAIN_FLAGS="--loss hinge --lr-d 4e-4" bash bench/pytorch/compare-gan.sh runs/compare-gan-hinge 1 2 3
 set -euo pipefail
+read -ra train_flags <<< "${TRAIN_FLAGS:-}"
 out=${1:?usage: compare-gan.sh OUT_DIR SEED...}
 shift
 [ $# -gt 0 ] || { echo "compare-gan.sh: give at least one seed" >&2; exit 2; }
@@ -12,7 +15,7 @@ mkdir -p "$out"
 for seed in "$@"; do
   ours="$out/ganvae-seed$seed" theirs="$out/pytorch-seed$seed"
   if [ ! -f "$ours/model/generator/model.json" ]; then
-    node bin/ganvae.js train gan --seed "$seed" --out "$ours" 2>&1 | tail -n 3
+    node bin/ganvae.js train gan --seed "$seed" --out "$ours" "${train_flags[@]}" 2>&1 | tail -n 3
   fi
   node --import tsx bench/pytorch/gan-spec.ts "$ours" > "$out/spec-seed$seed.json"
   if [ ! -f "$theirs/summary.json" ]; then

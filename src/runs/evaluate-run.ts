@@ -59,7 +59,7 @@ export interface EvaluateRequest {
   seed?: number;
   /** Images per extractor batch. Default 500. */
   batchSize?: number;
-  /** A classifier extractor folder. Default: the built-in models/extractors/<data>-v2. */
+  /** A classifier extractor folder. Default: the built-in one of the source (models/extractors/<data>-v<N>). */
   extractor?: string;
   /** A tfjs Layers Inception-v3 (model.json or its folder) instead of a classifier extractor. */
   inception?: string;

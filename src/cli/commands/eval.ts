@@ -12,8 +12,9 @@ const help = `usage: ganvae eval (--run runs/NAME | --images DIR) [--data fashio
 
 Scores generated images against a dataset split: FID, KID, Inception Score, precision/recall
 (k=3) and density/coverage (k=5), in the feature space of a classifier trained on the dataset
-(models/extractors/<data>-v2), or of Inception-v3 with --inception. Also scores the real-data
-floor: N train-split images against the same reference, the best a generator can expect.
+(models/extractors/<data>-v<N>, the version the source names: emoji-v1, fashion-mnist-v2), or of
+Inception-v3 with --inception. Also scores the real-data floor: N train-split images against the
+same reference, the best a generator can expect.
 Writes metrics.json (and prints a table) into --out.
 
   --run DIR            a run folder: N samples from its generator (EMA weights when kept) or decoder
@@ -24,7 +25,7 @@ Writes metrics.json (and prints a table) into --out.
   -n, --n N            images per set                                           [10000]
   --seed N             seed of the latent codes and of the floor's train subset [0]
   --batch-size N       images per extractor batch                               [500]
-  --extractor DIR      a classifier extractor folder      [models/extractors/<data>-v2]
+  --extractor DIR      a classifier extractor folder      [models/extractors/<data>-v<N>]
   --inception PATH     a tfjs Layers Inception-v3 (model.json or its folder; see README)
   --out DIR            where metrics.json goes           [<run>/eval, or <DIR>-eval]
   --save-stats FILE    also save the reference's FID statistics (μ, Σ) to FILE
