@@ -13,7 +13,7 @@ import { initBackend } from '../../src/env/backend.ts';
 import { trainRun } from '../../src/runs/train-run.ts';
 import { writeZip, type ZipEntry } from '../../web/src/studio/zip.ts';
 import { startGanvae, tempFolder, writeImageFolder } from '../training/fixtures.ts';
-import { ARTIFACTS, launchChromium, studio, watchPage, type Served } from './browser.ts';
+import { ARTIFACTS, launchChromium, studio, type Served } from './browser.ts';
 import { chooseFolder, lastMetrics, openStudio, setOptions, TINY_GAN, trainToEnd, waitForEnd } from './studio-page.ts';
 
 const temp = tempFolder('ganvae-studio-data-test-');
@@ -131,11 +131,9 @@ describe('ganvae studio: input', () => {
   });
 
   it('memory running out mid-training says so, keeps the last checkpoint, and a reload offers it', async () => {
-    const page = await browser.newPage();
-    const problems = watchPage(page);
     // The next Float32Array the page asks for once the test sets failNextAllocation fails with V8's own error for an
     // ArrayBuffer it cannot allocate: to the page, memory ran out in the middle of a step.
-    await page.addInitScript(() => {
+    const { page, problems } = await openStudio(browser, served.url, '?backend=cpu', () => {
       const hook = window as unknown as { failNextAllocation?: boolean };
       globalThis.Float32Array = new Proxy(Float32Array, {
         construct(target, args, newTarget) {
@@ -147,8 +145,6 @@ describe('ganvae studio: input', () => {
         },
       });
     });
-    await page.goto(`${served.url}?backend=cpu`);
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 60_000 });
     await chooseFolder(page, images);
     await setOptions(page, { ...TINY_GAN, maxSteps: 100_000, checkpointEvery: 20 });
     await page.click('#start');

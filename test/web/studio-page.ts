@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { watchPage } from './browser.ts';
 
-/** Opens the studio at `url` (+ `query`) and waits until it is ready for images. */
-export async function openStudio(browser: Browser, url: string, query = ''): Promise<{ page: Page; problems: string[] }> {
+/** Opens the studio at `url` (+ `query`) and waits until it is ready for images; `beforeLoad` runs in the page
+ * before its own scripts (on every load). */
+export async function openStudio(browser: Browser, url: string, query = '', beforeLoad?: () => void): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1600 }, acceptDownloads: true });
   const problems = watchPage(page);
+  if (beforeLoad) await page.addInitScript(beforeLoad);
   await page.goto(url + query);
   await page.waitForFunction(() => document.body.dataset.state !== 'loading', undefined, { timeout: 60_000 });
   assert.notEqual(await page.getAttribute('body', 'data-state'), 'error', await page.textContent('#status') ?? '');
