@@ -20,6 +20,9 @@ export const HELP = `usage: npm run bench -- [options]
   --cpu-steps N              timed iterations on tfjs's pure-JS cpu backend, no warm-up (default 1)
   --cpu-timeout N            seconds before a cpu measurement is cut; its speed is then reported as an upper bound
                              (default 600)
+  --repeats N                rounds per workload (default 1): every system and thread count in turn, N times over
+                             (A B A B …); images/s is then the median over rounds and the ratio to PyTorch the
+                             median of each round's paired ratio, which a machine whose speed drifts needs
   --threads 1,2              thread counts tried for native and PyTorch; the best is reported (default 1 and all cores)
   --fma-units N              vector FMA units per core for the peak (default 2; 1 on Xeon Bronze/Silver/Gold 5xxx)
   --python PATH              Python with Debian's python3-torch (default /usr/bin/python3)
@@ -36,6 +39,8 @@ export interface BenchOptions {
   cpuSteps: number;
   cpuTimeout: number;
   threads: number[];
+  /** Rounds of interleaved measurements per workload. */
+  repeats: number;
   fmaUnits: number;
   python: string;
   timeout: number;
@@ -75,7 +80,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
         seconds: { type: 'string', default: '20' }, warmup: { type: 'string', default: '2' }, 'cpu-steps': { type: 'string', default: '1' },
         'cpu-timeout': { type: 'string', default: '600' },
         threads: { type: 'string', default: [...new Set([1, os.availableParallelism()])].join(',') },
-        'fma-units': { type: 'string', default: '2' }, python: { type: 'string', default: '/usr/bin/python3' },
+        repeats: { type: 'string', default: '1' }, 'fma-units': { type: 'string', default: '2' }, python: { type: 'string', default: '/usr/bin/python3' },
         timeout: { type: 'string', default: '3600' }, batch: { type: 'string' }, out: { type: 'string', default: DEFAULT_OUT },
         help: { type: 'boolean', short: 'h' },
       },
@@ -86,6 +91,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
   if (values.help) return 'help';
   const threads = values.threads.split(',').map((t) => positive('threads', t, true));
   if (threads.some((t) => t < 1)) throw new UsageError('--threads: thread counts must be at least 1');
+  const repeats = positive('repeats', values.repeats, true);
+  if (repeats < 1) throw new UsageError('--repeats must be at least 1');
   return {
     workloads: list('workloads', values.workloads, WORKLOAD_IDS),
     systems: list('systems', values.systems, SYSTEMS),
@@ -94,6 +101,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     cpuSteps: Math.max(1, positive('cpu-steps', values['cpu-steps'], true)),
     cpuTimeout: positive('cpu-timeout', values['cpu-timeout'], false),
     threads,
+    repeats,
     fmaUnits: positive('fma-units', values['fma-units'], true),
     python: values.python,
     timeout: positive('timeout', values.timeout, false),

@@ -1,6 +1,7 @@
 // `npm run bench`: trains workloads W1-W4 on ganvae `native`, tfjs `cpu` (a few steps) and PyTorch CPU, one child
 // process per measurement, and prints images/s, the ratio to PyTorch, GFLOPS, % of peak and peak RSS.
 // Run: node --import tsx bench/run.ts [--workloads W1,W2] [--systems native,pytorch] [--seconds 20] [--threads 1,2]
+//      [--repeats 3]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,11 +44,11 @@ function timingPlan(system: SystemName, options: BenchOptions): TimingPlan {
     : { warmupSteps: options.warmup, seconds: options.seconds, minSteps: 2 };
 }
 
-async function measure(id: WorkloadId, system: SystemName, threads: number, options: BenchOptions): Promise<RunRecord> {
+async function measure(id: WorkloadId, system: SystemName, threads: number, round: number, options: BenchOptions): Promise<RunRecord> {
   const before = os.loadavg()[0];
   const plan = timingPlan(system, options);
   const { command, args, env } = childCommand(id, system, threads, plan, options);
-  const record: RunRecord = { workload: id, system, threads, plan, loadAverage: [before, before] };
+  const record: RunRecord = { workload: id, system, threads, round, plan, loadAverage: [before, before] };
   try {
     record.measurement = await runChild(command, args, env, system === 'cpu' ? options.cpuTimeout : options.timeout);
   } catch (err) {
@@ -75,17 +76,21 @@ async function main(argv: string[]): Promise<number> {
   console.log(`bench: ${machine.model}; peak ${machine.assumption}`);
   const records: RunRecord[] = [];
   for (const id of options.workloads) {
-    for (const system of options.systems) {
-      // The pure-JS cpu backend is single-threaded.
-      for (const threads of system === 'cpu' ? [1] : options.threads) {
-        const record = await measure(id, system, threads, options);
-        records.push(record);
-        const m = record.measurement;
-        const images = m ? m.steps * workload(id, options.batch).batch : 0;
-        const what = m ? `${(images / m.seconds).toFixed(1)} images/s (${m.steps} steps in ${m.seconds.toFixed(1)} s; ` +
-          `${(images / m.cpuSeconds).toFixed(1)} images per CPU-second)`
-          : `failed: ${record.error}`;
-        console.error(`bench: ${id} ${system} ${threads} thread(s): ${what}; load ${record.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`);
+    for (let round = 0; round < options.repeats; round++) {
+      for (const system of options.systems) {
+        // The pure-JS cpu backend is single-threaded, and too slow to repeat.
+        if (system === 'cpu' && round > 0) continue;
+        for (const threads of system === 'cpu' ? [1] : options.threads) {
+          const record = await measure(id, system, threads, round, options);
+          records.push(record);
+          const m = record.measurement;
+          const images = m ? m.steps * workload(id, options.batch).batch : 0;
+          const what = m ? `${(images / m.seconds).toFixed(1)} images/s (${m.steps} steps in ${m.seconds.toFixed(1)} s; ` +
+            `${(images / m.cpuSeconds).toFixed(1)} images per CPU-second)`
+            : `failed: ${record.error}`;
+          const which = options.repeats > 1 ? ` round ${round + 1}` : '';
+          console.error(`bench: ${id}${which} ${system} ${threads} thread(s): ${what}; load ${record.loadAverage.map((l) => l.toFixed(1)).join(' → ')}`);
+        }
       }
     }
   }
@@ -100,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
   if (maxLoad > machine.cores) {
     console.log(`warning: the load average reached ${maxLoad.toFixed(1)} on ${machine.cores} core(s): other processes shared the CPU, timings are pessimistic`);
   }
-  console.log(`\nvs PyTorch = ganvae images/s ÷ PyTorch images/s (best thread count of each).\n${FLOP_CONVENTION}\n` +
+  const rounds = options.repeats > 1 ? `; medians of ${options.repeats} rounds, the ranges in brackets` : '';
+  console.log(`\nvs PyTorch = ganvae images/s ÷ PyTorch images/s (best thread count of each${rounds}).\n${FLOP_CONVENTION}\n` +
     `% peak: of ${machine.peakGflops.toFixed(0)} GFLOPS = ${machine.assumption}.`);
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify({

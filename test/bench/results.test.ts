@@ -16,16 +16,16 @@ const FLOPS = 2 * 128 * (3 * 30 - 10 + 3 * 30);
 
 const plan = { warmupSteps: 2, seconds: 20, minSteps: 2 };
 
-function run(system: SystemName, threads: number, steps: number, seconds: number): RunRecord {
-  const measurement: Measurement = { steps, seconds, cpuSeconds: seconds * threads, warmupSteps: 2, threads, peakRssBytes: 300 * 1024 * 1024, layers, params, details: {} };
-  return { workload: 'W2', system, threads, plan, measurement, loadAverage: [0.5, 0.6] };
+function run(system: SystemName, threads: number, steps: number, seconds: number, round = 0, rssMiB = 300): RunRecord {
+  const measurement: Measurement = { steps, seconds, cpuSeconds: seconds * threads, warmupSteps: 2, threads, peakRssBytes: rssMiB * 1024 * 1024, layers, params, details: {} };
+  return { workload: 'W2', system, threads, round, plan, measurement, loadAverage: [0.5, 0.6] };
 }
 
 const records: RunRecord[] = [
   run('native', 1, 2, 4),
   run('native', 2, 3, 3), // the faster one: 1 iteration/s
   run('pytorch', 1, 4, 2), // 2 iterations/s
-  { workload: 'W2', system: 'pytorch', threads: 2, plan, error: 'exited with 1', loadAverage: [0, 0] },
+  { workload: 'W2', system: 'pytorch', threads: 2, round: 0, plan, error: 'exited with 1', loadAverage: [0, 0] },
   run('cpu', 1, 1, 100),
 ];
 
@@ -70,7 +70,7 @@ test('a system whose every run failed shows its error and dashes', () => {
 
 test('a run cut at its timeout during timed iterations gives upper bounds', () => {
   const cut: RunRecord = {
-    workload: 'W2', system: 'cpu', threads: 1, plan: { warmupSteps: 0, seconds: 0, minSteps: 1 }, error: 'timed out after 900 s',
+    workload: 'W2', system: 'cpu', threads: 1, round: 0, plan: { warmupSteps: 0, seconds: 0, minSteps: 1 }, error: 'timed out after 900 s',
     timedOutAfter: 640, loadAverage: [0, 0],
   };
   const result = summarizeWorkload(workload('W2'), [...records.filter((r) => r.system !== 'cpu'), cut], ['pytorch', 'cpu'], 1000);
@@ -79,6 +79,37 @@ test('a run cut at its timeout during timed iterations gives upper bounds', () =
   assert.equal(cpu.imagesPerSec, 128 / 640); // not even 1 iteration in 640 s
   assert.equal(cpu.vsPytorch, 1 / 640 / 2);
   assert.deepEqual(resultRows([result])[1].slice(3, 6), ['-', '<0.200', '<0.000781x']);
+});
+
+test('over rounds: median speeds, the median of each round\'s paired ratio, ranges, and the highest peak RSS', () => {
+  // The machine slows down 2x in round 1 and speeds up in round 2: each round's ratio is 2, the medians' ratio is not.
+  const drifting: RunRecord[] = [
+    run('native', 1, 20, 10, 0), run('pytorch', 1, 10, 10, 0),
+    run('native', 1, 10, 10, 1, 420), run('pytorch', 1, 5, 10, 1),
+    run('native', 1, 40, 10, 2), run('pytorch', 1, 20, 10, 2),
+    // 2 threads: faster in one round only, slower in median, so 1 thread is chosen.
+    run('native', 2, 50, 10, 0), run('native', 2, 1, 10, 1), run('native', 2, 1, 10, 2),
+  ];
+  const result = summarizeWorkload(workload('W2'), drifting, ['native', 'pytorch'], 1000);
+  const [native, pytorch] = result.systems;
+  assert.equal(native.threads, 1);
+  assert.equal(native.rounds, 3);
+  assert.equal(native.steps, 70);
+  assert.equal(native.seconds, 30);
+  assert.equal(native.imagesPerSec, 2 * 128, 'the median of 2, 1 and 4 iterations/s');
+  assert.deepEqual(native.imagesPerSecRange, [128, 4 * 128]);
+  assert.equal(native.vsPytorch, 2);
+  assert.deepEqual(native.vsPytorchRange, [2, 2]);
+  assert.equal(native.peakRssMiB, 420);
+  assert.equal(pytorch.imagesPerSec, 128);
+  assert.equal(pytorch.vsPytorchRange, null);
+  assert.deepEqual(native.tried.map((t) => `${t.threads}:${t.round}`), ['1:0', '1:1', '1:2', '2:0', '2:1', '2:2']);
+  assert.deepEqual(resultRows([result])[0].slice(3, 6), ['70', '256.0 (128.0–512.0)', '2.00x (2.00–2.00x)']);
+
+  // Without a PyTorch run in a round, the ratio falls back to the ratio of the medians (an even count's is the mean of the middle two).
+  const unpaired = summarizeWorkload(workload('W2'), [run('native', 1, 30, 10, 0), run('native', 1, 10, 10, 1), run('pytorch', 1, 10, 10, 2)],
+    ['native', 'pytorch'], 1000);
+  assert.equal(unpaired.systems[0].vsPytorch, 2);
 });
 
 test('tables pad text left and numbers right', () => {
