@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'native/build/**', 'runs/**', 'web/dist/**'] },
+  { ignores: ['node_modules/**', 'native/build/**', 'runs/**', 'web/dist/**', 'bench/build/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

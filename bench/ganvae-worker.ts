@@ -1,6 +1,6 @@
 // The ganvae side of `npm run bench` as a child process: times one workload on one tfjs backend and prints
-// its Measurement as one JSON line. bench/run.ts starts it with OMP_NUM_THREADS set:
-//   node --import tsx bench/ganvae-worker.ts --workload W1 --backend native [--precision bf16] --threads 2 --seconds 20
+// its Measurement as one JSON line. bench/run.ts starts it bundled (bench/worker-bundle.ts) with OMP_NUM_THREADS set;
+// by hand: node --import tsx bench/ganvae-worker.ts --workload W1 --backend native [--precision bf16] --threads 2 --seconds 20
 import { parseArgs } from 'node:util';
 import type { WorkloadId } from './workloads.ts';
 

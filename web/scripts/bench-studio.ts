@@ -1,6 +1,6 @@
 // The studio's benchmark on this machine (not a test): images/s of W1 (DCGAN-28) and W2 (the default VAE) trained
 // in Chromium by the studio page (`ganvae studio --bench`, ?bench=1) on SwiftShader WebGL and on WebGPU's SwiftShader
-// adapter, next to Node's native backend (bench/ganvae-worker.ts, as `npm run bench` measures it). Writes
+// adapter, next to Node's native backend (bench/ganvae-worker.ts, bundled as `npm run bench` runs it). Writes
 // test-artifacts/web/studio-bench.json and prints a Markdown table.
 // Run: node --import tsx web/scripts/bench-studio.ts [--seconds 20] [--modes webgl,webgpu,native]
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleWorker } from '../../bench/worker-bundle.ts';
 import { ARTIFACTS, launchChromium, studio } from '../../test/web/browser.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, modes: { type: 'string', default: 'webgl,webgpu,native' } } });
@@ -31,9 +32,10 @@ function record(row: Row): void {
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** Node's native backend on `id`, at all cores, through the benchmark's own child. */
-function native(id: string): Promise<{ steps: number; seconds: number }> {
+async function native(id: string): Promise<{ steps: number; seconds: number }> {
+  const worker = await bundleWorker();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ganvae-worker.ts', '--workload', id, '--backend', 'native', '--threads', String(cpus().length), '--seconds', String(seconds)],
+    const child = spawn(process.execPath, [worker, '--workload', id, '--backend', 'native', '--threads', String(cpus().length), '--seconds', String(seconds)],
       { cwd: root, env: { ...process.env, OMP_NUM_THREADS: String(cpus().length) } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
