@@ -12,13 +12,13 @@ import { ChildTimeout, runChild, type SystemName, type TimingPlan } from './meas
 import { HELP, parseBenchOptions, UsageError, type BenchOptions } from './options.ts';
 import { RESULT_HEADERS, resultRows, summarizeWorkload, type RunRecord } from './results.ts';
 import { formatTable } from './table.ts';
-import { bundleWorker } from './worker-bundle.ts';
+import { bundleWorker, WORKER_BUNDLE } from './worker-bundle.ts';
 import { workload, type WorkloadId } from './workloads.ts';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-/** The child command that measures `id` on `system` with `threads`; ganvae's children run `worker` (the bundle). */
-function childCommand(id: WorkloadId, system: SystemName, threads: number, plan: TimingPlan, options: BenchOptions, worker: string) {
+/** The child command that measures `id` on `system` with `threads`; ganvae's children run the bundled worker. */
+function childCommand(id: WorkloadId, system: SystemName, threads: number, plan: TimingPlan, options: BenchOptions) {
   const timing = ['--seconds', String(plan.seconds), '--warmup', String(plan.warmupSteps), '--min-steps', String(plan.minSteps)];
   const env = { OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
   if (system === 'pytorch') {
@@ -29,7 +29,7 @@ function childCommand(id: WorkloadId, system: SystemName, threads: number, plan:
   }
   return {
     command: process.execPath, env,
-    args: [worker, '--workload', id, '--backend', system === 'cpu' ? 'cpu' : 'native',
+    args: [WORKER_BUNDLE, '--workload', id, '--backend', system === 'cpu' ? 'cpu' : 'native',
       '--precision', system === 'native-bf16' ? 'bf16' : 'fp32', '--threads', String(threads),
       ...(options.batch ? ['--batch', String(options.batch)] : []), ...timing],
   };
@@ -45,11 +45,10 @@ function timingPlan(system: SystemName, options: BenchOptions): TimingPlan {
     : { warmupSteps: options.warmup, seconds: options.seconds, minSteps: 2 };
 }
 
-async function measure(id: WorkloadId, system: SystemName, threads: number, round: number, options: BenchOptions,
-  worker: string): Promise<RunRecord> {
+async function measure(id: WorkloadId, system: SystemName, threads: number, round: number, options: BenchOptions): Promise<RunRecord> {
   const before = os.loadavg()[0];
   const plan = timingPlan(system, options);
-  const { command, args, env } = childCommand(id, system, threads, plan, options, worker);
+  const { command, args, env } = childCommand(id, system, threads, plan, options);
   const record: RunRecord = { workload: id, system, threads, round, plan, loadAverage: [before, before] };
   try {
     record.measurement = await runChild(command, args, env, system === 'cpu' ? options.cpuTimeout : options.timeout);
@@ -76,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const machine = thisMachine(options.fmaUnits);
   console.log(`bench: ${machine.model}; peak ${machine.assumption}`);
-  const worker = await bundleWorker();
+  if (options.systems.some((s) => s !== 'pytorch')) await bundleWorker();
   const records: RunRecord[] = [];
   for (const id of options.workloads) {
     for (let round = 0; round < options.repeats; round++) {
@@ -84,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
         // The pure-JS cpu backend is single-threaded, and too slow to repeat.
         if (system === 'cpu' && round > 0) continue;
         for (const threads of system === 'cpu' ? [1] : options.threads) {
-          const record = await measure(id, system, threads, round, options, worker);
+          const record = await measure(id, system, threads, round, options);
           records.push(record);
           const m = record.measurement;
           const images = m ? m.steps * workload(id, options.batch).batch : 0;

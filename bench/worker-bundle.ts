@@ -14,10 +14,9 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const WORKER_BUNDLE = path.join(BENCH_DIR, 'build', 'ganvae-worker.js');
 
 /** Bundles bench/ganvae-worker.ts and the src/ modules it imports (npm packages stay imports) into WORKER_BUNDLE. */
-export async function bundleWorker(): Promise<string> {
+export async function bundleWorker(): Promise<void> {
   await build({
     entryPoints: [path.join(BENCH_DIR, 'ganvae-worker.ts')], outfile: WORKER_BUNDLE,
     bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
   });
-  return WORKER_BUNDLE;
 }

@@ -8,12 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleWorker } from '../../bench/worker-bundle.ts';
+import { bundleWorker, WORKER_BUNDLE } from '../../bench/worker-bundle.ts';
 import { ARTIFACTS, launchChromium, studio } from '../../test/web/browser.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, modes: { type: 'string', default: 'webgl,webgpu,native' } } });
 const seconds = Number(values.seconds);
 const modes = values.modes.split(',');
+if (modes.includes('native')) await bundleWorker();
 const root = join(import.meta.dirname, '..', '..');
 
 interface Row {
@@ -32,10 +33,9 @@ function record(row: Row): void {
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** Node's native backend on `id`, at all cores, through the benchmark's own child. */
-async function native(id: string): Promise<{ steps: number; seconds: number }> {
-  const worker = await bundleWorker();
+function native(id: string): Promise<{ steps: number; seconds: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, '--workload', id, '--backend', 'native', '--threads', String(cpus().length), '--seconds', String(seconds)],
+    const child = spawn(process.execPath, [WORKER_BUNDLE, '--workload', id, '--backend', 'native', '--threads', String(cpus().length), '--seconds', String(seconds)],
       { cwd: root, env: { ...process.env, OMP_NUM_THREADS: String(cpus().length) } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
