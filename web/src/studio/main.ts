@@ -390,8 +390,9 @@ async function bench(backend: string, search: string): Promise<void> {
     const row = document.createElement('tr');
     for (const cell of [`${r.id} ${r.title}`, r.backend, String(r.batch), String(r.steps), r.imagesPerSec.toFixed(1)]) row.append(Object.assign(document.createElement('td'), { textContent: cell }));
     element('bench-table').querySelector('tbody')!.append(row);
+    // After each workload, so that a run cut short still hands over what it measured.
+    element('bench-json').textContent = JSON.stringify({ userAgent: navigator.userAgent, results });
   }
-  element('bench-json').textContent = JSON.stringify({ userAgent: navigator.userAgent, results });
   document.body.dataset.bench = 'done';
   status('Benchmark done.');
 }
