@@ -23,9 +23,8 @@ const seconds = Number(values.seconds);
 const modeMinutes = Number(values['mode-minutes']);
 const modes = values.modes.split(',');
 const knownModes = ['webgl', 'webgpu', 'native'];
-for (const [flag, value] of [['--seconds', seconds], ['--mode-minutes', modeMinutes]] as const) {
-  if (!(value > 0)) fail(`${flag} must be a positive number of ${flag === '--seconds' ? 'seconds' : 'minutes'}`);
-}
+if (!(seconds > 0)) fail(`--seconds must be a positive number of seconds, got '${values.seconds}'`);
+if (!(modeMinutes > 0)) fail(`--mode-minutes must be a positive number of minutes, got '${values['mode-minutes']}'`);
 for (const mode of modes) if (!knownModes.includes(mode)) fail(`--modes: '${mode}' is not one of ${knownModes.join(', ')}`);
 if (modes.includes('native')) await bundleWorker();
 const root = join(import.meta.dirname, '..', '..');
@@ -77,10 +76,18 @@ function native(id: string): Promise<{ steps: number; seconds: number }> {
   });
 }
 
+/** One workload the studio page measured (its #bench-json). */
+interface PageResult {
+  id: string;
+  backend: string;
+  imagesPerSec: number;
+  steps: number;
+}
+
 /** The workloads `page` has finished: it writes #bench-json after each one. */
-async function finished(page: Page): Promise<{ id: string; backend: string; imagesPerSec: number; steps: number }[]> {
+async function finished(page: Page): Promise<PageResult[]> {
   const text = await page.textContent('#bench-json');
-  return text ? (JSON.parse(text) as { results: Awaited<ReturnType<typeof finished>> }).results : [];
+  return text ? (JSON.parse(text) as { results: PageResult[] }).results : [];
 }
 
 const cut: string[] = [];
