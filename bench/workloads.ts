@@ -29,8 +29,8 @@ interface WorkloadBase {
 
 /**
  * A GAN workload: one D step then one G step per iteration, with its loss (non-saturating unless it says),
- * augmentation and reconstruction, no R1 or flips; no EMA generator but in D1 (the default run keeps one, and so
- * does its PyTorch twin, train_gan.py).
+ * augmentation and reconstruction, no flips; no R1 penalty or EMA generator but in D1 (the default run has both,
+ * and so does its PyTorch twin, train_gan.py).
  */
 export interface GanWorkload extends WorkloadBase {
   family: 'gan';
@@ -107,7 +107,10 @@ export function workload(id: WorkloadId, batch?: number): Workload {
  * The passes of one training iteration, for FLOP counting. GAN: the D step runs G forward, then D on the real
  * and the fake batch with D's weight gradients (and, with FastGAN's reconstruction, both decoders on D's maps of
  * the real batch, their gradients flowing back into D); the G step runs G on fresh noise and D, with the gradient
- * flowing through D (input gradients only) into G's weights. VAE: encoder and decoder, forward and backward once.
+ * flowing through D (input gradients only) into G's weights. A lazy R1 penalty (D1) adds, on one D step in r1Every,
+ * D on the real batch with its input gradient and the gradient of that gradient's norm into D's weights: counted
+ * as two full passes (forward, weight and input gradients) of D, the first-order graph and its own backward, spread
+ * over the r1Every iterations. VAE: encoder and decoder, forward and backward once.
  */
 export function iterationPasses(w: Workload): Pass[] {
   const batch = w.batch;
@@ -120,7 +123,11 @@ export function iterationPasses(w: Workload): Pass[] {
   const decoders: Pass[] = w.gan.discriminator.reconstruction
     ? ['decoder-whole', 'decoder-part'].map((network) => ({ network, batch, weightGradients: true, inputGradients: 'all' }))
     : [];
+  const r1: Pass[] = w.options.r1! > 0
+    ? [0, 1].map(() => ({ network: 'discriminator', batch: batch / w.options.r1Every, weightGradients: true, inputGradients: 'all' }))
+    : [];
   return [
+    ...r1,
     { network: 'generator', batch, weightGradients: false, inputGradients: 'none' },
     { network: 'discriminator', batch: 2 * batch, weightGradients: true, inputGradients: 'exceptFirst' },
     ...decoders,

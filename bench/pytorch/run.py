@@ -22,7 +22,7 @@ except ImportError:
 from blas import check_blas  # noqa: E402
 from layers import layer_records  # noqa: E402
 from models import build_vae  # noqa: E402
-from steps import GAN_MIRRORED, adam, gan_iteration, gan_models, gan_option, gan_step_options, vae_iteration  # noqa: E402
+from steps import GAN_MIRRORED, adam, gan_iteration, gan_models, gan_option, gan_step_options, lazy_r1_weight, vae_iteration  # noqa: E402
 from train_gan import FASHION_MNIST_TRAIN, ema_update, load_idx_images  # noqa: E402
 
 
@@ -36,9 +36,10 @@ def peak_rss_bytes():
 
 
 # The benchmark's GAN iterations are the bare step: no EMA generator, R1 or flips (bench/workloads.ts turns them off);
-# a loop workload (D1, `ganvae train gan`'s defaults) keeps the EMA generator, as train_gan.py's twin does.
+# a loop workload (D1, `ganvae train gan`'s defaults) keeps the EMA generator and the lazy R1 penalty, as
+# train_gan.py's twin does.
 BENCH_MIRRORED = {**GAN_MIRRORED, "ema": (False,), "r1": (0,), "flip": (False,)}
-LOOP_MIRRORED = {**BENCH_MIRRORED, "ema": (False, True)}
+LOOP_MIRRORED = {**{name: allowed for name, allowed in BENCH_MIRRORED.items() if name != "r1"}, "ema": (False, True)}
 VAE_MIRRORED = {"beta": 1, "klWarmupSteps": 0, "conditional": False, "likelihood": "bernoulli", "binarize": "dynamic"}
 WHO = "the PyTorch mirror (bench/pytorch/steps.py)"
 
@@ -86,16 +87,19 @@ def gan_workload(config, real):
     layers = {name: layer_records(model, example) for name, (model, example) in networks.items()}
     params = {name: count(model) for name, (model, _) in networks.items()}
 
-    ema = copy.deepcopy(generator) if config.get("loop") and gan_option(config["options"], "ema") else None
+    options = config["options"]
+    ema = copy.deepcopy(generator) if config.get("loop") and gan_option(options, "ema") else None
+    r1_gamma, r1_every = gan_option(options, "r1"), options.get("r1Every", 16)
     next_batch = batches(config, real)
     steps = [0]
 
     def step():
-        losses = gan_iteration(generator, discriminator, opt_g, opt_d, next_batch(), latent, decoders=decoders, **step_options)
+        r1 = lazy_r1_weight(r1_gamma, r1_every, steps[0])
+        losses = gan_iteration(generator, discriminator, opt_g, opt_d, next_batch(), latent, r1=r1, decoders=decoders, **step_options)
+        steps[0] += 1
         if ema is not None:
-            steps[0] += 1
             t = steps[0]
-            ema_update(ema, generator, min(config["options"]["emaDecay"], (1 + t) / (10 + t)))
+            ema_update(ema, generator, min(options["emaDecay"], (1 + t) / (10 + t)))
         return losses
     return step, layers, params
 

@@ -131,6 +131,12 @@ GAN_MIRRORED = {
 GAN_DEFAULTS = {"augment": "none", "flip": False, "r1": 0, "ema": True}
 
 
+def lazy_r1_weight(gamma, every, step):
+    """Lazy R1 (Karras et al. 2020), as src/gan/r1-penalty.ts's lazyPenaltyWeight: the weight of ||grad||^2 on D step
+    `step` (from 0), gamma / 2 times `every` on every `every`-th step and 0 (no penalty) on the others."""
+    return gamma / 2 * every if gamma > 0 and step % every == 0 else 0.0
+
+
 def gan_option(options, name):
     """A resolved ganvae option, or its default when the spec predates it."""
     return options.get(name, GAN_DEFAULTS.get(name))

@@ -34,7 +34,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from steps import GAN_MIRRORED, gan_iteration, gan_models, gan_option, gan_step_options  # noqa: E402
+from steps import GAN_MIRRORED, gan_iteration, gan_models, gan_option, gan_step_options, lazy_r1_weight  # noqa: E402
 
 FASHION_MNIST_TRAIN = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 WHO = "train_gan.py"
@@ -146,7 +146,6 @@ def train(spec, threads, log_every, seconds=None, data=None):
     settings = {"learningRate": options["learningRate"], "beta1": options["beta1"], "beta2": options["beta2"]}
     generator, discriminator, decoders, opt_g, opt_d = gan_models(arch, options, settings)
     ema = copy.deepcopy(generator) if gan_option(options, "ema") else None
-    # Lazy R1 (Karras et al. 2020): gamma / 2 times ||grad||^2, every r1Every-th D step, weighted by r1Every.
     r1_gamma, r1_every = gan_option(options, "r1"), options.get("r1Every", 16)
     flip = gan_option(options, "flip")
     batch, steps, latent = spec["batchSize"], spec["steps"], arch["generator"]["latentSize"]
@@ -164,7 +163,7 @@ def train(spec, threads, log_every, seconds=None, data=None):
         real = images[order[index * batch:(index + 1) * batch]]
         if flip:
             real = random_flips(real)
-        r1 = r1_gamma / 2 * r1_every if r1_gamma > 0 and step % r1_every == 0 else 0.0
+        r1 = lazy_r1_weight(r1_gamma, r1_every, step)
         window.append(gan_iteration(generator, discriminator, opt_g, opt_d, real, latent, r1=r1, decoders=decoders, **step_options))
         if ema is not None:
             t = step + 1

@@ -66,7 +66,8 @@ export const ganOptions = withLoopDefaults(z.strictObject({
   augment: augmentOptionFields.augment.unwrap().optional().describe(`${augmentOptionFields.augment.description} (default: the preset's; lite diffaug, the others none)`),
   spectralNorm: z.enum(SPECTRAL_NORM_TARGETS).default('none')
     .describe('spectral normalisation (Miyato et al.) of every kernel of D, G or both, one power iteration per step; model/ holds plain networks'),
-  r1: z.number().min(0).default(0).describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it'),
+  r1: z.number().min(0).optional()
+    .describe('γ of the R1 penalty γ/2·E‖∇D(x_real)‖² (0: off), applied every --r1-every D steps, scaled by it (default: the preset\'s; dcgan 0.1, the others 0; always 0 for wgan and wgan-gp)'),
   reconstruction: z.number().min(0).optional()
     .describe('weight of FastGAN\'s self-supervision: decoders rebuild real images from D\'s 8x8 and 16x16 maps (0: plain D; default: lite 1, others 0)'),
   r1Every: z.number().int().min(1).default(DEFAULT_R1_EVERY).describe('D steps between R1 penalties (lazy regularisation; 1: every step)'),
@@ -93,6 +94,15 @@ function lossOf(options: GanOptions, data: DataShape): GanLoss {
   return options.loss ?? recipeOf(options, data).loss ?? 'ns';
 }
 
+/**
+ * --r1, else the preset's R1 γ, else 0. A preset's R1 does not apply to the Wasserstein losses: their critic is
+ * already constrained (by its gradient penalty or by weight clipping).
+ */
+function r1Of(options: GanOptions, data: DataShape, loss: GanLossRecord): number {
+  if (options.r1 !== undefined) return options.r1;
+  return loss.gradientPenalty || loss.weightClipping ? 0 : recipeOf(options, data).r1 ?? 0;
+}
+
 /** `options` with every choice a preset or loss leaves open filled in; errors name the option that does not fit. */
 export function resolveGanOptions(options: GanOptions, data: DataShape): GanOptions {
   if (options.conditional !== 'none' && data.numClasses < 2) {
@@ -116,7 +126,8 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
   if (options.infoWeight !== DEFAULT_INFO_WEIGHT && !options.infoCategorical && !options.infoContinuous) {
     throw new ConfigError(`--info-weight ${options.infoWeight} weighs InfoGAN's codes, and this run has none: add --info-categorical or --info-continuous, or drop --info-weight`);
   }
-  if (options.r1Every !== DEFAULT_R1_EVERY && options.r1 === 0) {
+  const r1 = r1Of(options, data, loss);
+  if (options.r1Every !== DEFAULT_R1_EVERY && r1 === 0) {
     throw new ConfigError(`--r1-every ${options.r1Every} spaces the R1 penalty, which is off: add --r1 γ (e.g. --r1 10), or drop --r1-every`);
   }
   const arch = ganPreset(preset, data.shape, presetOverrides(options, data));
@@ -128,6 +139,7 @@ export function resolveGanOptions(options: GanOptions, data: DataShape): GanOpti
     loss: lossName,
     augment,
     reconstruction: options.reconstruction ?? recipeOf(options, data).reconstruction ?? 0,
+    r1,
     latentSize: arch.generator.latentSize,
     width: options.width ?? presetWidth(preset),
     dropout: arch.discriminator.dropout,
@@ -180,6 +192,8 @@ export class GanTrainable implements Trainable {
   private readonly gOptimizer: tf.AdamOptimizer;
   private readonly dOptimizer: tf.AdamOptimizer;
   private readonly loss: GanLossRecord;
+  /** γ of the lazy R1 penalty (0: off). */
+  private readonly r1Gamma: number;
   private readonly augmentSpec: AugmentSpec;
   /** The names of D's outputs, in order. */
   private readonly dOutputs: DiscriminatorOutputName[];
@@ -190,6 +204,7 @@ export class GanTrainable implements Trainable {
   constructor(private readonly options: GanOptions, data: DataShape, rng: Rng) {
     const arch = ganArchitecture(options, data);
     this.loss = ganLoss(options.loss!);
+    this.r1Gamma = options.r1!;
     this.augmentSpec = resolveAugment({ ...options, augment: options.augment ?? 'none' }, data.shape);
     this.augmenter = createAugmenter(this.augmentSpec);
     this.latentSize = arch.generator.latentSize;
@@ -335,7 +350,7 @@ export class GanTrainable implements Trainable {
       const quarter = this.decoders ? rng.int(4) : 0;
       let realLogits: tf.Tensor | undefined;
       // D's optimiser counts its steps, checkpointed, so a resumed run keeps the lazy schedule.
-      const r1Weight = this.options.r1 > 0 ? lazyPenaltyWeight(this.dOptimizer.iterations, this.options.r1Every) : 0;
+      const r1Weight = this.r1Gamma > 0 ? lazyPenaltyWeight(this.dOptimizer.iterations, this.options.r1Every) : 0;
       const { value, grads } = tf.variableGrads(() => {
         const realOutputs = this.discriminate(real, batch.labels);
         realLogits = tf.keep(realOutputs.logit);
@@ -343,7 +358,7 @@ export class GanTrainable implements Trainable {
         const fakeOutputs = this.discriminate(fakeSeen, fakeLabels);
         let total = this.loss.discriminator({ real: realOutputs.logit, fake: fakeOutputs.logit, realTarget: 1 - this.options.labelSmoothing });
         // Reported apart from dLoss only when other terms join it.
-        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.options.r1 > 0 || this.decoders || codes) {
+        if (this.loss.gradientPenalty || this.options.conditional === 'acgan' || this.r1Gamma > 0 || this.decoders || codes) {
           parts.dAdversarial = tf.keep(total);
         }
         if (this.loss.gradientPenalty) {
@@ -355,10 +370,10 @@ export class GanTrainable implements Trainable {
           parts.reconstruction = tf.keep(tf.mul(reconstructionLoss(this.decoders, realOutputs.map16!, realOutputs.map8!, real, quarter), this.options.reconstruction!));
           total = tf.add(total, parts.reconstruction);
         }
-        if (this.options.r1 > 0) {
+        if (this.r1Gamma > 0) {
           // Lazy (StyleGAN2): on every r1Every-th D step, weighted by r1Every; the reported r1 is 0 on the others, so
           // a logging window's mean is the penalty's average pull.
-          parts.r1 = tf.keep(r1Weight > 0 ? r1Penalty((x) => this.discriminate(x, batch.labels).logit, real, this.options.r1 * r1Weight) : tf.scalar(0));
+          parts.r1 = tf.keep(r1Weight > 0 ? r1Penalty((x) => this.discriminate(x, batch.labels).logit, real, this.r1Gamma * r1Weight) : tf.scalar(0));
           total = tf.add(total, parts.r1);
         }
         if (this.options.conditional === 'acgan') {

@@ -80,8 +80,8 @@ export interface GanPresetRecord {
   summary: string;
   /** Base channel count unless --width says otherwise. */
   width: number;
-  /** Training choices the preset makes unless --loss or --augment say otherwise (else ns, no augmentation). */
-  recipe?: { loss?: GanLoss; augment?: 'none' | 'diffaug' | 'ada'; reconstruction?: number };
+  /** Training choices the preset makes unless --loss, --augment, --reconstruction or --r1 say otherwise (else ns, no augmentation, no R1). */
+  recipe?: { loss?: GanLoss; augment?: 'none' | 'diffaug' | 'ada'; reconstruction?: number; r1?: number };
   build(size: number, width: number, common: PresetCommon): GanArchitecture;
 }
 
@@ -155,10 +155,12 @@ export const GAN_PRESET_RECORDS = {
     },
   },
   // Width 32, a quarter of the reference presets' convolution FLOPs, so that `ganvae train gan` with no flags
-  // (a 9-minute budget) takes several epochs on a 2-core CPU instead of one.
+  // (a 9-minute budget) takes several epochs on a 2-core CPU instead of one. Lazy R1 with γ 0.1: it beat the plain
+  // recipe in each of three seeded 9-minute Fashion-MNIST pairs (FID 13.84 against 15.35 on average; README).
   dcgan: {
-    summary: 'Radford-style DCGAN for any side that halves to at most 7 (28, 32, 64...)',
+    summary: 'Radford-style DCGAN for any side that halves to at most 7 (28, 32, 64...), with a light R1 penalty',
     width: 32,
+    recipe: { r1: 0.1 },
     build(size, width, common) {
       const doublings = genericDoublings(size);
       return {

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../src/env/backend.ts';
-import { forwardMacs, layerFlops, stepFlops, type LayerShape, type Pass } from '../../bench/flops.ts';
+import { forwardMacs, layerFlops, stepFlops, type LayerShape, type NetworkLayers, type Pass } from '../../bench/flops.ts';
 import { tfjsLayerShapes, trainableParams } from '../../bench/tfjs-layers.ts';
 import { createTrainable } from '../../bench/ganvae.ts';
-import { iterationPasses, workload } from '../../bench/workloads.ts';
+import { iterationPasses, workload, type GanWorkload } from '../../bench/workloads.ts';
 import { Rng } from '../../src/core/random.ts';
 
 const dense = (n: number, m: number): LayerShape => ({ name: `d${n}x${m}`, kind: 'dense', input: [n], output: [m], kernel: null });
@@ -131,4 +131,22 @@ test('W4 (Lite-64, batch 32): FLOPs of one iteration from ganvae\'s own networks
     2 * (3 * sum(g) - g[0]) + gElementwiseBackward + // G step: G forward, weight and input gradients but the first
     2 * 2 * sum(d); // D forward and input gradients only
   assert.equal(stepFlops(layers, iterationPasses(w)), 32 * perExample);
+});
+
+test('D1 (the default GAN, batch 64): its lazy R1 adds two full D passes on the real batch, spread over 16 iterations', () => {
+  const d1 = workload('D1');
+  assert.ok(d1.family === 'gan');
+  assert.deepEqual([d1.options.r1, d1.options.r1Every], [0.1, 16]);
+  const layers = {
+    generator: [{ name: 'g', kind: 'dense', input: [100], output: [784], kernel: null }],
+    discriminator: [
+      { name: 'd0', kind: 'conv', input: [28, 28, 1], output: [14, 14, 8], kernel: [5, 5] },
+      { name: 'd1', kind: 'dense', input: [1568], output: [1], kernel: null },
+    ],
+  } satisfies NetworkLayers;
+  const d = [14 * 14 * 8 * 25, 1568];
+  const withoutR1: GanWorkload = { ...d1, options: { ...d1.options, r1: 0 } };
+  // Each R1 pass: forward, weight and input gradients of every layer, first included (the penalty is on ∇ₓD).
+  const r1PerIteration = 2 * (64 / 16) * 2 * 3 * (d[0] + d[1]);
+  assert.equal(stepFlops(layers, iterationPasses(d1)) - stepFlops(layers, iterationPasses(withoutR1)), r1PerIteration);
 });

@@ -85,7 +85,7 @@ describe('ganvae train: configuration', () => {
     ['a preset that does not fit the images', ['--preset', 'dcgan28'], /dcgan28 is for 28x28 images, but the dataset's are 8x8/],
     ['label smoothing with a Wasserstein loss', ['--loss', 'wgan', '--label-smoothing', '0.1'], /--label-smoothing applies to minimax, ns, lsgan and rasgan losses, not --loss wgan/],
     ['an InfoGAN weight without codes', ['--info-weight', '2'], /--info-weight 2 weighs InfoGAN's codes, and this run has none: add --info-categorical/],
-    ['an R1 interval without R1', ['--r1-every', '4'], /--r1-every 4 spaces the R1 penalty, which is off: add --r1/],
+    ['an R1 interval without R1', ['--r1', '0', '--r1-every', '4'], /--r1-every 4 spaces the R1 penalty, which is off: add --r1/],
   ];
   for (const [what, args, message] of bad) {
     it(`rejects ${what} with exit 2 and a message naming it`, async () => {

@@ -34,6 +34,27 @@ describe('run configuration', () => {
     assert.equal(resolveGanOptions(ganOptions.parse({ preset: 'dcgan28' }), { shape: [28, 28, 1], numClasses: 10 }).width, 64);
   });
 
+  it('takes R1 from the preset unless --r1 says, and never from a preset for the Wasserstein losses', () => {
+    const grey = { shape: [28, 28, 1] as [number, number, number], numClasses: 10 };
+    const r1 = (options: object, data = grey) => {
+      const resolved = resolveGanOptions(ganOptions.parse(options), data);
+      return [resolved.r1, resolved.r1Every];
+    };
+    // dcgan (the grey default) has lazy R1 with γ 0.1, every 16 D steps; lite and the reference presets have none.
+    assert.deepEqual(r1({}), [0.1, 16]);
+    assert.deepEqual(r1({}, { shape: [64, 64, 3], numClasses: 0 }), [0, 16]);
+    assert.deepEqual(r1({ preset: 'dcgan28' }), [0, 16]);
+    // A flag wins both ways, and --r1-every alone spaces the preset's penalty.
+    assert.deepEqual(r1({ r1: 0 }), [0, 16]);
+    assert.deepEqual(r1({ preset: 'lite', r1: 2 }, { shape: [64, 64, 3], numClasses: 0 }), [2, 16]);
+    assert.deepEqual(r1({ r1Every: 4 }), [0.1, 4]);
+    // WGAN-GP's critic has its own gradient penalty and WGAN's is clipped: the preset's R1 is left out, a flag is not.
+    assert.deepEqual(r1({ loss: 'wgan-gp' }), [0, 16]);
+    assert.deepEqual(r1({ loss: 'wgan' }), [0, 16]);
+    assert.deepEqual(r1({ loss: 'wgan-gp', r1: 1 }), [1, 16]);
+    assert.throws(() => r1({ loss: 'wgan', r1Every: 4 }), /--r1-every 4 spaces the R1 penalty, which is off/);
+  });
+
   it('converts flag strings by the option\'s type and names the flag when one is wrong', () => {
     assert.deepEqual(flagsToConfig(schema, { 'batch-size': '32', ema: 'false', loss: 'hinge' }), { batchSize: 32, ema: false, loss: 'hinge' });
     assert.throws(() => flagsToConfig(schema, { 'batch-size': 'many' }), /--batch-size must be a number, got "many"/);

@@ -136,7 +136,7 @@ describe('one step lowers its own objective (tiny GAN on 8x8 images)', () => {
 
   function tinyGan(options: Partial<GanOptions>): GanTrainable {
     const resolved = resolveGanOptions(ganOptions.parse({
-      preset: 'dcgan', width: 4, batchNorm: false, ema: false, learningRate: 2e-3, ...options,
+      preset: 'dcgan', r1: 0, width: 4, batchNorm: false, ema: false, learningRate: 2e-3, ...options,
     }), data);
     return new GanTrainable(resolved, data, new Rng(11));
   }
