@@ -32,7 +32,8 @@ export function describeCpu(cpuinfo: string, available: number, fmaUnits = 2): M
   const physical = new Set(blocks.map((b) => `${field(b, 'physical id') ?? 0}:${field(b, 'core id') ?? field(b, 'processor')}`));
   const cores = Math.max(1, Math.min(physical.size || available, available));
   const nominal = /@\s*([\d.]+)\s*GHz/i.exec(model);
-  const ghz = nominal ? Number(nominal[1]) : Number(field(first, 'cpu MHz') ?? 0) / 1000;
+  // cpuinfo gives MHz with three decimals; kept to the MHz, so that 2096.021 reads 2.096 GHz, not 2.0960210000000004.
+  const ghz = nominal ? Number(nominal[1]) : Math.round(Number(field(first, 'cpu MHz') ?? 0)) / 1000;
   const isa = flags.has('avx512f') ? 'AVX-512' : flags.has('avx2') && flags.has('fma') ? 'AVX2+FMA' : flags.has('avx') ? 'AVX' : 'SSE';
   // Without FMA, a core issues one vector add and one vector multiply per cycle: the same 2 FLOPs per lane.
   const units = isa === 'AVX-512' || isa === 'AVX2+FMA' ? fmaUnits : 1;

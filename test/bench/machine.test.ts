@@ -6,7 +6,7 @@ import { describeCpu } from '../../bench/machine.ts';
 /** cpuinfo text for logical CPUs given as [physical id, core id]. */
 function cpuinfo(model: string, flags: string, cpus: [number, number][], mhz = 2500): string {
   return cpus.map(([pkg, core], i) => [
-    `processor\t: ${i}`, `model name\t: ${model}`, `cpu MHz\t\t: ${mhz}.000`, `physical id\t: ${pkg}`, `core id\t\t: ${core}`, `flags\t\t: ${flags}`,
+    `processor\t: ${i}`, `model name\t: ${model}`, `cpu MHz\t\t: ${mhz.toFixed(3)}`, `physical id\t: ${pkg}`, `core id\t\t: ${core}`, `flags\t\t: ${flags}`,
   ].join('\n')).join('\n\n');
 }
 
@@ -35,6 +35,10 @@ test('AVX2+FMA without a GHz in the model name: cpuinfo MHz, capped by the avail
   assert.equal(m.ghz, 3);
   assert.equal(m.flopPerCyclePerCore, 32);
   assert.match(m.assumption, /current MHz/);
+  // Kept to the MHz: 2096.021 reads 2.096 GHz in the printed assumption, not 2.0960210000000004.
+  const epyc = describeCpu(cpuinfo('AMD EPYC', 'avx avx2 fma avx512f', [[0, 0], [0, 1]], 2096.021), 2);
+  assert.equal(epyc.ghz, 2.096);
+  assert.match(epyc.assumption, /× 2\.096 GHz \(cpuinfo's current MHz\)/);
 });
 
 test('AVX without FMA: one add and one multiply per cycle', () => {
