@@ -2,7 +2,19 @@
 // with the same formulas as tfjs's CPU kernels; large tensors are split among threads.
 #include <cmath>
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #include "../common.h"
+
+// glibc's vectorised tanhf (libmvec, glibc 2.35+), within 4 ulp of tanh like its scalar tanhf: tfjs's tanh is
+// Math.tanh rounded to float32, and the scalar loop ran at ~16 ns an element (2.5% of W4's step).
+#if defined(__AVX512F__)
+extern "C" __m512 _ZGVeN16v_tanhf(__m512);
+#elif defined(__AVX2__)
+extern "C" __m256 _ZGVdN8v_tanhf(__m256);
+#endif
 
 namespace ganvae {
 
@@ -27,6 +39,16 @@ void mapRange(const float* x, float* y, int64_t n, Op op) {
 template <typename Op>
 void run(const float* x, float* y, int64_t n, Op op) {
   parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) { mapRange(x + begin, y + begin, end - begin, op); });
+}
+
+void tanhRange(const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+#if defined(__AVX512F__)
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _ZGVeN16v_tanhf(_mm512_loadu_ps(x + i)));
+#elif defined(__AVX2__)
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _ZGVdN8v_tanhf(_mm256_loadu_ps(x + i)));
+#endif
+  for (; i < n; ++i) y[i] = std::tanh(x[i]);
 }
 
 void selectRange(const uint8_t* c, const float* t, const float* e, float* out, int64_t n) {
@@ -67,7 +89,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
       case UnaryOp::kRelu6: return run(x.data, y.data, n, [](float v) { return v < 0 ? 0.0f : (v > 6 ? 6.0f : v); });
       case UnaryOp::kLeakyRelu: return run(x.data, y.data, n, [alpha](float v) { return v < 0 ? alpha * v : v; });
       case UnaryOp::kSigmoid: return run(x.data, y.data, n, [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
-      case UnaryOp::kTanh: return run(x.data, y.data, n, [](float v) { return std::tanh(v); });
+      case UnaryOp::kTanh:
+        return parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) { tanhRange(x.data + begin, y.data + begin, end - begin); });
       case UnaryOp::kStep: return run(x.data, y.data, n, [alpha](float v) { return std::isnan(v) ? NAN : (v > 0 ? 1.0f : alpha); });
       case UnaryOp::kElu: return run(x.data, y.data, n, [](float v) { return v >= 0 ? v : std::exp(v) - 1.0f; });
       case UnaryOp::kSoftplus: return run(x.data, y.data, n, softplus);
