@@ -123,9 +123,8 @@ export function iterationPasses(w: Workload): Pass[] {
   const decoders: Pass[] = w.gan.discriminator.reconstruction
     ? ['decoder-whole', 'decoder-part'].map((network) => ({ network, batch, weightGradients: true, inputGradients: 'all' }))
     : [];
-  const r1: Pass[] = w.options.r1! > 0
-    ? [0, 1].map(() => ({ network: 'discriminator', batch: batch / w.options.r1Every, weightGradients: true, inputGradients: 'all' }))
-    : [];
+  const r1Pass: Pass = { network: 'discriminator', batch: batch / w.options.r1Every, weightGradients: true, inputGradients: 'all' };
+  const r1 = w.options.r1! > 0 ? [r1Pass, r1Pass] : [];
   return [
     ...r1,
     { network: 'generator', batch, weightGradients: false, inputGradients: 'none' },

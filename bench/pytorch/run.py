@@ -39,7 +39,7 @@ def peak_rss_bytes():
 # a loop workload (D1, `ganvae train gan`'s defaults) keeps the EMA generator and the lazy R1 penalty, as
 # train_gan.py's twin does.
 BENCH_MIRRORED = {**GAN_MIRRORED, "ema": (False,), "r1": (0,), "flip": (False,)}
-LOOP_MIRRORED = {**{name: allowed for name, allowed in BENCH_MIRRORED.items() if name != "r1"}, "ema": (False, True)}
+LOOP_MIRRORED = {**GAN_MIRRORED, "ema": (False, True), "flip": (False,)}
 VAE_MIRRORED = {"beta": 1, "klWarmupSteps": 0, "conditional": False, "likelihood": "bernoulli", "binarize": "dynamic"}
 WHO = "the PyTorch mirror (bench/pytorch/steps.py)"
 
