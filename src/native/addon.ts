@@ -29,6 +29,8 @@ export interface NativeAddon {
   unary(x: Float32Array, y: Float32Array, op: number, alpha: number): void;
   /** out = condition ? t : e element-wise, all of one size. */
   select(condition: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** dx = x > 0 ? dy : dy·alpha element-wise (LeakyRelu's gradient), all of one size. */
+  leakyReluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
   /** out = x repeated to outShape (each dimension a multiple of x's). */
   tile(x: Float32Array, xShape: number[], out: Float32Array, outShape: number[]): void;
   /** One Adam step of a variable: writes newValue, newM, newV (tfjs's float ops, in one pass). */

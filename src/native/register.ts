@@ -13,6 +13,8 @@ import { batchMatMulKernel, fusedMatMulKernel } from './kernels/batch-matmul.ts'
 import { batchNormKernel } from './kernels/batch-norm.ts';
 import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './kernels/batch-norm-training.ts';
 import { batchNormTrainingGrad } from './batch-norm-training.ts';
+import { leakyReluGradKernel } from './kernels/leaky-relu-grad.ts';
+import { leakyReluGrad } from './leaky-relu-gradient.ts';
 import { binaryKernels } from './kernels/binary.ts';
 import { reduceKernels } from './kernels/reduce.ts';
 import { selectKernel } from './kernels/select.ts';
@@ -38,10 +40,11 @@ export function registerNativeBackend(addon: NativeAddon): void {
   // Lower priority than cpu: tfjs must never pick it implicitly before ganvae's selection does.
   registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
   registerGradient(batchNormTrainingGrad);
+  registerGradient(leakyReluGrad);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
     batchMatMulKernel, fusedMatMulKernel, batchNormKernel, batchNormTrainingKernel, batchNormTrainingGradKernel,
-    selectKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel].map((make) => make(addon));
+    selectKernel, leakyReluGradKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel].map((make) => make(addon));
   for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
     // ganvae's own kernels (GanvaeBatchNormTraining, ...) have no cpu version to replace.
     if (getKernel(kernel.kernelName, NATIVE_BACKEND)) unregisterKernel(kernel.kernelName, NATIVE_BACKEND);

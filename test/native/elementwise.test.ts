@@ -126,6 +126,44 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
     tf.dispose([x, dy, grads[0]]);
   });
 
+  it('the replacement LeakyRelu gradient is one native kernel with tfjs\'s values exactly, edge values included', async () => {
+    const x = () => tf.concat([normal([70000], 11), tf.tensor([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30])]);
+    const dy = () => tf.concat([normal([70000], 12), tf.tensor([1, 2, 3, 4, 5, 6, 7])]);
+    const kernelsOf: Record<string, string[]> = {};
+    const gradient = (backend: 'cpu' | 'native') => runOn(backend, () => {
+      const input = x();
+      return tf.engine().gradients(() => tf.leakyRelu(input, 0.3), [input], dy()).grads[0];
+    });
+    const [expected] = await gradient('cpu');
+    const [actual] = await gradient('native');
+    assert.equal(actual.length, expected.length);
+    assert.ok(actual.every((v, i) => Object.is(v, expected[i])), 'the native LeakyRelu gradient differs from tfjs cpu');
+    for (const backend of ['cpu', 'native'] as const) {
+      await runOn(backend, () => tf.zeros([1]));
+      const input = x();
+      const profile = await tf.profile(() => tf.engine().gradients(() => tf.leakyRelu(input, 0.3), [input], dy()).grads[0]);
+      kernelsOf[backend] = profile.kernels.map((k) => k.name);
+      input.dispose();
+    }
+    assert.ok(kernelsOf.native.includes('GanvaeLeakyReluGrad') && !kernelsOf.native.includes('Select'), `native ran ${kernelsOf.native}`);
+    assert.ok(kernelsOf.cpu.includes('Select') && !kernelsOf.cpu.includes('GanvaeLeakyReluGrad'), `cpu ran ${kernelsOf.cpu}`);
+  });
+
+  it('a gradient of the LeakyRelu gradient (R1, WGAN-GP) agrees with tfjs cpu', async () => {
+    // ‖∂/∂x Σ leakyRelu(w·x)‖² differentiated in w: the inner backward pass runs while a tape records it.
+    const penaltyGrad = () => {
+      const x = normal([200], 13);
+      return tf.grad((w: tf.Tensor) => {
+        const inner = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(tf.mul(w, xx), 0.2), tf.linspace(-1, 2, 200))))(x);
+        return tf.sum(tf.square(inner));
+      })(tf.add(normal([200], 14), 0.5));
+    };
+    const [expected] = await runOn('cpu', penaltyGrad);
+    const [actual] = await runOn('native', penaltyGrad);
+    assert.ok(expected.some((v) => v !== 0));
+    assert.ok(maxRelativeError(actual, expected) < 1e-6);
+  });
+
   it('gradients through batch norm, leaky relu and broadcasting agree', async () => {
     const [expected] = await runOn('cpu', () => gradOfBatchNormNet());
     const [actual] = await runOn('native', () => gradOfBatchNormNet());

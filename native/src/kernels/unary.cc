@@ -51,6 +51,11 @@ void tanhRange(const float* x, float* y, int64_t n) {
   for (; i < n; ++i) y[i] = std::tanh(x[i]);
 }
 
+// dx = x > 0 ? dy : dy·alpha (x NaN: dy·alpha), as tfjs's where(greater(x, 0), dy, mul(dy, alpha)).
+void leakyReluGradRange(const float* x, const float* dy, float* dx, int64_t n, float alpha) {
+  for (int64_t i = 0; i < n; ++i) dx[i] = x[i] > 0 ? dy[i] : dy[i] * alpha;
+}
+
 void selectRange(const uint8_t* c, const float* t, const float* e, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = c[i] ? t[i] : e[i];
 }
@@ -117,6 +122,24 @@ Napi::Value Select(const Napi::CallbackInfo& info) {
     expectLength(env, out, n, "out");
     const uint8_t* c = condition.Data();
     parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) { selectRange(c + begin, t.data + begin, e.data + begin, out.data + begin, end - begin); });
+  });
+}
+
+// leakyReluGrad(x, dy, dx, alpha): LeakyRelu's gradient dx = x > 0 ? dy : dy·alpha in one pass (tfjs runs Greater,
+// Multiply and Select, three full-size passes and two temporaries), all of one size.
+Napi::Value LeakyReluGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, "LeakyReluGrad", [&] {
+    Napi::Env env = info.Env();
+    FloatView x = floatArg(info, 0, "x");
+    FloatView dy = floatArg(info, 1, "dy");
+    FloatView dx = floatArg(info, 2, "dx");
+    const float alpha = static_cast<float>(numberArg(info, 3, "alpha"));
+    const int64_t n = static_cast<int64_t>(x.length);
+    expectLength(env, dy, n, "dy");
+    expectLength(env, dx, n, "dx");
+    parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) {
+      leakyReluGradRange(x.data + begin, dy.data + begin, dx.data + begin, end - begin, alpha);
+    });
   });
 }
 
