@@ -57,6 +57,12 @@ export interface NativeAddon {
   /** dst[dstBegin + i] = src[srcBegin + i] for every index i < size (Slice and PadV2). */
   copyBox(src: Float32Array, srcShape: number[], srcBegin: number[], dst: Float32Array, dstShape: number[], dstBegin: number[], size: number[]): void;
   /**
+   * out [n, h, w, c] = per-image pixel maps of x [n, h, w, c] (rows [n·h], cols [n·w], -1 for zero; transposed [n] reads
+   * the spatial transpose), or with scatter 1 their transpose (the gradient: each x pixel added where the map reads).
+   */
+  pixelMap(x: Float32Array, out: Float32Array, n: number, h: number, w: number, c: number, rows: Int32Array, cols: Int32Array,
+    transposed: Int32Array, scatter: number): void;
+  /**
    * The oneDNN version, its effective ISA, how it runs bf16 (native: avx512_bf16 or AMX; emulated: AVX-512 without
    * them, slower than fp32; unsupported), the precision set, its thread count and threading runtime.
    */

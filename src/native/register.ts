@@ -15,6 +15,8 @@ import { batchNormTrainingGradKernel, batchNormTrainingKernel } from './kernels/
 import { batchNormTrainingGrad } from './batch-norm-training.ts';
 import { leakyReluGradKernel } from './kernels/leaky-relu-grad.ts';
 import { leakyReluGrad } from './leaky-relu-gradient.ts';
+import { pixelMapKernel } from './kernels/pixel-map.ts';
+import { pixelMapGrad } from './pixel-map.ts';
 import { binaryKernels } from './kernels/binary.ts';
 import { reduceKernels } from './kernels/reduce.ts';
 import { selectKernel } from './kernels/select.ts';
@@ -41,10 +43,11 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registerBackend(NATIVE_BACKEND, () => new NativeBackendCPU(), 0);
   registerGradient(batchNormTrainingGrad);
   registerGradient(leakyReluGrad);
+  registerGradient(pixelMapGrad);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
     batchMatMulKernel, fusedMatMulKernel, batchNormKernel, batchNormTrainingKernel, batchNormTrainingGradKernel,
-    selectKernel, leakyReluGradKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel].map((make) => make(addon));
+    selectKernel, leakyReluGradKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel, pixelMapKernel].map((make) => make(addon));
   for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
     // ganvae's own kernels (GanvaeBatchNormTraining, ...) have no cpu version to replace.
     if (getKernel(kernel.kernelName, NATIVE_BACKEND)) unregisterKernel(kernel.kernelName, NATIVE_BACKEND);

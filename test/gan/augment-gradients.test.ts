@@ -103,4 +103,35 @@ describe('cpu and native agree', { skip: nativeMissing }, () => {
       assert.ok(maxRelativeError(native, cpu) < 1e-5, c.name);
     }
   });
+
+  it('every augmentation\'s gradient is the same on both backends', async () => {
+    for (const [k, c] of CASES.entries()) {
+      const run = () => {
+        const weights = tf.randomUniform(c.shape, -1, 1, 'float32', 300 + k) as tf.Tensor4D;
+        return tf.grad((v: tf.Tensor) => weightedSum(c.augment, weights)(v as tf.Tensor4D))(tf.randomUniform(c.shape, -1, 1, 'float32', 400 + k));
+      };
+      const [cpu] = await runOn('cpu', run);
+      const [native] = await runOn('native', run);
+      assert.ok(maxRelativeError(native, cpu) < 1e-5, c.name);
+    }
+  });
+
+  it('native pixel maps (ADA\'s geometry) run one gather kernel (a scatter backward), with gradients of every order', async () => {
+    await initBackend('native');
+    const shape: Shape = [3, 6, 6, 3];
+    const augment: Augmentation = (x) => adaAugment(x, ['xflip', 'rotate90', 'translation'], 1, new Rng(60));
+    const x = tf.randomUniform(shape, -1, 1, 'float32', 61) as tf.Tensor4D;
+    const weights = tf.randomUniform(shape, -1, 1, 'float32', 62) as tf.Tensor4D;
+    const profile = await tf.profile(() => tf.grad((v: tf.Tensor) => weightedSum(augment, weights)(v as tf.Tensor4D))(x));
+    const kernels = profile.kernels.map((k) => k.name);
+    assert.ok(kernels.includes('GanvaePixelMap') && !kernels.includes('BatchMatMul'), `ran ${[...new Set(kernels)]}`);
+    // ‖∂/∂x Σ augment(x)·(x ⊙ weights)‖² differentiated in x again: the backward scatter is itself differentiated.
+    const secondOrder = () => tf.grad((v: tf.Tensor) => tf.sum(tf.square(
+      tf.grad((u: tf.Tensor) => tf.sum(tf.mul(augment(u as tf.Tensor4D), tf.mul(u, weights))))(v))))(x);
+    const [native] = await runOn('native', secondOrder);
+    const [cpu] = await runOn('cpu', secondOrder);
+    assert.ok(cpu.some((g) => g !== 0));
+    assert.ok(maxRelativeError(native, cpu) < 1e-5);
+    tf.dispose([x, weights]);
+  });
 });
