@@ -33,11 +33,15 @@ export function transposedMatrix(kernel: tf.Tensor, outputAxis: OutputAxis): tf.
   return tf.reshape(tf.transpose(kernel, swapLastTwo), [-1, out]);
 }
 
-/** torch's power-iteration step on W = wtᵀ: v = normalize(Wᵀu), then u = normalize(W v); wt [rest, out], u [out] → [u [out], v [rest]]. */
-export function powerIteration(wt: tf.Tensor2D, u: tf.Tensor1D): [tf.Tensor1D, tf.Tensor1D] {
+/**
+ * torch's power-iteration step on W = wtᵀ: v = normalize(Wᵀu), then u = normalize(W v); wt [rest, out], u [out] →
+ * u [out], v [rest] and (W v)ᵀ [1, out], which σ = uᵀ W v reuses.
+ */
+function powerIteration(wt: tf.Tensor2D, u: tf.Tensor1D): { u: tf.Tensor1D; v: tf.Tensor1D; wv: tf.Tensor2D } {
   return tf.tidy(() => {
     const v = normalize(tf.reshape(tf.matMul(wt, tf.reshape(u, [-1, 1])), [-1]));
-    return [normalize(tf.reshape(tf.matMul(tf.reshape(v, [1, -1]), wt), [-1])), v];
+    const wv = tf.matMul(tf.reshape(v, [1, -1]), wt) as tf.Tensor2D;
+    return { u: normalize(tf.reshape(wv, [-1])), v, wv };
   });
 }
 
@@ -51,14 +55,15 @@ function sigma(wt: tf.Tensor2D, u: LayerVariable, v: LayerVariable, iterate: boo
   const op = tf.customGrad((...args) => {
     const [matrix, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     let [left, right] = [u.read() as tf.Tensor1D, v.read() as tf.Tensor1D];
+    let wv: tf.Tensor2D | undefined;
     if (iterate) {
-      [left, right] = powerIteration(matrix, left);
+      ({ u: left, v: right, wv } = powerIteration(matrix, left));
       u.write(left);
       v.write(right);
     }
     save([left, right]);
     return {
-      value: tf.sum(tf.mul(tf.matMul(tf.reshape(right, [1, -1]), matrix), left)),
+      value: tf.sum(tf.mul(wv ?? tf.matMul(tf.reshape(right, [1, -1]), matrix), left)),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.outerProduct(saved[1] as tf.Tensor1D, saved[0] as tf.Tensor1D)),
     };
   });
@@ -97,7 +102,7 @@ export function addSpectralNorm(addWeight: AddWeight, kernel: LayerVariable, out
   tf.tidy(() => {
     const unit = normalize(u.read() as tf.Tensor1D);
     u.write(unit);
-    v.write(powerIteration(transposedMatrix(kernel.read(), outputAxis), unit)[1]);
+    v.write(powerIteration(transposedMatrix(kernel.read(), outputAxis), unit).v);
   });
   return new SpectralNorm(u, v, outputAxis);
 }
