@@ -82,7 +82,8 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
       const a = normal([4, 9, 9, 3], 1);
       return tf.where(tf.greater(a, 0), a, tf.mul(a, 0.2));
     });
-    for (const [shape, reps] of [[[1, 1, 1, 5], [4, 3, 2, 1]], [[2, 3], [3, 2]], [[7], [5]], [[2, 1, 3], [1, 4, 1]]] as const) {
+    for (const [shape, reps] of [[[1, 1, 1, 5], [4, 3, 2, 1]], [[2, 3], [3, 2]], [[7], [5]], [[2, 1, 3], [1, 4, 1]],
+      [[4, 1, 1, 1], [1, 8, 8, 3]], [[3, 1, 2, 1], [2, 5, 1, 4]], [[2, 3, 1], [1, 1, 4]], [[1], [7]], [[2, 2], [1, 1]]] as const) {
       await assertSame(`tile ${shape} ${reps}`, () => tf.tile(normal([...shape], 3), [...reps]));
     }
   });

@@ -8,6 +8,7 @@ namespace {
 
 // dst[0, n) = src repeated (src has `period` elements).
 void repeatRow(const float* src, int64_t period, float* dst, int64_t n) {
+  if (period == 1) return std::fill(dst, dst + n, *src);
   for (int64_t start = 0; start < n; start += period) std::copy(src, src + std::min(period, n - start), dst + start);
 }
 
@@ -35,19 +36,35 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
       out.data[0] = x.data[0];
       return;
     }
-    // Input strides; the innermost output axis is copied with a modulo, the rest by an odometer.
-    std::vector<int64_t> xStrides(rank, 1);
-    for (size_t d = rank - 1; d-- > 0;) xStrides[d] = xStrides[d + 1] * xShape[d + 1];
-    const int64_t inner = outShape[rank - 1];
-    const int64_t xInner = xShape[rank - 1];
+    // Adjacent axes that are both broadcast (x's size 1) or both copied whole (out's size = x's) act as one
+    // axis; merging them first makes a [32, 1, 1, 1] → [32, 64, 64, 3] tile 32 fills of 12,288, not 131,072
+    // rows of three.
+    Shape xAxes{xShape[0]}, outAxes{outShape[0]};
+    for (size_t d = 1; d < rank; ++d) {
+      const bool bothBroadcast = xAxes.back() == 1 && xShape[d] == 1;
+      const bool bothWhole = xAxes.back() == outAxes.back() && xShape[d] == outShape[d];
+      if (bothBroadcast || bothWhole) {
+        xAxes.back() *= xShape[d];
+        outAxes.back() *= outShape[d];
+      } else {
+        xAxes.push_back(xShape[d]);
+        outAxes.push_back(outShape[d]);
+      }
+    }
+    const size_t axes = xAxes.size();
+    // Input strides; the innermost output axis is filled by repetition, the rest by an odometer.
+    std::vector<int64_t> xStrides(axes, 1);
+    for (size_t d = axes - 1; d-- > 0;) xStrides[d] = xStrides[d + 1] * xAxes[d + 1];
+    const int64_t inner = outAxes[axes - 1];
+    const int64_t xInner = xAxes[axes - 1];
     const int64_t outer = static_cast<int64_t>(out.length) / inner;
     parallelFor(outer, std::max<int64_t>(1, kParallelElements / inner), [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; ++o) {
         int64_t rest = o, offset = 0;
-        for (size_t d = rank - 1; d-- > 0;) {
-          int64_t coord = rest % outShape[d];
-          rest /= outShape[d];
-          offset += (coord % xShape[d]) * xStrides[d];
+        for (size_t d = axes - 1; d-- > 0;) {
+          int64_t coord = rest % outAxes[d];
+          rest /= outAxes[d];
+          offset += (coord % xAxes[d]) * xStrides[d];
         }
         repeatRow(x.data + offset, xInner, out.data + o * inner, inner);
       }
