@@ -22,17 +22,6 @@ void sumRows(const float* x, int64_t rows, size_t c, double* acc) {
   }
 }
 
-// acc[j] += (x[r, j] - mean[j])^2 over rows [0, rows).
-void sumSquaredDeviations(const float* x, int64_t rows, size_t c, const double* mean, double* acc) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* row = x + r * c;
-    for (size_t j = 0; j < c; ++j) {
-      const double d = row[j] - mean[j];
-      acc[j] += d * d;
-    }
-  }
-}
-
 // sumDy[j] += dy[r, j]; sumDyXc[j] += dy[r, j] * (x[r, j] - mean[j]) over rows [0, rows).
 void sumGradientTerms(const float* x, const float* dy, int64_t rows, size_t c, const double* mean, double* sumDy, double* sumDyXc) {
   for (int64_t r = 0; r < rows; ++r) {
@@ -78,6 +67,49 @@ std::vector<double> blockSums(int64_t rows, size_t width, Accumulate accumulate)
   return total;
 }
 
+// Per-channel mean and biased variance of x [rows, c] in one pass over memory: each block of kRowsPerBlock rows
+// (at most a few hundred KiB, so its second read comes from cache) gets its own mean and sum of squared
+// deviations, and the blocks are merged in block order as Chan et al. combine partial moments. Two-pass
+// accuracy (no E[x²] − E[x]² cancellation) at the memory cost of one pass.
+void moments(const float* x, int64_t rows, size_t c, std::vector<double>& mean, std::vector<double>& variance) {
+  const int64_t blocks = std::max<int64_t>(1, (rows + kRowsPerBlock - 1) / kRowsPerBlock);
+  auto rowsOf = [&](int64_t b) { return std::min(kRowsPerBlock, rows - b * kRowsPerBlock); };
+  std::vector<double> partial(static_cast<size_t>(blocks) * 2 * c, 0.0);  // per block: sums [c], then squared deviations [c]
+  parallelFor(blocks, 2, [&](int64_t begin, int64_t end) {
+    std::vector<double> blockMean(c);
+    for (int64_t b = begin; b < end; ++b) {
+      const int64_t count = rowsOf(b);
+      const float* block = x + b * kRowsPerBlock * c;
+      double* blockSum = partial.data() + b * 2 * c;
+      double* blockSquares = blockSum + c;
+      sumRows(block, count, c, blockSum);
+      for (size_t j = 0; j < c; ++j) blockMean[j] = blockSum[j] / static_cast<double>(count);
+      for (int64_t r = 0; r < count; ++r) {
+        const float* row = block + r * c;
+        for (size_t j = 0; j < c; ++j) {
+          const double d = row[j] - blockMean[j];
+          blockSquares[j] += d * d;
+        }
+      }
+    }
+  });
+  mean.assign(c, 0.0);
+  variance.assign(c, 0.0);
+  for (int64_t b = 0; b < blocks; ++b) {
+    for (size_t j = 0; j < c; ++j) mean[j] += partial[b * 2 * c + j];
+  }
+  for (double& m : mean) m /= static_cast<double>(rows);
+  for (int64_t b = 0; b < blocks; ++b) {
+    const double count = static_cast<double>(rowsOf(b));
+    const double* blockSum = partial.data() + b * 2 * c;
+    for (size_t j = 0; j < c; ++j) {
+      const double shift = blockSum[j] / count - mean[j];
+      variance[j] += blockSum[c + j] + count * shift * shift;
+    }
+  }
+  for (double& v : variance) v /= static_cast<double>(rows);
+}
+
 // Rows of a channel-last x with `c` channels; throws unless x's length is a positive multiple of c and
 // epsilon >= 0 (the checks both kernels share).
 int64_t checkedRows(const Napi::Env& env, const FloatView& x, size_t c, double epsilon) {
@@ -109,14 +141,10 @@ Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
     expectLength(env, y, static_cast<int64_t>(x.length), "y");
     expectLength(env, mean, static_cast<int64_t>(c), "mean");
     expectLength(env, variance, static_cast<int64_t>(c), "variance");
-    std::vector<double> mu = blockSums(rows, c, [&](int64_t first, int64_t count, double* acc) { sumRows(x.data + first * c, count, c, acc); });
-    for (double& m : mu) m /= static_cast<double>(rows);
-    std::vector<double> var = blockSums(rows, c, [&](int64_t first, int64_t count, double* acc) {
-      sumSquaredDeviations(x.data + first * c, count, c, mu.data(), acc);
-    });
+    std::vector<double> mu, var;
+    moments(x.data, rows, c, mu, var);
     std::vector<double> a(c), b(c);
     for (size_t j = 0; j < c; ++j) {
-      var[j] /= static_cast<double>(rows);
       mean.data[j] = static_cast<float>(mu[j]);
       variance.data[j] = static_cast<float>(var[j]);
       a[j] = gamma.data[j] / std::sqrt(var[j] + epsilon);
