@@ -137,6 +137,25 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
+  // Forward convolutions into 1-4 channels take narrow_conv.cc's kernel: to-RGB layers, widths past and short of
+  // its 64-column blocks, 1x1 and 5x5 filters, explicit pads, with and without a bias.
+  it('narrow forward convolutions (1-4 output channels) match, with and without a bias', async () => {
+    const narrowCases: ConvCase[] = [
+      { batch: 2, h: 64, w: 64, inC: 32, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'same' },
+      { batch: 3, h: 17, w: 83, inC: 5, outC: 1, k: 5, stride: 1, dilation: 1, pad: 'same' },
+      { batch: 1, h: 9, w: 21, inC: 16, outC: 2, k: 1, stride: 1, dilation: 1, pad: 'valid' },
+      { batch: 2, h: 12, w: 7, inC: 8, outC: 4, k: 4, stride: 1, dilation: 1, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
+      { batch: 1, h: 33, w: 130, inC: 3, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'valid' },
+    ];
+    for (const [i, c] of narrowCases.entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        const bias = tf.randomNormal([c.outC], 0, 1, 'float32', i + 5);
+        return [tf.conv2d(x, filter, 1, c.pad), tf.fused.conv2d({ x, filter, strides: 1, pad: c.pad, bias })];
+      });
+    }
+  });
+
   it('NCHW convolutions match', async () => {
     await assertSameOnBothBackends('NCHW conv', () => {
       const x = tf.randomNormal([2, 3, 9, 8], 0, 1, 'float32', 1) as tf.Tensor4D;

@@ -1,7 +1,9 @@
 // Conv2D and FusedConv2D forward: y = act(conv(x, filter) + bias) on oneDNN, in the caller's
 // layout (NHWC or NCHW) so tfjs's buffers are used in place; only the filter is reordered (and, under
-// Precision::bf16, x converted to bf16; y and the bias stay f32).
+// Precision::bf16, x converted to bf16; y and the bias stay f32). Convolutions into 1-4 channels without an
+// activation run on narrow_conv.cc's kernel instead, in f32.
 #include "../common.h"
+#include "narrow_conv.h"
 
 namespace ganvae {
 
@@ -20,6 +22,7 @@ PrimitiveCache<ConvForward> cache;
 
 void runConvForward(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* filter,
                     const float* bias, float* y, int64_t activation, float alpha) {
+  if (activation == static_cast<int64_t>(Activation::linear) && narrowConvApplies(g)) return narrowConvForward(g, x, filter, bias, y);
   const bool withBias = bias != nullptr;
   std::string key = g.key() + makeKey({withBias ? 1 : 0, activation, static_cast<int64_t>(precision())}) + std::to_string(alpha);
   ConvForward* entry = cache.find(key);
