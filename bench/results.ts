@@ -3,6 +3,7 @@
 // rounds (--repeats), speeds are medians over rounds and the ratio is the median of each round's paired ratio: the
 // machine's speed drifts over minutes, and two runs of one round ran next to each other.
 import { stepFlops, type LayerShape, type NetworkLayers } from './flops.ts';
+import type { AttainedRate } from './attained.ts';
 import type { Measurement, SystemName, TimingPlan } from './measurement.ts';
 import { iterationPasses, type Workload, type WorkloadId } from './workloads.ts';
 
@@ -46,6 +47,8 @@ export interface SystemResult {
   vsPytorchRange: [number, number] | null;
   gflops: number | null;
   percentOfPeak: number | null;
+  /** Of the matrix product's GFLOPS at the same thread count (attained.ts), when it was measured. */
+  percentOfAttained: number | null;
   /** The highest over the chosen thread count's rounds. */
   peakRssMiB: number | null;
   error: string | null;
@@ -125,8 +128,12 @@ function pairedRatios(ours: ThreadRuns, theirs: ThreadRuns): number[] {
   return paired.length ? paired : [ours.rate / theirs.rate];
 }
 
-/** Summarises the runs of `w` (any systems, thread counts and rounds) against a machine peak of `peakGflops`. */
-export function summarizeWorkload(w: Workload, records: RunRecord[], systems: SystemName[], peakGflops: number): WorkloadResult {
+/**
+ * Summarises the runs of `w` (any systems, thread counts and rounds) against a nominal machine peak of `peakGflops`
+ * and the GFLOPS a matrix product attained at each thread count (`attained`, possibly none).
+ */
+export function summarizeWorkload(w: Workload, records: RunRecord[], systems: SystemName[], peakGflops: number,
+  attained: AttainedRate[] = []): WorkloadResult {
   const mine = records.filter((r) => r.workload === w.id);
   const best = new Map(systems.map((s) => [s, bestThreads(mine.filter((r) => r.system === s))]));
   const ganvaeBest = best.get('native') ?? best.get('cpu');
@@ -136,12 +143,14 @@ export function summarizeWorkload(w: Workload, records: RunRecord[], systems: Sy
   const problem = ganvaeBest && pytorchBest ? mirrorProblem(ganvaeBest.runs[0].measurement, pytorchBest.runs[0].measurement) : null;
   const baseline = pytorchBest && !problem ? pytorchBest : undefined;
 
-  const derived = (iterationsPerSec: number) => {
+  const derived = (iterationsPerSec: number, threads: number) => {
     const gflops = flopsPerIteration === null ? null : (flopsPerIteration * iterationsPerSec) / 1e9;
+    const reference = attained.find((a) => a.threads === threads)?.gflops;
     return {
       imagesPerSec: iterationsPerSec * w.batch,
       gflops,
       percentOfPeak: gflops !== null && peakGflops > 0 ? (100 * gflops) / peakGflops : null,
+      percentOfAttained: gflops !== null && reference ? (100 * gflops) / reference : null,
     };
   };
   const results = systems.map((system): SystemResult => {
@@ -163,7 +172,8 @@ export function summarizeWorkload(w: Workload, records: RunRecord[], systems: Sy
       const bound = cut ? cut.plan.minSteps / cut.timedOutAfter! : null;
       return {
         system, threads: cut?.threads ?? null, steps: null, seconds: cut?.timedOutAfter ?? null, rounds: 0,
-        ...(bound ? derived(bound) : { imagesPerSec: null, gflops: null, percentOfPeak: null }), imagesPerSecRange: null,
+        ...(bound ? derived(bound, cut!.threads) : { imagesPerSec: null, gflops: null, percentOfPeak: null, percentOfAttained: null }),
+        imagesPerSecRange: null,
         upperBound: bound !== null, vsPytorch: bound && compared ? bound / baseline.rate : null, vsPytorchRange: null,
         peakRssMiB: null, error, tried, details: {},
       };
@@ -177,7 +187,7 @@ export function summarizeWorkload(w: Workload, records: RunRecord[], systems: Sy
       steps: chosen.runs.reduce((sum, r) => sum + r.measurement.steps, 0),
       seconds: chosen.runs.reduce((sum, r) => sum + r.measurement.seconds, 0),
       rounds: chosen.runs.length,
-      ...derived(chosen.rate),
+      ...derived(chosen.rate, chosen.threads),
       imagesPerSecRange: [Math.min(...speeds), Math.max(...speeds)],
       upperBound: false,
       vsPytorch: ratios ? median(ratios) : null,
@@ -210,8 +220,8 @@ export function resultRows(results: WorkloadResult[]): string[][] {
     `${w.id} ${w.title}`, s.system, s.threads === null ? '-' : String(s.threads), s.steps === null ? '-' : String(s.steps),
     withRange(s.imagesPerSec, s.imagesPerSecRange, s.rounds, '', s.upperBound),
     withRange(s.vsPytorch, s.vsPytorchRange, s.rounds, 'x', s.upperBound), figure(s.gflops, 3, '', s.upperBound),
-    figure(s.percentOfPeak, 3, '%', s.upperBound), s.peakRssMiB === null ? '-' : `${s.peakRssMiB.toFixed(0)} MiB`,
+    figure(s.percentOfPeak, 3, '%', s.upperBound), figure(s.percentOfAttained, 3, '%', s.upperBound), s.peakRssMiB === null ? '-' : `${s.peakRssMiB.toFixed(0)} MiB`,
   ]));
 }
 
-export const RESULT_HEADERS = ['workload', 'system', 'threads', 'steps', 'images/s', 'vs PyTorch', 'GFLOPS', '% peak', 'peak RSS'];
+export const RESULT_HEADERS = ['workload', 'system', 'threads', 'steps', 'images/s', 'vs PyTorch', 'GFLOPS', '% peak', '% matMul', 'peak RSS'];

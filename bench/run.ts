@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { attainedRates, type AttainedRate } from './attained.ts';
 import { FLOP_CONVENTION } from './flops.ts';
 import { thisMachine } from './machine.ts';
 import { ChildTimeout, runChild, type SystemName, type TimingPlan } from './measurement.ts';
@@ -33,6 +34,20 @@ function childCommand(id: WorkloadId, system: SystemName, threads: number, plan:
       '--precision', system === 'native-bf16' ? 'bf16' : 'fp32', '--threads', String(threads),
       ...(options.batch ? ['--batch', String(options.batch)] : []), ...timing],
   };
+}
+
+/**
+ * The matrix product's GFLOPS at each of `threads`, on the native backend in this process (before any child runs,
+ * so nothing else shares the cores); none without the addon.
+ */
+async function measureAttained(threads: number[]): Promise<AttainedRate[]> {
+  const { initBackend } = await import('../src/env/backend.ts');
+  const { loadAddon } = await import('../src/native/addon.ts');
+  const { addon } = loadAddon();
+  if (!addon || (await initBackend('native')).name !== 'native') return [];
+  const rates = attainedRates(threads, (count) => addon.setThreads(count));
+  addon.setThreads(os.availableParallelism());
+  return rates;
 }
 
 /**
@@ -76,6 +91,10 @@ async function main(argv: string[]): Promise<number> {
   const machine = thisMachine(options.fmaUnits);
   console.log(`bench: ${machine.model}; peak ${machine.assumption}`);
   if (options.systems.some((s) => s !== 'pytorch')) await bundleWorker();
+  const attained = options.systems.some((s) => s.startsWith('native')) ? await measureAttained(options.threads) : [];
+  if (attained.length) {
+    console.log(`bench: attained fp32: a 2048² fp32 matMul through oneDNN runs ${attained.map((a) => `${a.gflops.toFixed(0)} GFLOPS at ${a.threads} thread(s)`).join(', ')}`);
+  }
   const records: RunRecord[] = [];
   for (const id of options.workloads) {
     for (let round = 0; round < options.repeats; round++) {
@@ -96,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
   }
-  const results = options.workloads.map((id) => summarizeWorkload(workload(id, options.batch), records, options.systems, machine.peakGflops));
+  const results = options.workloads.map((id) => summarizeWorkload(workload(id, options.batch), records, options.systems, machine.peakGflops, attained));
   console.log(`\n${formatTable(RESULT_HEADERS, resultRows(results))}\n`);
   // A cpu run cut at its timeout is expected (it still gives an upper bound); any other error is a failure.
   const failures = results.flatMap((w) => w.systems.filter((s) => s.error && !s.upperBound).map((s) => `${w.id} ${s.system}: ${s.error}`));
@@ -109,10 +128,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const rounds = options.repeats > 1 ? `; medians of ${options.repeats} rounds, the ranges in brackets` : '';
   console.log(`\nvs PyTorch = ganvae images/s ÷ PyTorch images/s (best thread count of each${rounds}).\n${FLOP_CONVENTION}\n` +
-    `% peak: of ${machine.peakGflops.toFixed(0)} GFLOPS = ${machine.assumption}.`);
+    `% peak: of ${machine.peakGflops.toFixed(0)} GFLOPS = ${machine.assumption}.` +
+    (attained.length ? `\n% matMul: of the 2048² matMul's GFLOPS at the same thread count (the 'bench: attained' line above), what these cores deliver.` : ''));
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify({
-    createdAt: new Date().toISOString(), machine, flopConvention: FLOP_CONVENTION, options, workloads: results, runs: records,
+    createdAt: new Date().toISOString(), machine, attained, flopConvention: FLOP_CONVENTION, options, workloads: results, runs: records,
   }, null, 2)}\n`);
   console.log(`results: ${path.relative(process.cwd(), options.out)}`);
   return failures.length ? 1 : 0;

@@ -48,7 +48,17 @@ test('each system reports its best thread count; ratios are to PyTorch\'s best',
   assert.equal(pytorch.tried[1].error, 'exited with 1');
   assert.equal(cpu.vsPytorch, 0.005);
   // Three significant digits: FLOPS / 1e9 = 0.00004352 GFLOPS, 0.000004352 % of 1000 GFLOPS.
-  assert.deepEqual(resultRows([result])[0], ['W2 ConvVAE-28', 'native', '2', '3', '128.0', '0.500x', '0.0000435', '0.00000435%', '300 MiB']);
+  assert.deepEqual(resultRows([result])[0], ['W2 ConvVAE-28', 'native', '2', '3', '128.0', '0.500x', '0.0000435', '0.00000435%', '-', '300 MiB']);
+});
+
+test('% matMul is of the matrix product\'s GFLOPS at the chosen thread count, and absent where that was not measured', () => {
+  const result = summarizeWorkload(workload('W2'), records, ['native', 'pytorch'], 1000, [{ threads: 1, gflops: 50 }, { threads: 2, gflops: 80 }]);
+  const [native, pytorch] = result.systems;
+  const close = (actual: number | null, expected: number) => assert.ok(actual !== null && Math.abs(actual - expected) < 1e-12 * expected, `${actual} vs ${expected}`);
+  close(native.percentOfAttained, (100 * FLOPS) / 1e9 / 80);
+  close(pytorch.percentOfAttained, (100 * (FLOPS / 1e9) * 2) / 50);
+  const partial = summarizeWorkload(workload('W2'), records, ['native'], 1000, [{ threads: 1, gflops: 50 }]);
+  assert.equal(partial.systems[0].percentOfAttained, null);
 });
 
 test('a PyTorch model that differs from ganvae\'s gets no ratio, and says where it differs', () => {
@@ -65,7 +75,7 @@ test('a system whose every run failed shows its error and dashes', () => {
   const result = summarizeWorkload(workload('W2'), records.filter((r) => r.system !== 'native'), ['native', 'pytorch'], 1000);
   assert.equal(result.systems[0].error, 'not run');
   assert.equal(result.flopsPerIteration, FLOPS, 'the FLOPs come from PyTorch\'s layers when ganvae did not run');
-  assert.deepEqual(resultRows([result])[0].slice(2), ['-', '-', '-', '-', '-', '-', '-']);
+  assert.deepEqual(resultRows([result])[0].slice(2), ['-', '-', '-', '-', '-', '-', '-', '-']);
 });
 
 test('a run cut at its timeout during timed iterations gives upper bounds', () => {
