@@ -51,6 +51,14 @@ dnnl::memory::data_type operandType() {
 
 bool isReference(const dnnl::primitive_desc_base& pd) { return std::strncmp(pd.impl_info_str(), "ref", 3) == 0; }
 
+bool im2colPathsEnabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("GANVAE_IM2COL");
+    return v == nullptr || std::strcmp(v, "0") != 0;
+  }();
+  return enabled;
+}
+
 dnnl::memory staged(dnnl::stream& stream, const dnnl::memory& user, const dnnl::memory::desc& wanted, int slot) {
   if (user.get_desc() == wanted) return user;
   dnnl::memory source = user;

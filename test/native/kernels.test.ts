@@ -103,6 +103,27 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
+  // Weight gradients with at most 16 output positions per image take the im2col + GEMM path: a discriminator's last
+  // stride-2 layers, its 4x4 → 1 head, a rectangular stride-3 case, and one whose columns take two chunks of images (24 images of
+  // 16 positions x 12,800 taps, past the path's 4M floats).
+  it('Conv2DBackpropFilter matches on small outputs (the im2col + GEMM path), chunked included', async () => {
+    const smallCases: ConvCase[] = [
+      { batch: 4, h: 8, w: 8, inC: 64, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
+      { batch: 3, h: 4, w: 4, inC: 32, outC: 1, k: 4, stride: 1, dilation: 1, pad: 'valid' },
+      { batch: 2, h: 7, w: 11, inC: 5, outC: 6, k: 3, stride: 3, dilation: 1, pad: 'valid' },
+      { batch: 24, h: 8, w: 8, inC: 512, outC: 4, k: 5, stride: 2, dilation: 1, pad: 'same' },
+    ];
+    for (const [i, c] of smallCases.entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        const y = tf.conv2d(x, filter, c.stride, c.pad, 'NHWC', c.dilation);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 7) as tf.Tensor4D;
+        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+          { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilation, filterShape: filter.shape }) as tf.Tensor;
+      });
+    }
+  });
+
   // The geometries of the generators' ConvTs and the discriminators' input gradients: DCGAN's k4 s2 and k5 s2 'same',
   // odd and explicit pads, stride 3, rectangular images, a filter narrower than the stride; dx with 1-4 channels (an
   // image's) takes the GEMM + col2im path, the others oneDNN's convolutions.

@@ -1,7 +1,6 @@
 // Conv2DBackpropInput: dx = conv_transpose(dy, filter), the gradient of Conv2D with respect to its
 // input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution (dy and the
 // filter in bf16 under Precision::bf16, except on the GEMM path for thin outputs, which stays f32).
-#include <cstdlib>
 #include <cstring>
 
 #include "../common.h"
@@ -47,19 +46,7 @@ void flipAndSwap(const ConvGeometry& g, const float* filter, float* flipped) {
 // discriminator's first layer) is a GEMM and a col2im, which run 3-7x faster there than oneDNN's convolutions,
 // whose kernels block channels by 16.
 constexpr int64_t kThinChannels = 4;
-// Rows of the GEMM's output held at once (x the filter's fh·fw·inC columns): about 16 MiB.
-constexpr int64_t kColumnFloats = int64_t(1) << 22;
-
-// GANVAE_IM2COL=0 turns the GEMM path off (to compare with oneDNN's).
-bool thinPathEnabled() {
-  static const bool enabled = [] {
-    const char* v = std::getenv("GANVAE_IM2COL");
-    return v == nullptr || std::strcmp(v, "0") != 0;
-  }();
-  return enabled;
-}
-
-bool asGemmAndCol2im(const ConvGeometry& g) { return g.channelsLast && g.inC <= kThinChannels && thinPathEnabled(); }
+bool asGemmAndCol2im(const ConvGeometry& g) { return g.channelsLast && g.inC <= kThinChannels && im2colPathsEnabled(); }
 
 // dx = col2im(dy · filterᵀ): per image, columns[oy, ox, (a, b, i)] = Σ_o dy[oy, ox, o] · filter[a, b, i, o] (one
 // sgemm over a chunk of images), then each column is added into dx at the input pixel its tap reads. For one
