@@ -104,14 +104,14 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
   });
 
   // Weight gradients with at most 16 output positions per image take the im2col + GEMM path: a discriminator's last
-  // stride-2 layers, its 4x4 → 1 head, a rectangular stride-3 case, and one whose columns take two chunks of images (24 images of
-  // 16 positions x 12,800 taps, past the path's 4M floats).
+  // stride-2 layers, its 4x4 → 1 head, a rectangular stride-3 case, and one whose columns take two chunks of images
+  // (21 images of 16 positions x 12,800 taps, past the path's 4M floats).
   it('Conv2DBackpropFilter matches on small outputs (the im2col + GEMM path), chunked included', async () => {
     const smallCases: ConvCase[] = [
       { batch: 4, h: 8, w: 8, inC: 64, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
       { batch: 3, h: 4, w: 4, inC: 32, outC: 1, k: 4, stride: 1, dilation: 1, pad: 'valid' },
       { batch: 2, h: 7, w: 11, inC: 5, outC: 6, k: 3, stride: 3, dilation: 1, pad: 'valid' },
-      { batch: 24, h: 8, w: 8, inC: 512, outC: 4, k: 5, stride: 2, dilation: 1, pad: 'same' },
+      { batch: 21, h: 8, w: 8, inC: 512, outC: 1, k: 5, stride: 2, dilation: 1, pad: 'same' },
     ];
     for (const [i, c] of smallCases.entries()) {
       await assertSameOnBothBackends(describeCase(c), () => {
@@ -126,7 +126,7 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
 
   // The geometries of the generators' ConvTs and the discriminators' input gradients: DCGAN's k4 s2 and k5 s2 'same',
   // odd and explicit pads, stride 3, rectangular images, a filter narrower than the stride; dx with 1-4 channels (an
-  // image's) takes the GEMM + col2im path, the others oneDNN's convolutions.
+  // image's) takes the GEMM + col2im path, the others oneDNN's convolutions unless listed below.
   const CONV_TRANSPOSE_CASES: ConvCase[] = [
     { batch: 2, h: 8, w: 8, inC: 16, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
     { batch: 3, h: 28, w: 28, inC: 1, outC: 32, k: 5, stride: 2, dilation: 1, pad: 'same' },
@@ -143,6 +143,13 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     { batch: 2, h: 9, w: 11, inC: 4, outC: 16, k: 3, stride: 1, dilation: 1, pad: 'same' },
     { batch: 2, h: 9, w: 9, inC: 2, outC: 5, k: 3, stride: 1, dilation: 1, pad: 'valid' },
     { batch: 1, h: 6, w: 6, inC: 1, outC: 1, k: 1, stride: 1, dilation: 1, pad: 'valid' },
+    // The GEMM path for wide dy (strided, at least 128 channels), for small outputs (a 1x1 dy: z → 4x4, a 4x4 → 1
+    // head), and in two chunks of images (21 images of 16 positions x 12,800 taps, past its 4M floats).
+    { batch: 2, h: 8, w: 8, inC: 16, outC: 128, k: 4, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 2, h: 11, w: 9, inC: 8, outC: 130, k: 5, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 1, h: 12, w: 12, inC: 6, outC: 128, k: 3, stride: 3, dilation: 1, pad: 'valid' },
+    { batch: 3, h: 4, w: 4, inC: 32, outC: 16, k: 4, stride: 1, dilation: 1, pad: 'valid' },
+    { batch: 21, h: 8, w: 8, inC: 512, outC: 1, k: 5, stride: 2, dilation: 1, pad: 'same' },
   ];
 
   it('Conv2DBackpropInput (conv2dTranspose) matches on ConvT geometries, thin channels included, values and gradients', async () => {
