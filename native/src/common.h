@@ -34,8 +34,6 @@ bool isReference(const dnnl::primitive_desc_base& pd);
 // Whether the convolutions' own GEMM paths run where they beat oneDNN's kernels (Conv2DBackpropInput's col2im for
 // dx with few channels, Conv2DBackpropFilter's im2col for small outputs); GANVAE_IM2COL=0 turns both off, to compare.
 bool im2colPathsEnabled();
-// Floats of im2col/col2im columns held at once by those paths: 16 MiB.
-constexpr int64_t kColumnFloats = int64_t(1) << 22;
 // The kernels' working memory: slot `slot` (0 to 2) holding at least `bytes`, 64-byte aligned, reused by every later
 // call (kernels run one at a time) and grown, never shrunk, as shapes need; one arena, so peak memory is the largest
 // need, not the sum of every kernel's.

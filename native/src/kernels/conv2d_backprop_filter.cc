@@ -1,9 +1,8 @@
 // Conv2DBackpropFilter: dFilter = correlation of x with dy, the gradient of Conv2D with respect to
 // its filter; oneDNN's backward-weights convolution, reordered back to tfjs's [fh, fw, in, out] (x and dy
 // in bf16 under Precision::bf16, dFilter accumulated and returned in f32), or an im2col and a GEMM for small outputs.
-#include <cstring>
-
 #include "../common.h"
+#include "im2col.h"
 
 namespace ganvae {
 
@@ -28,38 +27,15 @@ bool asIm2colAndGemm(const ConvGeometry& g) {
   return g.channelsLast && precision() == Precision::fp32 && g.outH * g.outW <= kSmallOutputPositions && im2colPathsEnabled();
 }
 
-// dFilter [fh·fw·inC, outC] = Σ over chunks of images of columnsᵀ · dy, columns [positions, (a, b, i)] holding the input
-// pixel each tap reads at each output position (zero where it falls in the padding).
+// dFilter [fh·fw·inC, outC] = Σ over chunks of images of columnsᵀ · dy (im2col.h's columns).
 void runIm2colAndGemm(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* dy, float* dw) {
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
-  const int64_t perChunk = std::max<int64_t>(1, kColumnFloats / std::max<int64_t>(1, positions * taps));
+  const int64_t perChunk = imagesPerColumnChunk(g);
   float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
   for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
     const int64_t images = std::min(perChunk, g.batch - n0);
-    parallelFor(images, 2, [&](int64_t begin, int64_t end) {
-      for (int64_t n = begin; n < end; ++n) {
-        const float* image = x + (n0 + n) * g.inH * g.inW * g.inC;
-        float* column = columns + n * positions * taps;
-        for (int64_t oy = 0; oy < g.outH; ++oy) {
-          for (int64_t ox = 0; ox < g.outW; ++ox, column += taps) {
-            for (int64_t a = 0; a < g.filterH; ++a) {
-              const int64_t iy = oy * g.strideH - g.padTop + a * g.dilationH;
-              float* row = column + a * g.filterW * g.inC;
-              for (int64_t b = 0; b < g.filterW; ++b) {
-                const int64_t ix = ox * g.strideW - g.padLeft + b * g.dilationW;
-                float* tap = row + b * g.inC;
-                if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) {
-                  std::memset(tap, 0, static_cast<size_t>(g.inC) * sizeof(float));
-                } else {
-                  std::memcpy(tap, image + (iy * g.inW + ix) * g.inC, static_cast<size_t>(g.inC) * sizeof(float));
-                }
-              }
-            }
-          }
-        }
-      }
-    });
+    im2col(g, x, n0, images, columns);
     // Row-major: dFilter [taps, outC] (+)= columnsᵀ [taps, images·positions] · dy [images·positions, outC].
     dnnl_status_t status = dnnl_sgemm('T', 'N', taps, g.outC, images * positions, 1.f, columns, taps,
                                       dy + n0 * positions * g.outC, g.outC, n0 == 0 ? 0.f : 1.f, dw, g.outC);

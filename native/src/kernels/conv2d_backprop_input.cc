@@ -2,9 +2,8 @@
 // input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution (dy and the
 // filter in bf16 under Precision::bf16), a forward one for stride 1, or a GEMM and a col2im (f32) where that is
 // faster: thin dx, wide strided dy, small outputs.
-#include <cstring>
-
 #include "../common.h"
+#include "im2col.h"
 
 namespace ganvae {
 
@@ -67,7 +66,7 @@ bool asGemmAndCol2im(const ConvGeometry& g) {
 void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
-  const int64_t perChunk = std::max<int64_t>(1, kColumnFloats / std::max<int64_t>(1, positions * taps));
+  const int64_t perChunk = imagesPerColumnChunk(g);
   float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
   for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
     const int64_t images = std::min(perChunk, g.batch - n0);
@@ -77,28 +76,7 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
     if (status != dnnl_success) {
       throw Napi::Error::New(env, "Conv2DBackpropInput: oneDNN sgemm failed with status " + std::to_string(status));
     }
-    parallelFor(images, 2, [&](int64_t begin, int64_t end) {
-      for (int64_t n = begin; n < end; ++n) {
-        float* image = dx + (n0 + n) * g.inH * g.inW * g.inC;
-        std::memset(image, 0, static_cast<size_t>(g.inH * g.inW * g.inC) * sizeof(float));
-        const float* column = columns + n * positions * taps;
-        for (int64_t oy = 0; oy < g.outH; ++oy) {
-          for (int64_t ox = 0; ox < g.outW; ++ox, column += taps) {
-            for (int64_t a = 0; a < g.filterH; ++a) {
-              const int64_t iy = oy * g.strideH - g.padTop + a * g.dilationH;
-              if (iy < 0 || iy >= g.inH) continue;
-              for (int64_t b = 0; b < g.filterW; ++b) {
-                const int64_t ix = ox * g.strideW - g.padLeft + b * g.dilationW;
-                if (ix < 0 || ix >= g.inW) continue;
-                float* pixel = image + (iy * g.inW + ix) * g.inC;
-                const float* tap = column + (a * g.filterW + b) * g.inC;
-                for (int64_t i = 0; i < g.inC; ++i) pixel[i] += tap[i];
-              }
-            }
-          }
-        }
-      }
-    });
+    col2im(g, columns, n0, images, dx);
   }
 }
 

@@ -1,0 +1,73 @@
+// im2col and col2im for channels-last convolutions (im2col.h).
+#include "im2col.h"
+
+#include <cstring>
+
+namespace ganvae {
+
+namespace {
+
+// Floats of columns held at once: 16 MiB, so that a chunk's columns and its GEMM stay near the caches.
+constexpr int64_t kColumnFloats = int64_t(1) << 22;
+
+}  // namespace
+
+int64_t imagesPerColumnChunk(const ConvGeometry& g) {
+  const int64_t perImage = g.outH * g.outW * g.filterH * g.filterW * g.inC;
+  return std::max<int64_t>(1, kColumnFloats / std::max<int64_t>(1, perImage));
+}
+
+void im2col(const ConvGeometry& g, const float* x, int64_t first, int64_t images, float* columns) {
+  const int64_t taps = g.filterH * g.filterW * g.inC;
+  const size_t pixelBytes = static_cast<size_t>(g.inC) * sizeof(float);
+  parallelFor(images, 2, [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      const float* image = x + (first + n) * g.inH * g.inW * g.inC;
+      float* column = columns + n * g.outH * g.outW * taps;
+      for (int64_t oy = 0; oy < g.outH; ++oy) {
+        for (int64_t ox = 0; ox < g.outW; ++ox, column += taps) {
+          for (int64_t a = 0; a < g.filterH; ++a) {
+            const int64_t iy = oy * g.strideH - g.padTop + a * g.dilationH;
+            for (int64_t b = 0; b < g.filterW; ++b) {
+              const int64_t ix = ox * g.strideW - g.padLeft + b * g.dilationW;
+              float* tap = column + (a * g.filterW + b) * g.inC;
+              if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) {
+                std::memset(tap, 0, pixelBytes);
+              } else {
+                std::memcpy(tap, image + (iy * g.inW + ix) * g.inC, pixelBytes);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+void col2im(const ConvGeometry& g, const float* columns, int64_t first, int64_t images, float* dx) {
+  const int64_t taps = g.filterH * g.filterW * g.inC;
+  parallelFor(images, 2, [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      float* image = dx + (first + n) * g.inH * g.inW * g.inC;
+      std::memset(image, 0, static_cast<size_t>(g.inH * g.inW * g.inC) * sizeof(float));
+      const float* column = columns + n * g.outH * g.outW * taps;
+      for (int64_t oy = 0; oy < g.outH; ++oy) {
+        for (int64_t ox = 0; ox < g.outW; ++ox, column += taps) {
+          for (int64_t a = 0; a < g.filterH; ++a) {
+            const int64_t iy = oy * g.strideH - g.padTop + a * g.dilationH;
+            if (iy < 0 || iy >= g.inH) continue;
+            for (int64_t b = 0; b < g.filterW; ++b) {
+              const int64_t ix = ox * g.strideW - g.padLeft + b * g.dilationW;
+              if (ix < 0 || ix >= g.inW) continue;
+              float* pixel = image + (iy * g.inW + ix) * g.inC;
+              const float* tap = column + (a * g.filterW + b) * g.inC;
+              for (int64_t i = 0; i < g.inC; ++i) pixel[i] += tap[i];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace ganvae

@@ -1,0 +1,22 @@
+// im2col and col2im for channels-last convolutions: the input pixels each output position's filter taps read, as the
+// rows of a matrix, so that a weight gradient is one GEMM per chunk of images, and back, so that an input gradient is
+// one GEMM and a scatter-add.
+#pragma once
+
+#include "../common.h"
+
+namespace ganvae {
+
+// Images per chunk so that one chunk's columns hold at most 4M floats (at least one image).
+int64_t imagesPerColumnChunk(const ConvGeometry& g);
+
+// columns [images·outH·outW, fh·fw·inC] of images [first, first + images) of x [n, inH, inW, inC]: row (n, oy, ox)
+// holds x[n, oy·s - pad + a·d, ox·s - pad + b·d, i] at column (a, b, i), zero where that falls in the padding.
+void im2col(const ConvGeometry& g, const float* x, int64_t first, int64_t images, float* columns);
+
+// dx [n, inH, inW, inC] of images [first, first + images) = the sum of `columns` (laid out as im2col's) added back
+// at the pixels their taps read; those images of dx are overwritten. For one pixel the terms are added in row-major
+// order of the output positions.
+void col2im(const ConvGeometry& g, const float* columns, int64_t first, int64_t images, float* dx);
+
+}  // namespace ganvae
