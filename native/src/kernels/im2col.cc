@@ -7,8 +7,10 @@ namespace ganvae {
 
 namespace {
 
-// Floats of columns held at once: 16 MiB, so that a chunk's columns and its GEMM stay near the caches.
-constexpr int64_t kColumnFloats = int64_t(1) << 22;
+// Floats of columns held at once: 4 MiB. With 16, W3's peak RSS ranged from 515 to 640 MiB between runs (the glibc
+// heap fragmenting around oneDNN sgemm's own buffers, it seems) against 487-498 MiB with 4; the larger chunks ran one
+// shape's input gradient ([64, 8, 8, 256], 1,024 GEMM rows instead of 256) 1.5x faster, not worth a peak above PyTorch's.
+constexpr int64_t kColumnFloats = int64_t(1) << 20;
 
 }  // namespace
 
