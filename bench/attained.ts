@@ -36,3 +36,11 @@ export function attainedRates(threads: number[], setThreads: (count: number) => 
     return { threads: count, gflops: matMulGflops(n, seconds) };
   });
 }
+
+/** Per thread count, the higher of two measurements (the machine's speed drifts; the faster one is nearer its rate). */
+export function fasterOf(first: AttainedRate[], second: AttainedRate[]): AttainedRate[] {
+  return first.map((a) => {
+    const other = second.find((b) => b.threads === a.threads);
+    return other && other.gflops > a.gflops ? other : a;
+  });
+}

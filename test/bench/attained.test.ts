@@ -1,7 +1,7 @@
 // The attained-GFLOPS measurement: 2n³ FLOPs over the fastest timed product, at each thread count asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attainedRates, matMulGflops } from '../../bench/attained.ts';
+import { attainedRates, fasterOf, matMulGflops } from '../../bench/attained.ts';
 import { initBackend } from '../../src/env/backend.ts';
 
 /** A clock that reads the given times in ms, one per call, then stays at the last. */
@@ -24,4 +24,10 @@ test('attainedRates sets each thread count before measuring it', async () => {
   assert.deepEqual(set, [1, 2]);
   assert.deepEqual(rates.map((r) => r.threads), [1, 2]);
   assert.ok(rates.every((r) => Number.isFinite(r.gflops) && r.gflops > 0));
+});
+
+test('fasterOf keeps the higher measurement of each thread count', () => {
+  const rates = fasterOf([{ threads: 1, gflops: 100 }, { threads: 2, gflops: 150 }], [{ threads: 1, gflops: 120 }, { threads: 2, gflops: 140 }]);
+  assert.deepEqual(rates, [{ threads: 1, gflops: 120 }, { threads: 2, gflops: 150 }]);
+  assert.deepEqual(fasterOf([], []), []);
 });
