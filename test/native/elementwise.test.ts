@@ -26,6 +26,8 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
     [[4, 5, 6, 7], [4, 5, 6, 7]], [[4, 5, 6, 7], [7]], [[7], [4, 5, 6, 7]], [[4, 5, 6, 7], []], [[], [3, 2]],
     [[4, 5, 6, 7], [4, 1, 1, 7]], [[4, 1, 6, 1], [1, 5, 1, 7]], [[3, 1], [1, 9]], [[2, 3, 4], [3, 1]], [[5, 1, 1], [5, 6, 7]],
     [[64, 12544], [12544]], [[300000], [1]],
+    // Large enough to split among threads mid-row: each thread starts its outer coordinates part-way through.
+    [[16, 32, 32, 8], [16, 1, 1, 8]],
   ];
   const binaryOps: Array<[string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor]> = [
     ['add', tf.add], ['sub', tf.sub], ['mul', tf.mul], ['div', tf.div], ['maximum', tf.maximum], ['minimum', tf.minimum],
