@@ -1,7 +1,6 @@
 // What this machine's cores deliver in fp32, measured: an n×n matrix product on the native backend (oneDNN's
 // matmul, the library the convolutions run on) at each thread count. machine.ts's nominal peak assumes every
-// core's FMA units are the process's own; on a shared host two vCPUs may deliver one core's throughput, and the
-// nominal figure then overstates by 2×.
+// core's FMA units are the process's own at nominal clock; on a VM a threaded product attained a third of it.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** fp32 GFLOPS that one thread count attained on the matrix product. */
