@@ -1,7 +1,6 @@
 // Conv2DBackpropInput: dx = conv_transpose(dy, filter), the gradient of Conv2D with respect to its
 // input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution (dy and the
-// filter in bf16 under Precision::bf16), a forward one for stride 1, or a GEMM and a col2im (f32) where that is
-// faster: thin dx, wide strided dy, small outputs.
+// filter in bf16 under Precision::bf16), a forward one for stride 1, or a GEMM and a col2im (f32) for thin dx.
 #include <atomic>
 
 #include "../common.h"
@@ -48,18 +47,7 @@ void flipAndSwap(const ConvGeometry& g, const float* filter, float* flipped) {
 // discriminator's first layer) is a GEMM and a col2im, which run 3-7x faster there than oneDNN's convolutions,
 // whose kernels block channels by 16.
 constexpr int64_t kThinChannels = 4;
-// So is the dx of a strided convolution whose dy has at least this many channels (the GEMM's inner dimension), or
-// of any with at most 16 output positions: a generator's ConvTs and its z → 4x4 layer, a discriminator's input
-// gradients past its first layer and through its head. In f32, interleaved with oneDNN 2.6's kernels on an Ice Lake
-// Xeon: 1.2-1.7x the backward-data kernel on strided shapes from 4x4 to 32x32 outputs (with 64 dy channels 0.7-1.2x,
-// so those stay on oneDNN), 2.7-5.4x the forward path where dy is 1x1 (z → 4x4, a 4x4 → 1 head).
-constexpr int64_t kGemmMinDyChannels = 128;
-constexpr int64_t kSmallOutputPositions = 16;
-bool asGemmAndCol2im(const ConvGeometry& g) {
-  const bool strided = (g.strideH > 1 || g.strideW > 1) && g.outC >= kGemmMinDyChannels;
-  const bool wide = precision() == Precision::fp32 && (strided || g.outH * g.outW <= kSmallOutputPositions);
-  return g.channelsLast && (g.inC <= kThinChannels || wide) && im2colPathsEnabled();
-}
+bool asGemmAndCol2im(const ConvGeometry& g) { return g.channelsLast && g.inC <= kThinChannels && im2colPathsEnabled(); }
 
 // dx = col2im(dy · filterᵀ): per image, columns[oy, ox, (a, b, i)] = Σ_o dy[oy, ox, o] · filter[a, b, i, o] (one
 // sgemm over a chunk of images), then each column is added into dx at the input pixel its tap reads. For one
