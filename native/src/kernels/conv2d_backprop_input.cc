@@ -1,8 +1,6 @@
 // Conv2DBackpropInput: dx = conv_transpose(dy, filter), the gradient of Conv2D with respect to its
 // input and the forward pass of Conv2DTranspose layers; oneDNN's backward-data convolution (dy and the
 // filter in bf16 under Precision::bf16), a forward one for stride 1, or a GEMM and a col2im (f32) for thin dx.
-#include <atomic>
-
 #include "../common.h"
 #include "im2col.h"
 
@@ -57,39 +55,16 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
   const int64_t perChunk = imagesPerColumnChunk(g);
-  const int64_t chunks = (g.batch + perChunk - 1) / perChunk;
-  const int64_t threads = std::min<int64_t>(omp_get_max_threads(), g.batch);
-  // Several chunks: a multiple of the thread count of them, each thread's own GEMMs (oneDNN's sgemm runs on one thread
-  // inside a parallel region) into its own columns. Threading each small GEMM instead ran slower than oneDNN's kernel.
-  const int64_t parts = chunks == 1 || threads == 1 ? chunks : (chunks + threads - 1) / threads * threads;
-  const int64_t perPart = (g.batch + parts - 1) / parts;
-  const int64_t partFloats = perPart * positions * taps;
-  const bool ownThreads = parts > 1 && threads > 1;
-  float* columns = scratchFloats(0, (ownThreads ? threads : 1) * partFloats);
-  std::atomic<int> failed{dnnl_success};
-  auto runPart = [&](int64_t part, float* mine) {
-    const int64_t n0 = part * perPart;
-    const int64_t images = std::min(perPart, g.batch - n0);
-    if (images <= 0) return;
+  float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
+  for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
+    const int64_t images = std::min(perChunk, g.batch - n0);
     // Row-major: columns [images·positions, taps] = dy [images·positions, outC] · filterᵀ, filter [taps, outC].
     dnnl_status_t status = dnnl_sgemm('N', 'T', images * positions, taps, g.outC, 1.f, dy + n0 * positions * g.outC,
-                                      g.outC, filter, g.outC, 0.f, mine, taps);
+                                      g.outC, filter, g.outC, 0.f, columns, taps);
     if (status != dnnl_success) {
-      failed = status;
-      return;
+      throw Napi::Error::New(env, "Conv2DBackpropInput: oneDNN sgemm failed with status " + std::to_string(status));
     }
-    col2im(g, mine, n0, images, dx);
-  };
-  if (ownThreads) {
-    parallelFor(parts, 2, [&](int64_t begin, int64_t end) {
-      float* mine = columns + omp_get_thread_num() * partFloats;
-      for (int64_t part = begin; part < end; ++part) runPart(part, mine);
-    });
-  } else {
-    for (int64_t part = 0; part < parts; ++part) runPart(part, columns);
-  }
-  if (failed != dnnl_success) {
-    throw Napi::Error::New(env, "Conv2DBackpropInput: oneDNN sgemm failed with status " + std::to_string(failed.load()));
+    col2im(g, columns, n0, images, dx);
   }
 }
 
