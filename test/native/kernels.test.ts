@@ -143,7 +143,8 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     { batch: 2, h: 9, w: 11, inC: 4, outC: 16, k: 3, stride: 1, dilation: 1, pad: 'same' },
     { batch: 2, h: 9, w: 9, inC: 2, outC: 5, k: 3, stride: 1, dilation: 1, pad: 'valid' },
     { batch: 1, h: 6, w: 6, inC: 1, outC: 1, k: 1, stride: 1, dilation: 1, pad: 'valid' },
-    // Wide strided dy (at least 128 channels), a 1x1 dy (z → 4x4, a 4x4 → 1 head), and many images of many taps.
+    // The GEMM path for wide dy (strided, at least 128 channels), for small outputs (a 1x1 dy: z → 4x4, a 4x4 → 1
+    // head), and in several chunks of images (21 images of 16 positions x 12,800 taps, past its 1M floats per chunk).
     { batch: 2, h: 8, w: 8, inC: 16, outC: 128, k: 4, stride: 2, dilation: 1, pad: 'same' },
     { batch: 2, h: 11, w: 9, inC: 8, outC: 130, k: 5, stride: 2, dilation: 1, pad: 'same' },
     { batch: 1, h: 12, w: 12, inC: 6, outC: 128, k: 3, stride: 3, dilation: 1, pad: 'valid' },
