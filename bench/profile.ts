@@ -1,7 +1,7 @@
 // Per-kernel time profile of one ganvae training iteration (tf.profile): which tfjs kernels take what share
 // of the step, i.e. what to move to C++ next. Run: node --import tsx bench/profile.ts --workloads W1,W3
-// (--backend cpu for tfjs's pure-JS kernels, --batch N to replace the workloads' batch size, --warmup N,
-// --iterations N to average N profiled iterations).
+// (--backend cpu for tfjs's pure-JS kernels, --precision bf16 for native bf16 operands, --batch N to replace the
+// workloads' batch size, --warmup N, --iterations N to average N profiled iterations).
 // D1 and D2 profile the default runs' step (D1's with its EMA update) on a fixed batch; what their loop adds
 // around the step is the difference between `bench/run.ts --workloads D2` and W2 (the same network).
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/random.ts';
 import { initBackend } from '../src/env/backend.ts';
+import { useComputePrecision, type ComputePrecision } from '../src/env/precision.ts';
 import { createTrainable, randomBatch, trainIteration } from './ganvae.ts';
 import { formatTable } from './table.ts';
 import { WORKLOAD_IDS, workload, type WorkloadId } from './workloads.ts';
@@ -71,7 +72,7 @@ function shareRows(shares: KernelShare[], totalMs: number, limit: number, iterat
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { workloads: { type: 'string', default: 'W1,W3' }, backend: { type: 'string', default: 'native' }, warmup: { type: 'string', default: '2' },
-      iterations: { type: 'string', default: '1' }, batch: { type: 'string' } },
+      iterations: { type: 'string', default: '1' }, batch: { type: 'string' }, precision: { type: 'string', default: 'fp32' } },
   });
   const ids = values.workloads.split(',') as WorkloadId[];
   const iterations = Number(values.iterations);
@@ -81,12 +82,14 @@ async function main(): Promise<void> {
   }
   if (values.backend !== 'native' && values.backend !== 'cpu') throw new Error(`--backend must be native or cpu, got "${values.backend}"`);
   await initBackend(values.backend);
+  if (values.precision !== 'fp32' && values.precision !== 'bf16') throw new Error(`--precision must be fp32 or bf16, got "${values.precision}"`);
+  useComputePrecision(values.precision as ComputePrecision);
   // The profiler would otherwise read every kernel output back to check it for NaNs.
   tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
   for (const id of ids) {
     const { wallMs, byKernel, byShape } = await profileWorkload(id, Number(values.warmup), iterations, values.batch === undefined ? undefined : Number(values.batch));
     const kernelMs = byKernel.reduce((sum, s) => sum + s.ms, 0);
-    console.log(`\n${id} ${workload(id).title} on ${values.backend}: one iteration ${wallMs.toFixed(0)} ms unprofiled; ` +
+    console.log(`\n${id} ${workload(id).title} on ${values.backend}${values.precision === 'bf16' ? ' (bf16)' : ''}: one iteration ${wallMs.toFixed(0)} ms unprofiled; ` +
       `kernels ${kernelMs.toFixed(0)} ms under the profiler (the rest of the profiled step is tfjs bookkeeping)` +
       `${iterations > 1 ? `; means over ${iterations} iterations, calls per iteration` : ''}`);
     console.log(formatTable(['kernel', 'calls', 'ms', '% of kernel time'], shareRows(byKernel, kernelMs, 20, iterations)));

@@ -3,6 +3,7 @@
 // in bf16 under Precision::bf16, dFilter accumulated and returned in f32), or an im2col and a GEMM for small outputs.
 #include "../common.h"
 #include "im2col.h"
+#include "matmul.h"
 
 namespace ganvae {
 
@@ -20,11 +21,12 @@ PrimitiveCache<ConvBackwardWeights> cache;
 // Weight gradients of convolutions with at most this many output positions per image (a discriminator's last
 // stride-2 layers, a generator's first ConvTs) are an im2col and one GEMM per chunk of images: on an Ice Lake Xeon
 // 1.2-5.5x as fast as oneDNN 2.6's backward-weights kernel on such shapes ([64, 8, 8, 256] → 512: 142 → 67 ms at one
-// thread), 0.7-1.1x on larger outputs.
+// thread), 0.7-1.1x on larger outputs. Under bf16 the GEMM is a bf16 matmul: on a Zen 5 EPYC, oneDNN's bf16
+// backward-weights kernel ran W3's [64, 8, 8, 256] → 512 at 226 GFLOPS, a bf16 matmul of its shape at about 550.
 constexpr int64_t kSmallOutputPositions = 16;
 
 bool asIm2colAndGemm(const ConvGeometry& g) {
-  return g.channelsLast && precision() == Precision::fp32 && g.outH * g.outW <= kSmallOutputPositions && im2colPathsEnabled();
+  return g.channelsLast && g.outH * g.outW <= kSmallOutputPositions && im2colPathsEnabled();
 }
 
 // dFilter [fh·fw·inC, outC] = Σ over chunks of images of columnsᵀ · dy (im2col.h's columns).
@@ -37,6 +39,11 @@ void runIm2colAndGemm(const Napi::Env& env, const ConvGeometry& g, const float* 
     const int64_t images = std::min(perChunk, g.batch - n0);
     im2col(g, x, n0, images, columns);
     // Row-major: dFilter [taps, outC] (+)= columnsᵀ [taps, images·positions] · dy [images·positions, outC].
+    if (precision() == Precision::bf16) {
+      runMatMul(env, {1, 1, taps, images * positions, g.outC, true, false}, columns, dy + n0 * positions * g.outC,
+                nullptr, dw, static_cast<int64_t>(Activation::linear), 0.f, n0 > 0, 1);
+      continue;
+    }
     dnnl_status_t status = dnnl_sgemm('T', 'N', taps, g.outC, images * positions, 1.f, columns, taps,
                                       dy + n0 * positions * g.outC, g.outC, n0 == 0 ? 0.f : 1.f, dw, g.outC);
     if (status != dnnl_success) {

@@ -6,6 +6,7 @@
 
 #include "../common.h"
 #include "im2col.h"
+#include "matmul.h"
 
 namespace ganvae {
 
@@ -54,13 +55,19 @@ constexpr int64_t kThinChannels = 4;
 // Xeon: 1.2-1.7x the backward-data kernel on strided shapes from 4x4 to 32x32 outputs (with 64 dy channels 0.7-1.2x,
 // so those stay on oneDNN), 2.7-5.4x the forward path where dy is 1x1 (z → 4x4, a 4x4 → 1 head); on a Zen 5 EPYC,
 // where oneDNN's kernel already runs ~300 GFLOPS, 0.97-1.10x on the strided W3/W4 shapes and 3.7-6.2x on the 1x1 dy.
+// Under bf16, oneDNN's backward-data kernel runs the strided shapes at 540-760 GFLOPS there, so only small outputs
+// take the GEMM, as a bf16 matmul (W3's [64, 4, 4, 512] → [8, 8, 256]: 13.2 ms on oneDNN's bf16 kernel).
 constexpr int64_t kGemmMinDyChannels = 128;
 constexpr int64_t kSmallOutputPositions = 16;
 bool asGemmAndCol2im(const ConvGeometry& g) {
-  const bool strided = (g.strideH > 1 || g.strideW > 1) && g.outC >= kGemmMinDyChannels;
-  const bool wide = precision() == Precision::fp32 && (strided || g.outH * g.outW <= kSmallOutputPositions);
+  const bool strided = precision() == Precision::fp32 && (g.strideH > 1 || g.strideW > 1) && g.outC >= kGemmMinDyChannels;
+  const bool wide = strided || g.outH * g.outW <= kSmallOutputPositions;
   return g.channelsLast && (g.inC <= kThinChannels || wide) && im2colPathsEnabled();
 }
+
+// Under bf16, the GEMM of wide dx is oneDNN's bf16 matmul (thin dx keeps the f32 sgemm: its GEMM is too narrow to
+// repay converting dy).
+bool gemmInBf16(const ConvGeometry& g) { return precision() == Precision::bf16 && g.inC > kThinChannels; }
 
 // dx = col2im(dy · filterᵀ): per image, columns[oy, ox, (a, b, i)] = Σ_o dy[oy, ox, o] · filter[a, b, i, o] (one
 // sgemm over a chunk of images), then each column is added into dx at the input pixel its tap reads. For one
@@ -70,6 +77,18 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
   const int64_t perChunk = imagesPerColumnChunk(g);
+  if (gemmInBf16(g)) {
+    // One chunk after another, each matmul threaded by oneDNN (a primitive does not run inside a parallel region).
+    float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
+    for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
+      const int64_t images = std::min(perChunk, g.batch - n0);
+      // columns [images·positions, taps] = dy [images·positions, outC] · filterᵀ, filter stored [taps, outC].
+      runMatMul(env, {1, 1, images * positions, g.outC, taps, false, true}, dy + n0 * positions * g.outC, filter,
+                nullptr, columns, static_cast<int64_t>(Activation::linear), 0.f, false, 1);
+      col2im(g, columns, n0, images, dx);
+    }
+    return;
+  }
   const int64_t chunks = (g.batch + perChunk - 1) / perChunk;
   const int64_t threads = std::min<int64_t>(omp_get_max_threads(), g.batch);
   // Several chunks: a multiple of the thread count of them, each thread's own GEMMs (oneDNN's sgemm runs on one thread
