@@ -184,6 +184,31 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
+  // Forward convolutions into at most 16 positions per image take the im2col + matmul path (f32): a discriminator's
+  // last stride-2 layers and its 4x4 → 1 head, fused with a bias and each activation, rectangular stride 3, several
+  // chunks of images (21 images of 16 positions x 12,800 taps), and 3 channels with an activation (not narrow_conv's).
+  it('forward convolutions into small outputs (the im2col + matmul path) match, fused and chunked', async () => {
+    const smallCases: ConvCase[] = [
+      { batch: 4, h: 8, w: 8, inC: 64, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
+      { batch: 3, h: 4, w: 4, inC: 32, outC: 8, k: 4, stride: 1, dilation: 1, pad: 'valid' },
+      { batch: 2, h: 7, w: 11, inC: 5, outC: 6, k: 3, stride: 3, dilation: 1, pad: 'valid' },
+      { batch: 21, h: 8, w: 8, inC: 512, outC: 5, k: 5, stride: 2, dilation: 1, pad: 'same' },
+      { batch: 2, h: 6, w: 6, inC: 8, outC: 3, k: 3, stride: 2, dilation: 1, pad: 'same' },
+    ];
+    // The chunked case's sums reach ~100, whose float rounding a saturating activation would leave as the only error
+    // next to its [0, 1] output: it takes LeakyRelu.
+    const activations = ['sigmoid', 'relu6', 'elu', 'leakyrelu', 'relu'] as const;
+    for (const [i, c] of smallCases.entries()) {
+      await assertSameOnBothBackends(describeCase(c), () => {
+        const { x, filter } = convInputs(c, i);
+        const bias = tf.randomNormal([c.outC], 0, 1, 'float32', i + 9);
+        const activation = activations[i % activations.length];
+        return [tf.conv2d(x, filter, c.stride, c.pad),
+          tf.fused.conv2d({ x, filter, strides: c.stride, pad: c.pad, bias, activation, leakyreluAlpha: 0.2 })];
+      });
+    }
+  });
+
   it('NCHW convolutions match', async () => {
     await assertSameOnBothBackends('NCHW conv', () => {
       const x = tf.randomNormal([2, 3, 9, 8], 0, 1, 'float32', 1) as tf.Tensor4D;
