@@ -32,7 +32,8 @@ dnnl::memory::data_type operandType();
 // fast kernels do not cover, which then runs in fp32 instead.
 bool isReference(const dnnl::primitive_desc_base& pd);
 // Whether the convolutions' own GEMM paths run where they beat oneDNN's kernels (Conv2DBackpropInput's col2im for
-// dx with few channels, Conv2DBackpropFilter's im2col for small outputs); GANVAE_IM2COL=0 turns both off, to compare.
+// thin, wide strided and small dx, Conv2DBackpropFilter's and Conv2D's im2col for small outputs); GANVAE_IM2COL=0
+// turns them all off, to compare.
 bool im2colPathsEnabled();
 // The kernels' working memory: slot `slot` (0 to 2) holding at least `bytes`, 64-byte aligned, reused by every later
 // call (kernels run one at a time) and grown, never shrunk, as shapes need; one arena, so peak memory is the largest
