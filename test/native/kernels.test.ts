@@ -103,27 +103,6 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
-  // Weight gradients with at most 16 output positions per image take the im2col + GEMM path: a discriminator's last
-  // stride-2 layers, its 4x4 → 1 head, a rectangular stride-3 case, and one whose columns take several chunks of images
-  // (21 images of 16 positions x 12,800 taps, past the path's 1M floats per chunk).
-  it('Conv2DBackpropFilter matches on small outputs (the im2col + GEMM path), chunked included', async () => {
-    const smallCases: ConvCase[] = [
-      { batch: 4, h: 8, w: 8, inC: 64, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
-      { batch: 3, h: 4, w: 4, inC: 32, outC: 1, k: 4, stride: 1, dilation: 1, pad: 'valid' },
-      { batch: 2, h: 7, w: 11, inC: 5, outC: 6, k: 3, stride: 3, dilation: 1, pad: 'valid' },
-      { batch: 21, h: 8, w: 8, inC: 512, outC: 1, k: 5, stride: 2, dilation: 1, pad: 'same' },
-    ];
-    for (const [i, c] of smallCases.entries()) {
-      await assertSameOnBothBackends(describeCase(c), () => {
-        const { x, filter } = convInputs(c, i);
-        const y = tf.conv2d(x, filter, c.stride, c.pad, 'NHWC', c.dilation);
-        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 7) as tf.Tensor4D;
-        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
-          { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilation, filterShape: filter.shape }) as tf.Tensor;
-      });
-    }
-  });
-
   // The geometries of the generators' ConvTs and the discriminators' input gradients: DCGAN's k4 s2 and k5 s2 'same',
   // odd and explicit pads, stride 3, rectangular images, a filter narrower than the stride; dx with 1-4 channels (an
   // image's) takes the GEMM + col2im path, the others oneDNN's convolutions unless listed below.
@@ -184,15 +163,16 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
-  // Forward convolutions into at most 16 positions per image take the im2col + matmul path (f32): a discriminator's
-  // last stride-2 layers and its 4x4 → 1 head, fused with a bias and each activation, rectangular stride 3, several
-  // chunks of images (21 images of 16 positions x 12,800 taps), and 3 channels with an activation (not narrow_conv's).
-  it('forward convolutions into small outputs (the im2col + matmul path) match, fused and chunked', async () => {
+  // Forward passes (f32) and weight gradients of convolutions into at most 16 positions per image take the im2col +
+  // GEMM paths: a discriminator's last stride-2 layers, its 4x4 → 1 head, rectangular stride 3, several chunks of
+  // images (21 images of 16 positions x 12,800 taps, past the paths' 1M floats per chunk), and 3 channels with an
+  // activation (fused forward passes into 1-4 channels with an activation are not narrow_conv's).
+  it('convolutions into small outputs (the im2col + GEMM paths) match: forward, fused, weight gradient, chunked', async () => {
     const smallCases: ConvCase[] = [
       { batch: 4, h: 8, w: 8, inC: 64, outC: 32, k: 4, stride: 2, dilation: 1, pad: 'same' },
-      { batch: 3, h: 4, w: 4, inC: 32, outC: 8, k: 4, stride: 1, dilation: 1, pad: 'valid' },
+      { batch: 3, h: 4, w: 4, inC: 32, outC: 1, k: 4, stride: 1, dilation: 1, pad: 'valid' },
       { batch: 2, h: 7, w: 11, inC: 5, outC: 6, k: 3, stride: 3, dilation: 1, pad: 'valid' },
-      { batch: 21, h: 8, w: 8, inC: 512, outC: 5, k: 5, stride: 2, dilation: 1, pad: 'same' },
+      { batch: 21, h: 8, w: 8, inC: 512, outC: 1, k: 5, stride: 2, dilation: 1, pad: 'same' },
       { batch: 2, h: 6, w: 6, inC: 8, outC: 3, k: 3, stride: 2, dilation: 1, pad: 'same' },
     ];
     // The chunked case's sums reach ~100, whose float rounding a saturating activation would leave as the only error
@@ -202,9 +182,12 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
       await assertSameOnBothBackends(describeCase(c), () => {
         const { x, filter } = convInputs(c, i);
         const bias = tf.randomNormal([c.outC], 0, 1, 'float32', i + 9);
-        const activation = activations[i % activations.length];
-        return [tf.conv2d(x, filter, c.stride, c.pad),
-          tf.fused.conv2d({ x, filter, strides: c.stride, pad: c.pad, bias, activation, leakyreluAlpha: 0.2 })];
+        const y = tf.conv2d(x, filter, c.stride, c.pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', i + 7) as tf.Tensor4D;
+        const dFilter = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+          { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilation, filterShape: filter.shape }) as tf.Tensor;
+        const fused = tf.fused.conv2d({ x, filter, strides: c.stride, pad: c.pad, bias, activation: activations[i], leakyreluAlpha: 0.2 });
+        return [y, fused, dFilter];
       });
     }
   });

@@ -35,14 +35,10 @@ void runIm2colAndMatMul(const Napi::Env& env, const ConvGeometry& g, const float
                         const float* bias, float* y, int64_t activation, float alpha) {
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
-  const int64_t perChunk = imagesPerColumnChunk(g);
-  float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
-  for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
-    const int64_t images = std::min(perChunk, g.batch - n0);
-    im2col(g, x, n0, images, columns);
+  forEachColumnChunk(g, x, [&](int64_t n0, int64_t images, const float* columns) {
     runMatMul(env, {1, 1, images * positions, taps, g.outC, false, false}, columns, filter, bias,
               y + n0 * positions * g.outC, activation, alpha, false, 1);
-  }
+  });
 }
 
 }  // namespace

@@ -33,23 +33,19 @@ bool asIm2colAndGemm(const ConvGeometry& g) {
 void runIm2colAndGemm(const Napi::Env& env, const ConvGeometry& g, const float* x, const float* dy, float* dw) {
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
-  const int64_t perChunk = imagesPerColumnChunk(g);
-  float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
-  for (int64_t n0 = 0; n0 < g.batch; n0 += perChunk) {
-    const int64_t images = std::min(perChunk, g.batch - n0);
-    im2col(g, x, n0, images, columns);
+  forEachColumnChunk(g, x, [&](int64_t n0, int64_t images, const float* columns) {
     // Row-major: dFilter [taps, outC] (+)= columnsᵀ [taps, images·positions] · dy [images·positions, outC].
     if (precision() == Precision::bf16) {
       runMatMul(env, {1, 1, taps, images * positions, g.outC, true, false}, columns, dy + n0 * positions * g.outC,
                 nullptr, dw, static_cast<int64_t>(Activation::linear), 0.f, n0 > 0, 1);
-      continue;
+      return;
     }
     dnnl_status_t status = dnnl_sgemm('T', 'N', taps, g.outC, images * positions, 1.f, columns, taps,
                                       dy + n0 * positions * g.outC, g.outC, n0 == 0 ? 0.f : 1.f, dw, g.outC);
     if (status != dnnl_success) {
       throw Napi::Error::New(env, "Conv2DBackpropFilter: oneDNN sgemm failed with status " + std::to_string(status));
     }
-  }
+  });
 }
 
 }  // namespace

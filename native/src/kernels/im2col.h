@@ -14,6 +14,19 @@ int64_t imagesPerColumnChunk(const ConvGeometry& g);
 // holds x[n, oy·s - pad + a·d, ox·s - pad + b·d, i] at column (a, b, i), zero where that falls in the padding.
 void im2col(const ConvGeometry& g, const float* x, int64_t first, int64_t images, float* columns);
 
+// Calls body(first, images, columns) for each chunk of images of x in turn, with that chunk's im2col in `columns`
+// (scratch slot 0): the weight gradient's and the forward pass's GEMM paths over a batch.
+template <typename Body>
+void forEachColumnChunk(const ConvGeometry& g, const float* x, Body body) {
+  const int64_t perChunk = imagesPerColumnChunk(g);
+  float* columns = scratchFloats(0, std::min(perChunk, g.batch) * g.outH * g.outW * g.filterH * g.filterW * g.inC);
+  for (int64_t first = 0; first < g.batch; first += perChunk) {
+    const int64_t images = std::min(perChunk, g.batch - first);
+    im2col(g, x, first, images, columns);
+    body(first, images, columns);
+  }
+}
+
 // dx [n, inH, inW, inC] of images [first, first + images) = the sum of `columns` (laid out as im2col's) added back
 // at the pixels their taps read; those images of dx are overwritten. For one pixel the terms are added in row-major
 // order of the output positions.
