@@ -107,9 +107,10 @@ describe('--precision bf16 kernels', { skip: bf16Missing }, () => {
     const operations = [
       ...await convOperations({ batch: 4, h: 16, inC: 32, outC: 64, k: 4, stride: 2, pad: 'same' }),
       ...await convOperations({ batch: 4, h: 8, inC: 64, outC: 64, k: 3, stride: 1, pad: 'same' }),
-      // Outputs of 16 positions: both gradients on the GEMM paths as a bf16 matmul, the second in two chunks of images.
+      // Outputs of 16 positions: both gradients on the GEMM paths as a bf16 matmul, the second in two chunks of images
+      // (33 images of 16 positions x 8,192 taps, past the 4M floats of a chunk under bf16).
       ...await convOperations({ batch: 4, h: 8, inC: 64, outC: 128, k: 4, stride: 2, pad: 'same' }),
-      ...await convOperations({ batch: 20, h: 8, inC: 256, outC: 32, k: 4, stride: 2, pad: 'same' }),
+      ...await convOperations({ batch: 33, h: 8, inC: 512, outC: 8, k: 4, stride: 2, pad: 'same' }),
       await matMulOperation(64, 128, 256, false, false),
       await matMulOperation(64, 256, 128, false, true),
     ];

@@ -7,16 +7,20 @@ namespace ganvae {
 
 namespace {
 
-// Floats of columns held at once: 4 MiB. With 16, W3's peak RSS ranged from 515 to 640 MiB between runs (the glibc
-// heap fragmenting around oneDNN sgemm's own buffers, it seems) against 487-498 MiB with 4; the larger chunks ran one
-// shape's input gradient ([64, 8, 8, 256], 1,024 GEMM rows instead of 256) 1.5x faster, not worth a peak above PyTorch's.
+// Floats of columns held at once: 4 MiB in f32. With 16, W3's peak RSS ranged from 515 to 640 MiB between runs (the
+// glibc heap fragmenting around oneDNN sgemm's own buffers, it seems; 531-643 again with one malloc arena, on a Zen 5
+// EPYC) against 487-498 MiB with 4; the larger chunks ran one shape's input gradient ([64, 8, 8, 256], 1,024 GEMM rows
+// instead of 256) 1.5x faster, not worth a peak above PyTorch's. Under bf16 (oneDNN's matmul, no sgemm) 16 MiB: W3's
+// small-output gradients 1.28-1.34x as fast as with 4, its peak RSS 511-515 MiB over three runs (PyTorch's: 646).
 constexpr int64_t kColumnFloats = int64_t(1) << 20;
+constexpr int64_t kBf16ColumnFloats = int64_t(1) << 22;
 
 }  // namespace
 
 int64_t imagesPerColumnChunk(const ConvGeometry& g) {
   const int64_t perImage = g.outH * g.outW * g.filterH * g.filterW * g.inC;
-  return std::max<int64_t>(1, kColumnFloats / std::max<int64_t>(1, perImage));
+  const int64_t floats = precision() == Precision::bf16 ? kBf16ColumnFloats : kColumnFloats;
+  return std::max<int64_t>(1, floats / std::max<int64_t>(1, perImage));
 }
 
 void im2col(const ConvGeometry& g, const float* x, int64_t first, int64_t images, float* columns) {

@@ -7,7 +7,7 @@
 
 namespace ganvae {
 
-// Images per chunk so that one chunk's columns hold at most 1M floats (at least one image).
+// Images per chunk so that one chunk's columns hold at most 1M floats, 4M under bf16 (at least one image).
 int64_t imagesPerColumnChunk(const ConvGeometry& g);
 
 // columns [images·outH·outW, fh·fw·inC] of images [first, first + images) of x [n, inH, inW, inC]: row (n, oy, ox)
