@@ -20,14 +20,11 @@ struct ConvForward {
 
 PrimitiveCache<ConvForward> cache;
 
-// f32 convolutions with at most this many output positions per image (a discriminator's last stride-2 layers, a
-// 4x4 → 1 head) are an im2col and oneDNN's matmul. Interleaved on a Zen 5 EPYC: W3's [64, 8, 8, 256] → [4, 4, 512]
-// 23.2 → 15.9 ms, W4's 1x1 heads 0.43-0.47x the time; in bf16 oneDNN's convolution (brgconv) was the faster, 1.2-1.8x.
-constexpr int64_t kSmallOutputPositions = 16;
-
+// f32 convolutions into small outputs (hasSmallOutput: a discriminator's last stride-2 layers, a 4x4 → 1 head) are
+// an im2col and oneDNN's matmul. Interleaved on a Zen 5 EPYC: W3's [64, 8, 8, 256] → [4, 4, 512] 23.2 → 15.9 ms,
+// W4's 1x1 heads 0.43-0.47x the time; in bf16 oneDNN's convolution (brgconv) was the faster, 1.2-1.8x.
 bool asIm2colAndMatMul(const ConvGeometry& g) {
-  return g.channelsLast && precision() == Precision::fp32 && g.outH * g.outW <= kSmallOutputPositions &&
-         im2colPathsEnabled();
+  return g.channelsLast && precision() == Precision::fp32 && hasSmallOutput(g) && im2colPathsEnabled();
 }
 
 // y [images·positions, outC] = act(columns [images·positions, taps] · filter [taps, outC] + bias), chunk by chunk.

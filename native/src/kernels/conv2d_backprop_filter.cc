@@ -18,15 +18,13 @@ struct ConvBackwardWeights {
 
 PrimitiveCache<ConvBackwardWeights> cache;
 
-// Weight gradients of convolutions with at most this many output positions per image (a discriminator's last
-// stride-2 layers, a generator's first ConvTs) are an im2col and one GEMM per chunk of images: on an Ice Lake Xeon
+// Weight gradients of convolutions into small outputs (hasSmallOutput: a discriminator's last stride-2 layers, a
+// generator's first ConvTs) are an im2col and one GEMM per chunk of images: on an Ice Lake Xeon
 // 1.2-5.5x as fast as oneDNN 2.6's backward-weights kernel on such shapes ([64, 8, 8, 256] → 512: 142 → 67 ms at one
 // thread), 0.7-1.1x on larger outputs. Under bf16 the GEMM is a bf16 matmul: on a Zen 5 EPYC, oneDNN's bf16
 // backward-weights kernel ran W3's [64, 8, 8, 256] → 512 at 226 GFLOPS, a bf16 matmul of its shape at about 550.
-constexpr int64_t kSmallOutputPositions = 16;
-
 bool asIm2colAndGemm(const ConvGeometry& g) {
-  return g.channelsLast && g.outH * g.outW <= kSmallOutputPositions && im2colPathsEnabled();
+  return g.channelsLast && hasSmallOutput(g) && im2colPathsEnabled();
 }
 
 // dFilter [fh·fw·inC, outC] = Σ over chunks of images of columnsᵀ · dy (im2col.h's columns).

@@ -58,10 +58,9 @@ constexpr int64_t kThinChannels = 4;
 // Under bf16, oneDNN's backward-data kernel runs the strided shapes at 540-760 GFLOPS there, so only small outputs
 // take the GEMM, as a bf16 matmul (W3's [64, 4, 4, 512] → [8, 8, 256]: 13.2 ms on oneDNN's bf16 kernel).
 constexpr int64_t kGemmMinDyChannels = 128;
-constexpr int64_t kSmallOutputPositions = 16;
 bool asGemmAndCol2im(const ConvGeometry& g) {
   const bool strided = precision() == Precision::fp32 && (g.strideH > 1 || g.strideW > 1) && g.outC >= kGemmMinDyChannels;
-  const bool wide = strided || g.outH * g.outW <= kSmallOutputPositions;
+  const bool wide = strided || hasSmallOutput(g);
   return g.channelsLast && (g.inC <= kThinChannels || wide) && im2colPathsEnabled();
 }
 

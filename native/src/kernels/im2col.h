@@ -7,6 +7,10 @@
 
 namespace ganvae {
 
+// Whether `g`'s output has at most 16 positions per image (a discriminator's last stride-2 layers and its head, a
+// generator's z → 4x4 layer): where the GEMM paths beat oneDNN 2.6's convolution kernels (each kernel gives figures).
+inline bool hasSmallOutput(const ConvGeometry& g) { return g.outH * g.outW <= 16; }
+
 // Images per chunk so that one chunk's columns hold at most 1M floats, 4M under bf16 (at least one image).
 int64_t imagesPerColumnChunk(const ConvGeometry& g);
 
