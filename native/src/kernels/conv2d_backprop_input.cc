@@ -96,20 +96,31 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
   const int64_t perPart = (g.batch + parts - 1) / parts;
   const int64_t partFloats = perPart * positions * taps;
   const bool ownThreads = parts > 1 && threads > 1;
+  // Thin dx on a single thread, interleaved on a Zen 5 EPYC ([32, 14, 14, 32] → [28, 28, 1], 5x5 stride 2): 0.18 ms
+  // transposed against 0.33 ms (its GEMM 1.7x slower, its col2im 3.6x faster).
+  const bool thin = g.inC <= kThinChannels;
   float* columns = scratchFloats(0, (ownThreads ? threads : 1) * partFloats);
   std::atomic<int> failed{dnnl_success};
   auto runPart = [&](int64_t part, float* mine) {
     const int64_t n0 = part * perPart;
     const int64_t images = std::min(perPart, g.batch - n0);
     if (images <= 0) return;
-    // Row-major: columns [images·positions, taps] = dy [images·positions, outC] · filterᵀ, filter [taps, outC].
-    dnnl_status_t status = dnnl_sgemm('N', 'T', images * positions, taps, g.outC, 1.f, dy + n0 * positions * g.outC,
-                                      g.outC, filter, g.outC, 0.f, mine, taps);
+    const float* dyPart = dy + n0 * positions * g.outC;
+    // Row-major, filter stored [taps, outC]: thin dx takes columns [taps, images·positions] = filter · dyᵀ, the
+    // others columns [images·positions, taps] = dy · filterᵀ.
+    dnnl_status_t status = thin ? dnnl_sgemm('N', 'T', taps, images * positions, g.outC, 1.f, filter, g.outC, dyPart,
+                                             g.outC, 0.f, mine, images * positions)
+                                : dnnl_sgemm('N', 'T', images * positions, taps, g.outC, 1.f, dyPart, g.outC, filter,
+                                             g.outC, 0.f, mine, taps);
     if (status != dnnl_success) {
       failed = status;
       return;
     }
-    col2im(g, mine, n0, images, dx);
+    if (thin) {
+      col2imTransposed(g, mine, n0, images, dx);
+    } else {
+      col2im(g, mine, n0, images, dx);
+    }
   };
   if (ownThreads) {
     parallelFor(parts, 2, [&](int64_t begin, int64_t end) {

@@ -76,4 +76,33 @@ void col2im(const ConvGeometry& g, const float* columns, int64_t first, int64_t 
   });
 }
 
+void col2imTransposed(const ConvGeometry& g, const float* columns, int64_t first, int64_t images, float* dx) {
+  const int64_t positions = g.outH * g.outW;
+  const int64_t rowLength = images * positions;
+  parallelFor(images, 2, [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      float* image = dx + (first + n) * g.inH * g.inW * g.inC;
+      std::memset(image, 0, static_cast<size_t>(g.inH * g.inW * g.inC) * sizeof(float));
+      for (int64_t a = 0; a < g.filterH; ++a) {
+        for (int64_t b = 0; b < g.filterW; ++b) {
+          // The output columns whose tap b reads inside the image: 0 <= ox·s - pad + b·d < inW.
+          const int64_t offset = b * g.dilationW - g.padLeft;
+          const int64_t ox0 = offset >= 0 ? 0 : (-offset + g.strideW - 1) / g.strideW;
+          const int64_t ox1 = offset >= g.inW ? 0 : std::min(g.outW, (g.inW - 1 - offset) / g.strideW + 1);
+          for (int64_t i = 0; i < g.inC; ++i) {
+            const float* row = columns + ((a * g.filterW + b) * g.inC + i) * rowLength + n * positions;
+            for (int64_t oy = 0; oy < g.outH; ++oy) {
+              const int64_t iy = oy * g.strideH - g.padTop + a * g.dilationH;
+              if (iy < 0 || iy >= g.inH) continue;
+              float* pixels = image + iy * g.inW * g.inC + i;
+              const float* terms = row + oy * g.outW;
+              for (int64_t ox = ox0; ox < ox1; ++ox) pixels[(ox * g.strideW + offset) * g.inC] += terms[ox];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
 }  // namespace ganvae

@@ -36,4 +36,9 @@ void forEachColumnChunk(const ConvGeometry& g, const float* x, Body body) {
 // order of the output positions.
 void col2im(const ConvGeometry& g, const float* columns, int64_t first, int64_t images, float* dx);
 
+// The same for columns transposed, [fh·fw·inC, images·outH·outW]: the layout for few input channels, where col2im's
+// innermost loop (over inC) would be a few floats long and this one's runs along an output row instead. For one
+// pixel the terms are added in order of the taps, then of the output positions.
+void col2imTransposed(const ConvGeometry& g, const float* columns, int64_t first, int64_t images, float* dx);
+
 }  // namespace ganvae
