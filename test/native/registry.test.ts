@@ -45,9 +45,9 @@ function interfaceMembers(): string[] {
 const exportsList = xMacroEntries('kernels.def');
 
 describe('native/src/kernels.def and the TypeScript side', () => {
-  it('lists only GANVAE_KERNEL and GANVAE_FUNCTION entries of two names', () => {
+  it('lists only GANVAE_KERNEL, GANVAE_ONEDNN_KERNEL and GANVAE_FUNCTION entries of two names', () => {
     for (const { macro, args } of exportsList) {
-      assert.ok(macro === 'GANVAE_KERNEL' || macro === 'GANVAE_FUNCTION', `kernels.def: unknown macro ${macro}`);
+      assert.ok(['GANVAE_KERNEL', 'GANVAE_ONEDNN_KERNEL', 'GANVAE_FUNCTION'].includes(macro), `kernels.def: unknown macro ${macro}`);
       assert.equal(args.length, 2, `kernels.def: ${macro}(${args}) needs (cppName, jsName)`);
     }
   });
@@ -62,6 +62,19 @@ describe('native/src/kernels.def and the TypeScript side', () => {
     for (const { args: [cppName] } of exportsList) {
       const definitions = sources.match(new RegExp(`^Napi::Value ${cppName}\\(const Napi::CallbackInfo& \\w+\\) \\{`, 'gm')) ?? [];
       assert.equal(definitions.length, 1, `Napi::Value ${cppName}(const Napi::CallbackInfo& info) { ... } in native/src: ${definitions.length} definitions`);
+    }
+  });
+
+  // Only GANVAE_ONEDNN_KERNEL entries run with asynchronous signals deferred, which oneDNN's jit code needs.
+  it('a kernel is GANVAE_ONEDNN_KERNEL exactly when the file defining it calls into oneDNN', () => {
+    const kernelFiles = readdirSync(new URL('kernels/', nativeSrc)).filter((f) => f.endsWith('.cc'));
+    for (const { macro, args: [cppName] } of exportsList.filter((e) => e.macro !== 'GANVAE_FUNCTION')) {
+      const file = kernelFiles.find((f) => new RegExp(`^Napi::Value ${cppName}\\(`, 'm').test(read(new URL(`kernels/${f}`, nativeSrc))));
+      assert.ok(file, `${cppName}: no file in native/src/kernels defines it`);
+      const code = read(new URL(`kernels/${file}`, nativeSrc)).replace(/\/\/.*/g, '');
+      const callsOneDnn = /\bdnnl[_:]|\brunMatMul\(|\brunConvForward\(/.test(code);
+      assert.equal(macro === 'GANVAE_ONEDNN_KERNEL', callsOneDnn,
+        `kernels.def: ${cppName} (kernels/${file}) ${callsOneDnn ? 'calls oneDNN: make it GANVAE_ONEDNN_KERNEL' : 'calls no oneDNN code: make it GANVAE_KERNEL'}`);
     }
   });
 
