@@ -220,6 +220,34 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
+  // m, k or n of 1 (dense layers into one unit and their gradients, spectral norm's power iterations) take
+  // batch_matmul.cc's dot and axpy loops in f32: each loop order, past its 64-lane and 1,024-output blocks and its
+  // threading threshold, batches broadcasting either way, with a bias.
+  it('BatchMatMul and _FusedMatMul match on degenerate shapes (m, k or n of 1)', async () => {
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[64, 3136], [3136, 1], false, false],
+      [[64, 1], [3136, 1], false, true],
+      [[64, 3136], [64, 1], true, false],
+      [[1, 2048], [2048, 256], false, false],
+      [[1, 2048], [256, 2048], false, true],
+      [[2048, 1], [2048, 256], true, false],
+      [[1, 1, 300], [1, 300, 1], false, false],
+      [[3, 5, 1], [1, 1, 7], false, false],
+      [[1, 9, 2], [2, 9, 1], true, false],
+      [[2, 1, 9], [1, 4, 9], false, true],
+      [[2, 70, 1], [2, 70, 3], true, false],
+    ];
+    for (const [i, [aShape, bShape, transposeA, transposeB]] of cases.entries()) {
+      await assertSameOnBothBackends(`[${aShape}]${transposeA ? 'ᵀ' : ''} · [${bShape}]${transposeB ? 'ᵀ' : ''}`, () => {
+        const a = tf.randomNormal(aShape, 0, 1, 'float32', i + 1);
+        const b = tf.randomNormal(bShape, 0, 1, 'float32', i + 50);
+        const n = bShape[bShape.length - (transposeB ? 2 : 1)];
+        const bias = tf.randomNormal([n], 0, 1, 'float32', i + 90);
+        return [tf.matMul(a, b, transposeA, transposeB), tf.fused.matMul({ a, b, transposeA, transposeB, bias })];
+      });
+    }
+  });
+
   it('_FusedMatMul matches with bias and activations', async () => {
     const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
     for (const [i, activation] of activations.entries()) {
