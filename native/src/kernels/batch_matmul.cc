@@ -1,6 +1,6 @@
-// BatchMatMul and _FusedMatMul: out[b] = act(op(a[b]) · op(b[b]) + bias) on oneDNN's matmul (matmul.h), where
-// op transposes through strides (no copy) and a batch of 1 broadcasts against the other operand; under
-// Precision::bf16 a and b are read in bf16, the bias and out stay f32.
+// BatchMatMul and _FusedMatMul: out[b] = act(op(a[b]) · op(b[b]) + bias) on oneDNN's matmul (matmul.h), or, where m,
+// k or n is 1, as dot products and axpys of our own; op transposes through strides (no copy) and a batch of 1
+// broadcasts against the other operand; under Precision::bf16 a and b are read in bf16, the bias and out stay f32.
 #include "matmul.h"
 
 namespace ganvae {
