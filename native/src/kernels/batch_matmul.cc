@@ -32,8 +32,9 @@ float dot(const float* x, const float* y, int64_t length) {
 
 // Whether one of m, k, n is 1 (a matrix-vector product, a vector-matrix one, an outer product: a dense layer into
 // one unit and its gradients, spectral norm's power iterations), with no activation and in f32: those go through
-// dotsOrAxpys. Alternating call by call with oneDNN's matmul inside W4's training step on a Zen 5 EPYC: the power
-// iterations' products 2-13x as fast, W4's BatchMatMul calls 40-43 against 66-74 ms over 12 iterations.
+// dotsOrAxpys. Alternating call by call with oneDNN's matmul inside W4's training step on a Zen 5 EPYC (two builds,
+// either one first): the power iterations' products 2-13x as fast, W4's BatchMatMul calls 45-46 against 64-66 ms
+// over 12 iterations.
 bool isDegenerate(const MatMulShape& s, int64_t activation) {
   return (s.m == 1 || s.k == 1 || s.n == 1) && activation == static_cast<int64_t>(Activation::linear) &&
          precision() == Precision::fp32;
