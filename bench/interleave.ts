@@ -1,8 +1,10 @@
 // Two builds of the native addon compared on one kernel inside a real training step: every call of that kernel goes
 // to build A or build B in turn (per set of argument sizes, so each shape alternates on its own), and the time of
-// each side is summed per shape. On this project's VMs, whose speed drifts by ±8% between runs, it is the measurement
-// that resolves a few percent. Load both builds from outside the checkout (copies of ganvae_native.node): when one
-// side is the addon the backend registered, identical code reads about 1.2x faster on that side.
+// each side is summed per shape. On this project's VMs, whose speed drifts by ±8% between runs, both sides then share
+// the drift; the comparison still moves by tens of percent from run to run where the thread wake-ups of small calls
+// dominate, so run it in both orders (--a and --b swapped) and trust what both agree on. Load both builds from outside
+// the checkout (copies of ganvae_native.node): when one side was the addon the backend registered, identical code read
+// about 1.2x faster on that side.
 // Run: node --import tsx bench/interleave.ts --a /tmp/new.node --b /tmp/old.node --kernel batchMatMul --workloads W4
 // (--iterations N timed iterations after --warmup ones, --precision bf16 for both builds in bf16).
 import * as tf from '@tensorflow/tfjs-core';
