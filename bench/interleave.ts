@@ -28,7 +28,7 @@ export interface SideTimes {
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /** A call's shape key: the lengths of its typed-array arguments (what distinguishes a kernel's calls). */
-export function shapeKey(args: unknown[]): string {
+function shapeKey(args: unknown[]): string {
   return args.filter((a) => ArrayBuffer.isView(a)).map((a) => (a as Float32Array).length).join(',');
 }
 

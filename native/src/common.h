@@ -114,8 +114,9 @@ class PrimitiveCache {
 };
 
 // Calls body(begin, end) over [0, n) split into one contiguous range per OpenMP thread (inline when
-// n < minParallel, or n is 1: a parallel region for one item only wakes a thread that finds nothing to do). Loops belong in `body`'s callee, not in an OpenMP region: GCC does not vectorise
-// loops it outlines for `omp parallel for`, which made element-wise kernels ~10x slower.
+// n < minParallel, or n is 1: a parallel region for one item only wakes a thread that finds nothing to do).
+// Loops belong in `body`'s callee, not in an OpenMP region: GCC does not vectorise loops it outlines for
+// `omp parallel for`, which made element-wise kernels ~10x slower.
 template <typename Body>
 void parallelFor(int64_t n, int64_t minParallel, Body body) {
   if (n <= 1 || n < minParallel || omp_get_max_threads() == 1) {

@@ -30,6 +30,18 @@ float dot(const float* x, const float* y, int64_t length) {
   return lanes[0];
 }
 
+// out[0, length) = Σ_kk scales[kk · scaleStride] · rows[kk · rowStride + (0, length)] over kk < k (k >= 1), in kk order:
+// the axpy form of a degenerate product, each term a contiguous row.
+void sumOfScaledRows(float* out, int64_t length, const float* scales, int64_t scaleStride, const float* rows,
+                     int64_t rowStride, int64_t k) {
+  for (int64_t j = 0; j < length; ++j) out[j] = scales[0] * rows[j];
+  for (int64_t kk = 1; kk < k; ++kk) {
+    const float scale = scales[kk * scaleStride];
+    const float* row = rows + kk * rowStride;
+    for (int64_t j = 0; j < length; ++j) out[j] += scale * row[j];
+  }
+}
+
 // Whether one of m, k, n is 1 (a matrix-vector product, a vector-matrix one, an outer product: a dense layer into
 // one unit and its gradients, spectral norm's power iterations), with no activation and in f32: those go through
 // dotsOrAxpys. Alternating call by call with oneDNN's matmul inside W4's training step on a Zen 5 EPYC (two builds,
@@ -61,12 +73,7 @@ void dotsOrAxpys(const MatMulShape& s, const float* a, const float* b, const flo
         const float* ab = a + bi * aBatch;
         const float* bb = b + bi * bBatch;
         float* o = out + bi * m;
-        for (int64_t i = i0; i < i1; ++i) o[i] = bb[0] * ab[i];
-        for (int64_t kk = 1; kk < k; ++kk) {
-          const float scale = bb[kk * bRow];
-          const float* row = ab + kk * aCol;
-          for (int64_t i = i0; i < i1; ++i) o[i] += scale * row[i];
-        }
+        sumOfScaledRows(o + i0, i1 - i0, bb, bRow, ab + i0, aCol, k);
         if (bias) {
           for (int64_t i = i0; i < i1; ++i) o[i] += bias[0];
         }
@@ -82,12 +89,7 @@ void dotsOrAxpys(const MatMulShape& s, const float* a, const float* b, const flo
       const float* bb = b + bi * bBatch;
       float* o = out + row * n;
       if (rowsOfB) {
-        for (int64_t j = 0; j < n; ++j) o[j] = ai[0] * bb[j];
-        for (int64_t kk = 1; kk < k; ++kk) {
-          const float scale = ai[kk * aCol];
-          const float* bk = bb + kk * bRow;
-          for (int64_t j = 0; j < n; ++j) o[j] += scale * bk[j];
-        }
+        sumOfScaledRows(o, n, ai, aCol, bb, bRow, k);
       } else {
         // aCol = 1 and bRow = 1 here (n = 1 with a not transposed, or m = 1 with b transposed).
         for (int64_t j = 0; j < n; ++j) o[j] = dot(ai, bb + j * bCol, k);

@@ -69,9 +69,9 @@ bool asGemmAndCol2im(const ConvGeometry& g) {
 bool gemmInBf16(const ConvGeometry& g) { return precision() == Precision::bf16 && g.inC > kThinChannels; }
 
 // dx = col2im(dy · filterᵀ): per image, columns[oy, ox, (a, b, i)] = Σ_o dy[oy, ox, o] · filter[a, b, i, o] (one
-// sgemm over a chunk of images), then each column is added into dx at the input pixel its tap reads. For one
-// pixel the terms are summed over the output positions in row-major order, each a GEMM dot product over `o`,
-// so dx differs from oneDNN's convolution by float rounding only.
+// sgemm over a chunk of images; thin dx takes them transposed, [(a, b, i), images·positions], for
+// col2imTransposed), then each column is added into dx at the input pixel its tap reads. Each term is a GEMM dot
+// product over `o`, so dx differs from oneDNN's convolution by float rounding only.
 void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
