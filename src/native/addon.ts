@@ -50,6 +50,15 @@ export interface NativeAddon {
     dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void;
   /** out = average·decay + value·oneMinusDecay element-wise, in float32 as tfjs's three ops (out may be average). */
   movingAverage(average: Float32Array, value: Float32Array, out: Float32Array, decay: number, oneMinusDecay: number): void;
+  /**
+   * Spectral norm of a kernel viewed as [outer, out, inner] (PyTorch's W [out, rest], rest = outer·inner): with iterate 1,
+   * one power-iteration step from u [out] first; writes kernel / σ, σ [1], u' [out] and v' [rest].
+   */
+  spectralNorm(kernel: Float32Array, u: Float32Array, v: Float32Array, outer: number, out: number, inner: number, iterate: number,
+    normalized: Float32Array, sigma: Float32Array, uOut: Float32Array, vOut: Float32Array): void;
+  /** Its gradient in the kernel, u and v held constant: writes dKernel from dNormalized (and dσ [1] when given). */
+  spectralNormGrad(kernel: Float32Array, dNormalized: Float32Array, u: Float32Array, v: Float32Array, sigma: Float32Array,
+    dSigma: Float32Array | null, outer: number, out: number, inner: number, dKernel: Float32Array): void;
   /** y = average pooling of x (padding excluded); geometry as `convGeometry` gives it for a pooling (inC = outC). */
   avgPool(x: Float32Array, y: Float32Array, ...geometry: number[]): void;
   /** dx of avgPool for the same geometry. */

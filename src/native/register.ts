@@ -17,6 +17,8 @@ import { leakyReluGradKernel } from './kernels/leaky-relu-grad.ts';
 import { leakyReluGrad } from './leaky-relu-gradient.ts';
 import { pixelMapKernel } from './kernels/pixel-map.ts';
 import { pixelMapGrad } from './pixel-map.ts';
+import { spectralNormGradKernel, spectralNormKernel } from './kernels/spectral-norm.ts';
+import { spectralNormGrad } from './spectral-norm.ts';
 import { binaryKernels } from './kernels/binary.ts';
 import { reduceKernels } from './kernels/reduce.ts';
 import { selectKernel } from './kernels/select.ts';
@@ -44,10 +46,12 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registerGradient(batchNormTrainingGrad);
   registerGradient(leakyReluGrad);
   registerGradient(pixelMapGrad);
+  registerGradient(spectralNormGrad);
   copyRegisteredKernels('cpu', NATIVE_BACKEND);
   const kernels = [conv2dKernel, fusedConv2dKernel, conv2dBackpropInputKernel, conv2dBackpropFilterKernel,
     batchMatMulKernel, fusedMatMulKernel, batchNormKernel, batchNormTrainingKernel, batchNormTrainingGradKernel,
-    selectKernel, leakyReluGradKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel, pixelMapKernel].map((make) => make(addon));
+    selectKernel, leakyReluGradKernel, tileKernel, avgPoolKernel, avgPoolGradKernel, sliceKernel, padV2Kernel, pixelMapKernel,
+    spectralNormKernel, spectralNormGradKernel].map((make) => make(addon));
   for (const kernel of [...kernels, ...binaryKernels(addon), ...reduceKernels(addon), ...unaryKernels(addon)]) {
     // ganvae's own kernels (GanvaeBatchNormTraining, ...) have no cpu version to replace.
     if (getKernel(kernel.kernelName, NATIVE_BACKEND)) unregisterKernel(kernel.kernelName, NATIVE_BACKEND);

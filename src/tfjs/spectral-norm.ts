@@ -1,10 +1,12 @@
 // Spectral normalisation (Miyato et al. 2018) as torch.nn.utils.spectral_norm computes it: a kernel is divided by
 // σ = uᵀ W v, where W is the kernel as a matrix [output channels, everything else] and u [out], v [rest] estimate
 // its top singular vectors. A training call first refines u and v by one power iteration and stores them; an
-// inference call uses the stored ones. The layers that use it are in spectral-norm-layers.ts.
+// inference call uses the stored ones. On `native` a call and its gradient are one fused kernel each
+// (src/native/spectral-norm.ts); elsewhere the tfjs ops below. The layers that use it are in spectral-norm-layers.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
+import { fusedSpectralNorm, hasFusedSpectralNorm } from '../native/spectral-norm.ts';
 
 /** torch's ε in F.normalize: a vector shorter than this is divided by ε instead of its norm. */
 const EPSILON = 1e-12;
@@ -74,14 +76,31 @@ function sigma(wt: tf.Tensor2D, u: LayerVariable, v: LayerVariable, iterate: boo
 export class SpectralNorm {
   constructor(private readonly u: LayerVariable, private readonly v: LayerVariable, private readonly outputAxis: OutputAxis) {}
 
-  /** kernel (the layer's shape) → kernel / σ of that shape; `training` first takes one power-iteration step and stores u and v. */
+  /**
+   * kernel (the layer's shape) → kernel / σ of that shape; `training` first takes one power-iteration step and stores
+   * u and v. One fused kernel where the backend has it (native), else tfjs ops.
+   */
   normalize(kernel: tf.Tensor, training: boolean): tf.Tensor {
-    return tf.tidy(() => tf.div(kernel, sigma(transposedMatrix(kernel, this.outputAxis), this.u, this.v, training)));
+    return tf.tidy(() => {
+      if (!this.fused(kernel)) return tf.div(kernel, sigma(transposedMatrix(kernel, this.outputAxis), this.u, this.v, training));
+      const [normalized, , u, v] = fusedSpectralNorm(kernel, this.u.read() as tf.Tensor1D, this.v.read() as tf.Tensor1D, { outputAxis: this.outputAxis, iterate: training });
+      if (training) {
+        this.u.write(u);
+        this.v.write(v);
+      }
+      return normalized;
+    });
   }
 
   /** σ = uᵀ W v from the stored u and v (what an inference call divides by) → scalar. */
   sigma(kernel: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => sigma(transposedMatrix(kernel, this.outputAxis), this.u, this.v, false));
+    return tf.tidy(() => this.fused(kernel)
+      ? fusedSpectralNorm(kernel, this.u.read() as tf.Tensor1D, this.v.read() as tf.Tensor1D, { outputAxis: this.outputAxis, iterate: false })[1]
+      : sigma(transposedMatrix(kernel, this.outputAxis), this.u, this.v, false));
+  }
+
+  private fused(kernel: tf.Tensor): boolean {
+    return kernel.dtype === 'float32' && hasFusedSpectralNorm();
   }
 }
 

@@ -66,75 +66,80 @@ function largestSingularValue(kernel: tf.Tensor, secondLast: boolean): number {
 }
 
 describe('spectral normalisation layers', () => {
-  it('one training call takes torch\'s power-iteration step and divides by σ = uᵀ W v (by hand on a 2×3 W)', async () => {
-    await initBackend('cpu');
-    const layer = spectralNormDense({ units: 2, useBias: false, seed: 1 });
-    layer.apply(tfl.input({ shape: [3] }));
-    const kernel = [[1, 2], [0, -1], [3, 1]]; // [in, out] = Wᵀ
-    const u = [0.6, 0.8];
-    layer.setWeights([tf.tensor2d(kernel), tf.tensor1d(u), tf.tensor1d([1, 0, 0])]);
-    const x = tf.tensor2d([[0.5, -1, 2]]);
-    const y = (layer.apply(x, { training: true }) as tf.Tensor).dataSync();
-    const unit = (a: number[]) => a.map((e) => e / Math.hypot(...a));
-    const v = unit(kernel.map((row) => row[0] * u[0] + row[1] * u[1])); // Wᵀu
-    const wv = [0, 1].map((o) => kernel.reduce((sum, row, i) => sum + row[o] * v[i], 0)); // W v
-    const nextU = unit(wv);
-    const sigma = nextU[0] * wv[0] + nextU[1] * wv[1];
-    const [storedU, storedV] = uv(layer);
-    storedU.forEach((e, i) => assert.ok(Math.abs(e - nextU[i]) < 1e-6, `u[${i}] = ${e}, by hand ${nextU[i]}`));
-    storedV.forEach((e, i) => assert.ok(Math.abs(e - v[i]) < 1e-6, `v[${i}] = ${e}, by hand ${v[i]}`));
-    const expected = [0, 1].map((o) => [0.5, -1, 2].reduce((sum, xi, i) => sum + xi * kernel[i][o], 0) / sigma);
-    y.forEach((e, i) => assert.ok(Math.abs(e - expected[i]) < 1e-5, `y[${i}] = ${e}, by hand ${expected[i]}`));
-  });
-
-  for (const spec of LAYERS) {
-    it(`${spec.name}: σ converges to the largest singular value of W [out channels, rest]`, async () => {
-      await initBackend('cpu');
-      const layer = builtLayer(spec);
-      const x = normal(spec.input, 4);
-      for (let i = 0; i < 60; i++) tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
-      const sigma = tf.tidy(() => layer.spectralNorm!.sigma(kernelOf(layer)).dataSync()[0]);
-      const expected = largestSingularValue(kernelOf(layer), spec.secondLast);
-      assert.ok(Math.abs(sigma - expected) < 1e-5 * expected, `σ ${sigma}, SVD ${expected}`);
-      const [u, v] = uv(layer);
-      assert.ok(Math.abs(Math.hypot(...u) - 1) < 1e-6 && Math.abs(Math.hypot(...v) - 1) < 1e-6, 'u and v are unit vectors');
+  // The native backend runs the fused kernels (src/native/spectral-norm.ts), cpu the tfjs composition.
+  for (const backend of ['cpu', 'native'] as const) {
+    const skip = { skip: backend === 'native' && nativeMissing };
+    it(`${backend}: one training call takes torch's power-iteration step and divides by σ = uᵀ W v (by hand on a 2×3 W)`, skip, async () => {
+      await initBackend(backend);
+      const layer = spectralNormDense({ units: 2, useBias: false, seed: 1 });
+      layer.apply(tfl.input({ shape: [3] }));
+      const kernel = [[1, 2], [0, -1], [3, 1]]; // [in, out] = Wᵀ
+      const u = [0.6, 0.8];
+      layer.setWeights([tf.tensor2d(kernel), tf.tensor1d(u), tf.tensor1d([1, 0, 0])]);
+      const x = tf.tensor2d([[0.5, -1, 2]]);
+      const y = (layer.apply(x, { training: true }) as tf.Tensor).dataSync();
+      const unit = (a: number[]) => a.map((e) => e / Math.hypot(...a));
+      const v = unit(kernel.map((row) => row[0] * u[0] + row[1] * u[1])); // Wᵀu
+      const wv = [0, 1].map((o) => kernel.reduce((sum, row, i) => sum + row[o] * v[i], 0)); // W v
+      const nextU = unit(wv);
+      const sigma = nextU[0] * wv[0] + nextU[1] * wv[1];
+      const [storedU, storedV] = uv(layer);
+      storedU.forEach((e, i) => assert.ok(Math.abs(e - nextU[i]) < 1e-6, `u[${i}] = ${e}, by hand ${nextU[i]}`));
+      storedV.forEach((e, i) => assert.ok(Math.abs(e - v[i]) < 1e-6, `v[${i}] = ${e}, by hand ${v[i]}`));
+      const expected = [0, 1].map((o) => [0.5, -1, 2].reduce((sum, xi, i) => sum + xi * kernel[i][o], 0) / sigma);
+      y.forEach((e, i) => assert.ok(Math.abs(e - expected[i]) < 1e-5, `y[${i}] = ${e}, by hand ${expected[i]}`));
     });
 
-    it(`${spec.name}: the kernel gradient matches finite differences (u, v fixed, as in inference)`, async () => {
-      await initBackend('cpu');
-      const layer = builtLayer(spec);
-      const x = normal(spec.input, 5);
-      const weights = tf.tidy(() => normal((layer.apply(x) as tf.Tensor).shape, 6));
+    for (const spec of LAYERS) {
+      it(`${backend}, ${spec.name}: σ converges to the largest singular value of W [out channels, rest]`, skip, async () => {
+        await initBackend(backend);
+        const layer = builtLayer(spec);
+        const x = normal(spec.input, 4);
+        for (let i = 0; i < 60; i++) tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+        const sigma = tf.tidy(() => layer.spectralNorm!.sigma(kernelOf(layer)).dataSync()[0]);
+        const expected = largestSingularValue(kernelOf(layer), spec.secondLast);
+        assert.ok(Math.abs(sigma - expected) < 1e-5 * expected, `σ ${sigma}, SVD ${expected}`);
+        const [u, v] = uv(layer);
+        assert.ok(Math.abs(Math.hypot(...u) - 1) < 1e-6 && Math.abs(Math.hypot(...v) - 1) < 1e-6, 'u and v are unit vectors');
+      });
+
+      it(`${backend}, ${spec.name}: the kernel gradient matches finite differences (u, v fixed, as in inference)`, skip, async () => {
+        await initBackend(backend);
+        const layer = builtLayer(spec);
+        const x = normal(spec.input, 5);
+        const weights = tf.tidy(() => normal((layer.apply(x) as tf.Tensor).shape, 6));
+        const kernel = kernelOf(layer);
+        const loss = () => tf.sum(tf.mul(layer.apply(x, { training: false }) as tf.Tensor, weights)) as tf.Scalar;
+        const analytic = tf.tidy(() => tf.variableGrads(loss, [kernel]).grads[kernel.name].dataSync() as Float32Array);
+        const values = kernel.dataSync().slice();
+        const h = 5e-3;
+        const at = (i: number, delta: number) => {
+          const shifted = values.slice();
+          shifted[i] += delta;
+          kernel.assign(tf.tensor(shifted, kernel.shape));
+          return tf.tidy(() => loss().dataSync()[0]);
+        };
+        const scale = Math.max(1, ...Array.from(analytic, Math.abs));
+        for (let i = 0; i < values.length; i++) {
+          const numeric = (at(i, h) - at(i, -h)) / (2 * h);
+          assert.ok(Math.abs(numeric - analytic[i]) < 2e-3 * scale, `∂/∂kernel[${i}]: analytic ${analytic[i]}, numeric ${numeric}`);
+        }
+      });
+    }
+
+    it(`${backend}: a training call's kernel gradient treats u and v as constants (= the inference gradient at the stored u, v)`, skip, async () => {
+      await initBackend(backend);
+      const layer = builtLayer(LAYERS[1]);
+      const x = normal(LAYERS[1].input, 7);
       const kernel = kernelOf(layer);
-      const loss = () => tf.sum(tf.mul(layer.apply(x, { training: false }) as tf.Tensor, weights)) as tf.Scalar;
-      const analytic = tf.tidy(() => tf.variableGrads(loss, [kernel]).grads[kernel.name].dataSync() as Float32Array);
-      const values = kernel.dataSync().slice();
-      const h = 5e-3;
-      const at = (i: number, delta: number) => {
-        const shifted = values.slice();
-        shifted[i] += delta;
-        kernel.assign(tf.tensor(shifted, kernel.shape));
-        return tf.tidy(() => loss().dataSync()[0]);
-      };
-      const scale = Math.max(1, ...Array.from(analytic, Math.abs));
-      for (let i = 0; i < values.length; i++) {
-        const numeric = (at(i, h) - at(i, -h)) / (2 * h);
-        assert.ok(Math.abs(numeric - analytic[i]) < 2e-3 * scale, `∂/∂kernel[${i}]: analytic ${analytic[i]}, numeric ${numeric}`);
-      }
+      const gradient = (training: boolean) => tf.tidy(() => tf.variableGrads(() => tf.sum(tf.square(layer.apply(x, { training }) as tf.Tensor)) as tf.Scalar, [kernel]).grads[kernel.name].dataSync() as Float32Array);
+      const before = uv(layer);
+      const duringTraining = gradient(true);
+      assert.notDeepEqual(uv(layer), before, 'the training call updated u and v');
+      assert.ok(maxRelativeError(duringTraining, gradient(false)) < 1e-6);
     });
-  }
 
-  it('a training call\'s kernel gradient treats u and v as constants (= the inference gradient at the stored u, v)', async () => {
-    await initBackend('cpu');
-    const layer = builtLayer(LAYERS[1]);
-    const x = normal(LAYERS[1].input, 7);
-    const kernel = kernelOf(layer);
-    const gradient = (training: boolean) => tf.tidy(() => tf.variableGrads(() => tf.sum(tf.square(layer.apply(x, { training }) as tf.Tensor)) as tf.Scalar, [kernel]).grads[kernel.name].dataSync() as Float32Array);
-    const before = uv(layer);
-    const duringTraining = gradient(true);
-    assert.notDeepEqual(uv(layer), before, 'the training call updated u and v');
-    assert.ok(maxRelativeError(duringTraining, gradient(false)) < 1e-6);
-  });
+  }
 
   it('an inference call leaves u and v as they are', async () => {
     await initBackend('cpu');
