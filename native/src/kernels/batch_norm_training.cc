@@ -3,6 +3,8 @@
 // that all keep their inputs alive for the backward pass; here the forward keeps x and two per-channel
 // vectors, and the backward is two passes over x and dy.
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 
 #include "../common.h"
 
@@ -14,37 +16,136 @@ namespace {
 // the result does not depend on the thread count.
 constexpr int64_t kRowsPerBlock = 256;
 
-// acc[j] += x[r, j] over rows [0, rows).
+// Eight channels as doubles; a float vector of eight is loaded and widened, a double one narrowed and stored.
+typedef float Floats8 __attribute__((vector_size(8 * sizeof(float))));
+typedef double Doubles8 __attribute__((vector_size(8 * sizeof(double))));
+
+Doubles8 widen(const float* p) {
+  Floats8 f;
+  std::memcpy(&f, p, sizeof f);
+  return __builtin_convertvector(f, Doubles8);
+}
+
+Doubles8 load(const double* p) {
+  Doubles8 d;
+  std::memcpy(&d, p, sizeof d);
+  return d;
+}
+
+void store(double* p, Doubles8 d) { std::memcpy(p, &d, sizeof d); }
+
+void narrow(float* p, Doubles8 d) {
+  const Floats8 f = __builtin_convertvector(d, Floats8);
+  std::memcpy(p, &f, sizeof f);
+}
+
+// Runs vector(vectors, j0) over the channels in tiles [j0, j0 + 8·vectors) of 16, then 8 (vectors a compile-time
+// constant, 2 or 1), and scalar(j) over the last few. A tile's accumulators then stay in registers across the
+// rows: with the channel count a runtime bound, an inner loop over channels kept them in memory, one
+// store-to-load chain per row, and BN took twice a copy's time. Each channel still sums its rows in row order, with
+// the same double operations, so results do not change.
+template <typename Vector, typename Scalar>
+void forEachChannelTile(size_t c, Vector vector, Scalar scalar) {
+  size_t j0 = 0;
+  for (; j0 + 16 <= c; j0 += 16) vector(std::integral_constant<int, 2>{}, j0);
+  for (; j0 + 8 <= c; j0 += 8) vector(std::integral_constant<int, 1>{}, j0);
+  for (; j0 < c; ++j0) scalar(j0);
+}
+
+// acc[j] = Σ x[r, j] over rows [0, rows), in row order.
 void sumRows(const float* x, int64_t rows, size_t c, double* acc) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* row = x + r * c;
-    for (size_t j = 0; j < c; ++j) acc[j] += row[j];
-  }
+  forEachChannelTile(c, [&](auto vectors, size_t j0) {
+    constexpr int kVectors = decltype(vectors)::value;
+    Doubles8 sum[kVectors] = {};
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int v = 0; v < kVectors; ++v) sum[v] += widen(x + r * c + j0 + 8 * v);
+    }
+    for (int v = 0; v < kVectors; ++v) store(acc + j0 + 8 * v, sum[v]);
+  }, [&](size_t j) {
+    double sum = 0;
+    for (int64_t r = 0; r < rows; ++r) sum += x[r * c + j];
+    acc[j] = sum;
+  });
 }
 
-// sumDy[j] += dy[r, j]; sumDyXc[j] += dy[r, j] * (x[r, j] - mean[j]) over rows [0, rows).
+// acc[j] = Σ (x[r, j] - mean[j])² over rows [0, rows), in row order.
+void sumSquaredDeviations(const float* x, int64_t rows, size_t c, const double* mean, double* acc) {
+  forEachChannelTile(c, [&](auto vectors, size_t j0) {
+    constexpr int kVectors = decltype(vectors)::value;
+    Doubles8 m[kVectors], sum[kVectors] = {};
+    for (int v = 0; v < kVectors; ++v) m[v] = load(mean + j0 + 8 * v);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int v = 0; v < kVectors; ++v) {
+        const Doubles8 d = widen(x + r * c + j0 + 8 * v) - m[v];
+        sum[v] += d * d;
+      }
+    }
+    for (int v = 0; v < kVectors; ++v) store(acc + j0 + 8 * v, sum[v]);
+  }, [&](size_t j) {
+    double sum = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      const double d = x[r * c + j] - mean[j];
+      sum += d * d;
+    }
+    acc[j] = sum;
+  });
+}
+
+// sumDy[j] = Σ dy[r, j] and sumDyXc[j] = Σ dy[r, j] * (x[r, j] - mean[j]) over rows [0, rows), in row order.
 void sumGradientTerms(const float* x, const float* dy, int64_t rows, size_t c, const double* mean, double* sumDy, double* sumDyXc) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * c;
-    const float* dr = dy + r * c;
-    for (size_t j = 0; j < c; ++j) {
-      sumDy[j] += dr[j];
-      sumDyXc[j] += static_cast<double>(dr[j]) * (xr[j] - mean[j]);
+  forEachChannelTile(c, [&](auto vectors, size_t j0) {
+    constexpr int kVectors = decltype(vectors)::value;
+    Doubles8 m[kVectors], dySum[kVectors] = {}, dyXcSum[kVectors] = {};
+    for (int v = 0; v < kVectors; ++v) m[v] = load(mean + j0 + 8 * v);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int v = 0; v < kVectors; ++v) {
+        const Doubles8 d = widen(dy + r * c + j0 + 8 * v);
+        dySum[v] += d;
+        dyXcSum[v] += d * (widen(x + r * c + j0 + 8 * v) - m[v]);
+      }
     }
-  }
+    for (int v = 0; v < kVectors; ++v) {
+      store(sumDy + j0 + 8 * v, dySum[v]);
+      store(sumDyXc + j0 + 8 * v, dyXcSum[v]);
+    }
+  }, [&](size_t j) {
+    double dySum = 0, dyXcSum = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      dySum += dy[r * c + j];
+      dyXcSum += static_cast<double>(dy[r * c + j]) * (x[r * c + j] - mean[j]);
+    }
+    sumDy[j] = dySum;
+    sumDyXc[j] = dyXcSum;
+  });
 }
 
-// out[r, j] = x[r, j] * a[j] + b[j] (+ dy[r, j] * d[j] when dy is given) over rows [0, rows).
+// out[r, j] = x[r, j] * a[j] + b[j] (+ dy[r, j] * d[j] when dy is given) over rows [0, rows), in blocks of rows
+// that stay in cache while each channel tile passes over them.
 void affineRows(const float* x, const float* dy, float* out, int64_t rows, size_t c, const double* a, const double* b, const double* d) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * c;
-    float* o = out + r * c;
-    if (dy) {
-      const float* dr = dy + r * c;
-      for (size_t j = 0; j < c; ++j) o[j] = static_cast<float>(dr[j] * d[j] + xr[j] * a[j] + b[j]);
-    } else {
-      for (size_t j = 0; j < c; ++j) o[j] = static_cast<float>(xr[j] * a[j] + b[j]);
-    }
+  constexpr int64_t kRowsPerPass = 64;
+  for (int64_t first = 0; first < rows; first += kRowsPerPass) {
+    const int64_t last = std::min(rows, first + kRowsPerPass);
+    forEachChannelTile(c, [&](auto vectors, size_t j0) {
+      constexpr int kVectors = decltype(vectors)::value;
+      Doubles8 av[kVectors], bv[kVectors], dv[kVectors];
+      for (int v = 0; v < kVectors; ++v) {
+        av[v] = load(a + j0 + 8 * v);
+        bv[v] = load(b + j0 + 8 * v);
+        dv[v] = d ? load(d + j0 + 8 * v) : Doubles8{};
+      }
+      for (int64_t r = first; r < last; ++r) {
+        const int64_t at = r * c + j0;
+        for (int v = 0; v < kVectors; ++v) {
+          const Doubles8 xa = widen(x + at + 8 * v) * av[v];
+          narrow(out + at + 8 * v, dy ? widen(dy + at + 8 * v) * dv[v] + xa + bv[v] : xa + bv[v]);
+        }
+      }
+    }, [&](size_t j) {
+      for (int64_t r = first; r < last; ++r) {
+        const int64_t at = r * c + j;
+        out[at] = static_cast<float>(dy ? dy[at] * d[j] + x[at] * a[j] + b[j] : x[at] * a[j] + b[j]);
+      }
+    });
   }
 }
 
@@ -84,13 +185,7 @@ void moments(const float* x, int64_t rows, size_t c, std::vector<double>& mean, 
       double* blockSquares = blockSum + c;
       sumRows(block, count, c, blockSum);
       for (size_t j = 0; j < c; ++j) blockMean[j] = blockSum[j] / static_cast<double>(count);
-      for (int64_t r = 0; r < count; ++r) {
-        const float* row = block + r * c;
-        for (size_t j = 0; j < c; ++j) {
-          const double d = row[j] - blockMean[j];
-          blockSquares[j] += d * d;
-        }
-      }
+      sumSquaredDeviations(block, count, c, blockMean.data(), blockSquares);
     }
   });
   mean.assign(c, 0.0);
