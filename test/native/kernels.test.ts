@@ -147,7 +147,8 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
   });
 
   // Forward convolutions into 1-4 channels take narrow_conv.cc's kernel: to-RGB layers, widths past and short of
-  // its 64-column blocks, 1x1 and 5x5 filters, explicit pads, with and without a bias.
+  // its 64-column blocks, widths and channel counts past and short of its 8x8 transposes, 1x1 and 5x5 filters,
+  // explicit pads, with and without a bias.
   it('narrow forward convolutions (1-4 output channels) match, with and without a bias', async () => {
     const narrowCases: ConvCase[] = [
       { batch: 2, h: 64, w: 64, inC: 32, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'same' },
@@ -155,6 +156,7 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
       { batch: 1, h: 9, w: 21, inC: 16, outC: 2, k: 1, stride: 1, dilation: 1, pad: 'valid' },
       { batch: 2, h: 12, w: 7, inC: 8, outC: 4, k: 4, stride: 1, dilation: 1, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
       { batch: 1, h: 33, w: 130, inC: 3, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'valid' },
+      { batch: 2, h: 5, w: 19, inC: 12, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'same' },
     ];
     for (const [i, c] of narrowCases.entries()) {
       await assertSameOnBothBackends(describeCase(c), () => {

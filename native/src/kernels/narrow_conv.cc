@@ -29,6 +29,28 @@ void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
 int64_t roundUp(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
 
+typedef float Vec8 __attribute__((vector_size(8 * sizeof(float))));
+typedef int Lanes8 __attribute__((vector_size(8 * sizeof(int))));
+
+// rows[i][j] → rows[j][i] for an 8x8 block: pairs of rows interleaved, then pairs of pairs, then the two halves.
+void transpose8x8(Vec8 rows[8]) {
+  Vec8 pairs[8], quads[8];
+  for (int i = 0; i < 8; i += 2) {
+    pairs[i] = __builtin_shuffle(rows[i], rows[i + 1], Lanes8{0, 8, 1, 9, 4, 12, 5, 13});
+    pairs[i + 1] = __builtin_shuffle(rows[i], rows[i + 1], Lanes8{2, 10, 3, 11, 6, 14, 7, 15});
+  }
+  for (int i = 0; i < 8; i += 4) {
+    quads[i] = __builtin_shuffle(pairs[i], pairs[i + 2], Lanes8{0, 1, 8, 9, 4, 5, 12, 13});
+    quads[i + 1] = __builtin_shuffle(pairs[i], pairs[i + 2], Lanes8{2, 3, 10, 11, 6, 7, 14, 15});
+    quads[i + 2] = __builtin_shuffle(pairs[i + 1], pairs[i + 3], Lanes8{0, 1, 8, 9, 4, 5, 12, 13});
+    quads[i + 3] = __builtin_shuffle(pairs[i + 1], pairs[i + 3], Lanes8{2, 3, 10, 11, 6, 7, 14, 15});
+  }
+  for (int j = 0; j < 4; ++j) {
+    rows[j] = __builtin_shuffle(quads[j], quads[j + 4], Lanes8{0, 1, 2, 3, 8, 9, 10, 11});
+    rows[j + 4] = __builtin_shuffle(quads[j], quads[j + 4], Lanes8{4, 5, 6, 7, 12, 13, 14, 15});
+  }
+}
+
 // One image x [inH, inW, inC] as rows t[ih][c][padLeft + iw], zero elsewhere; each row holds `width` floats,
 // enough for every vector load of a padded output row.
 void transposeImage(const ConvGeometry& g, const float* x, int64_t width, std::vector<float>& t) {
@@ -42,8 +64,18 @@ void transposeImage(const ConvGeometry& g, const float* x, int64_t width, std::v
   for (int64_t ih = 0; ih < g.inH; ++ih) {
     float* row = t.data() + ih * g.inC * width + g.padLeft;
     const float* in = x + ih * g.inW * g.inC;
-    for (int64_t iw = 0; iw < g.inW; ++iw) {
-      for (int64_t c = 0; c < g.inC; ++c) row[c * width + iw] = in[iw * g.inC + c];
+    // 8x8 blocks through vector shuffles where both sides are multiples of 8, element by element elsewhere.
+    const int64_t blockedW = g.inW / 8 * 8, blockedC = g.inC / 8 * 8;
+    for (int64_t c0 = 0; c0 < blockedC; c0 += 8) {
+      for (int64_t w0 = 0; w0 < blockedW; w0 += 8) {
+        Vec8 block[8];
+        for (int i = 0; i < 8; ++i) std::memcpy(&block[i], in + (w0 + i) * g.inC + c0, sizeof(Vec8));
+        transpose8x8(block);
+        for (int j = 0; j < 8; ++j) std::memcpy(row + (c0 + j) * width + w0, &block[j], sizeof(Vec8));
+      }
+    }
+    for (int64_t c = 0; c < g.inC; ++c) {
+      for (int64_t iw = c < blockedC ? blockedW : 0; iw < g.inW; ++iw) row[c * width + iw] = in[iw * g.inC + c];
     }
   }
 }
