@@ -13,8 +13,12 @@ struct AdamConstants {
   float beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, negLearningRate, epsilon;
 };
 
-void adamRange(const AdamConstants& c, const float* value, const float* m, const float* v, const float* g,
+// Vectorised (ivdep): GCC would otherwise check the seven arrays for overlap at run time, more pairs than it
+// versions a loop for, and kept it scalar at ~14 GB/s. AdamUpdate refuses partial overlaps, so the only aliasing
+// left is an output that is its input, element for element, which a vector loop computes the same.
+void adamRange(const AdamConstants c, const float* value, const float* m, const float* v, const float* g,
                float* newValue, float* newM, float* newV, int64_t n) {
+#pragma GCC ivdep
   for (int64_t i = 0; i < n; ++i) {
     const float gi = g[i];
     const float mi = m[i] * c.beta1 + gi * c.oneMinusBeta1;
@@ -44,6 +48,20 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
     const int64_t n = static_cast<int64_t>(value.length);
     for (auto [view, name] : {std::pair{m, "m"}, {v, "v"}, {g, "gradient"}, {newValue, "newValue"}, {newM, "newM"}, {newV, "newV"}}) {
       expectLength(env, view, n, name);
+    }
+    // An output may be its own input (in place), and overlap nothing else: the vectorised loop would get that wrong.
+    const std::pair<const FloatView*, const char*> arrays[] = {{&value, "value"}, {&m, "m"}, {&v, "v"}, {&g, "gradient"},
+                                                               {&newValue, "newValue"}, {&newM, "newM"}, {&newV, "newV"}};
+    for (size_t out = 4; out < 7; ++out) {
+      for (size_t other = 0; other < 7; ++other) {
+        const float* a = arrays[out].first->data;
+        const float* b = arrays[other].first->data;
+        const bool inPlace = other == out - 4 && a == b;
+        if (other != out && !inPlace && a < b + n && b < a + n) {
+          throw Napi::RangeError::New(env, std::string(arrays[out].second) + " overlaps " + arrays[other].second +
+                                               ": an output must be its own array, or its input itself");
+        }
+      }
     }
     float h[8];
     static const char* names[] = {"beta1", "oneMinusBeta1", "beta2", "oneMinusBeta2", "oneMinusAccBeta1",
