@@ -202,17 +202,22 @@ Napi::Value SpectralNormGrad(const Napi::CallbackInfo& info) {
     })[0];
     const float s = sigma.data[0];
     const double coefficient = (dSigma.data ? dSigma.data[0] : 0.0) - inner / (static_cast<double>(s) * s);
-    const float* up = u.data;
+    std::vector<double> scaledU(static_cast<size_t>(view.out));
+    for (int64_t o = 0; o < view.out; ++o) scaledU[o] = coefficient * u.data[o];
     const float* vp = v.data;
     float* dk = dKernel.data;
     parallelFor(view.outer, std::max<int64_t>(2, kParallelElements / std::max<int64_t>(1, slab)), [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p) {
+        const int64_t first = p * slab;
+        if (view.inner == 1) {
+          // The loop over output channels innermost: over a single input channel, it would not vectorise.
+          const float vr = vp[p];
+          for (int64_t o = 0; o < view.out; ++o) dk[first + o] = dn[first + o] / s + static_cast<float>(scaledU[o] * vr);
+          continue;
+        }
         for (int64_t o = 0; o < view.out; ++o) {
-          const double scale = coefficient * up[o];
-          const int64_t first = (p * view.out + o) * view.inner;
-          for (int64_t i = 0; i < view.inner; ++i) {
-            dk[first + i] = dn[first + i] / s + static_cast<float>(scale * vp[p * view.inner + i]);
-          }
+          const int64_t at = first + o * view.inner;
+          for (int64_t i = 0; i < view.inner; ++i) dk[at + i] = dn[at + i] / s + static_cast<float>(scaledU[o] * vp[p * view.inner + i]);
         }
       }
     });
