@@ -67,6 +67,19 @@ describe('native element-wise kernels vs tfjs cpu', { skip: nativeMissing }, () 
     }
   });
 
+  it('large reductions, cut into blocks on several threads, match: reduced inner axis, kept inner axis, NaN', async () => {
+    // [300, 1000] over its rows: 5 blocks of 65 rows; [200, 500, 8] over the middle axis: 13 blocks of 1,024 positions.
+    const withNaN = (t: tf.Tensor) => tf.where(tf.equal(tf.range(0, t.size).reshape(t.shape), 123457), tf.fill(t.shape, NaN), t);
+    const cases: Array<[string, () => tf.Tensor]> = [
+      ['sum [300, 1000] axis 1', () => tf.sum(normal([300, 1000], 21), 1)],
+      ['mean [200, 500, 8] axis 1', () => tf.mean(normal([200, 500, 8], 22), 1)],
+      ['max [200, 500, 8] axis 1 with a NaN', () => tf.max(withNaN(normal([200, 500, 8], 23)), 1)],
+      ['min [300, 1000] axis 1 with a NaN', () => tf.min(withNaN(normal([300, 1000], 24)), 1)],
+      ['prod [200, 500, 8] axis 1', () => tf.prod(tf.add(tf.mul(normal([200, 500, 8], 25), 0.001), 1), 1)],
+    ];
+    for (const [name, reduce] of cases) await assertSame(name, reduce, 1e-5);
+  });
+
   it('unary ops match, including their edge values', async () => {
     const edge = () => tf.concat([normal([1000], 5), tf.mul(normal([1000], 6), 30), tf.tensor([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30])]);
     const ops: Array<[string, (t: tf.Tensor) => tf.Tensor]> = [
