@@ -79,25 +79,42 @@ void col2im(const ConvGeometry& g, const float* columns, int64_t first, int64_t 
 void col2imTransposed(const ConvGeometry& g, const float* columns, int64_t first, int64_t images, float* dx) {
   const int64_t positions = g.outH * g.outW;
   const int64_t rowLength = images * positions;
+  // Each image is summed into planes [inC][inH][strideW][phaseW], pixel ix at phase ix mod strideW and index
+  // ix / strideW, where one output row's terms land on consecutive floats (a vector loop; in dx's layout they were
+  // strideW·inC apart), then interleaved into dx. The terms of a pixel are added in the same order either way.
+  const int64_t stride = g.strideW;
+  const int64_t phaseW = (g.inW + stride - 1) / stride;
+  const int64_t planeSize = g.inC * g.inH * stride * phaseW;
   parallelFor(images, 2, [&](int64_t begin, int64_t end) {
+    std::vector<float> planes(static_cast<size_t>(planeSize));
     for (int64_t n = begin; n < end; ++n) {
-      float* image = dx + (first + n) * g.inH * g.inW * g.inC;
-      std::memset(image, 0, static_cast<size_t>(g.inH * g.inW * g.inC) * sizeof(float));
+      std::fill(planes.begin(), planes.end(), 0.0f);
       for (int64_t a = 0; a < g.filterH; ++a) {
         for (int64_t b = 0; b < g.filterW; ++b) {
-          // The output columns whose tap b reads inside the image: 0 <= ox·s - pad + b·d < inW.
+          // The output columns whose tap b reads inside the image: 0 <= ox·s - pad + b·d < inW; pixel ox·s + offset
+          // is at phase `phase`, index ox + shift.
           const int64_t offset = b * g.dilationW - g.padLeft;
-          const int64_t ox0 = offset >= 0 ? 0 : (-offset + g.strideW - 1) / g.strideW;
-          const int64_t ox1 = offset >= g.inW ? 0 : std::min(g.outW, (g.inW - 1 - offset) / g.strideW + 1);
+          const int64_t ox0 = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+          const int64_t ox1 = offset >= g.inW ? 0 : std::min(g.outW, (g.inW - 1 - offset) / stride + 1);
+          const int64_t phase = ((offset % stride) + stride) % stride;
+          const int64_t shift = (offset - phase) / stride;
           for (int64_t i = 0; i < g.inC; ++i) {
             const float* row = columns + ((a * g.filterW + b) * g.inC + i) * rowLength + n * positions;
             for (int64_t oy = 0; oy < g.outH; ++oy) {
               const int64_t iy = oy * g.strideH - g.padTop + a * g.dilationH;
               if (iy < 0 || iy >= g.inH) continue;
-              float* pixels = image + iy * g.inW * g.inC + i;
+              float* pixels = planes.data() + ((i * g.inH + iy) * stride + phase) * phaseW + shift;
               const float* terms = row + oy * g.outW;
-              for (int64_t ox = ox0; ox < ox1; ++ox) pixels[(ox * g.strideW + offset) * g.inC] += terms[ox];
+              for (int64_t ox = ox0; ox < ox1; ++ox) pixels[ox] += terms[ox];
             }
+          }
+        }
+      }
+      float* image = dx + (first + n) * g.inH * g.inW * g.inC;
+      for (int64_t iy = 0; iy < g.inH; ++iy) {
+        for (int64_t ix = 0; ix < g.inW; ++ix) {
+          for (int64_t i = 0; i < g.inC; ++i) {
+            image[(iy * g.inW + ix) * g.inC + i] = planes[((i * g.inH + iy) * stride + ix % stride) * phaseW + ix / stride];
           }
         }
       }
