@@ -19,6 +19,13 @@ export function float32Values(backend: MathBackendCPU, t: TensorInfo): Float32Ar
   return undefined;
 }
 
+/** float32Values for a kernel that has no fallback: throws naming the kernel and the input when `t` is not float32. */
+export function requireFloat32(backend: MathBackendCPU, t: TensorInfo, name: string, kernelName: string): Float32Array {
+  const values = float32Values(backend, t);
+  if (!values) throw new Error(`${kernelName}: ${name} must be float32, got ${t.dtype}`);
+  return values;
+}
+
 /**
  * An output buffer of `length` float32s for a kernel that overwrites every element: from the backend's
  * pool when it has one (contents stale), else zero-filled.

@@ -3,7 +3,7 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { allocateFloat32, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, outputTensor, requireFloat32 } from '../tensors.ts';
 
 /** Kernel names (ganvae's own: tfjs has no fused training-mode batch norm). */
 export const BATCH_NORM_TRAINING = 'GanvaeBatchNormTraining';
@@ -12,12 +12,6 @@ export const BATCH_NORM_TRAINING_GRAD = 'GanvaeBatchNormTrainingGrad';
 /** Attributes of both kernels. */
 export interface BatchNormTrainingAttrs {
   epsilon: number;
-}
-
-function values(backend: MathBackendCPU, t: TensorInfo, name: string): Float32Array {
-  const v = float32Values(backend, t);
-  if (!v) throw new Error(`${BATCH_NORM_TRAINING}: ${name} must be float32, got ${t.dtype}`);
-  return v;
 }
 
 /** Checks that every named per-channel tensor is [C] where C is x's last dimension; returns C. */
@@ -39,11 +33,12 @@ export function batchNormTrainingKernel(addon: NativeAddon): KernelConfig {
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       const cpu = backend as MathBackendCPU;
       const c = channels(x, { gamma, beta });
-      const xv = values(cpu, x, 'x');
+      const input = (t: TensorInfo, name: string) => requireFloat32(cpu, t, name, BATCH_NORM_TRAINING);
+      const xv = input(x, 'x');
       const y = allocateFloat32(cpu, xv.length);
       const mean = new Float32Array(c);
       const variance = new Float32Array(c);
-      addon.batchNormTraining(xv, values(cpu, gamma, 'gamma'), values(cpu, beta, 'beta'), (attrs as unknown as BatchNormTrainingAttrs).epsilon, y, mean, variance);
+      addon.batchNormTraining(xv, input(gamma, 'gamma'), input(beta, 'beta'), (attrs as unknown as BatchNormTrainingAttrs).epsilon, y, mean, variance);
       return [outputTensor(cpu, [...x.shape], y), outputTensor(cpu, [c], mean), outputTensor(cpu, [c], variance)];
     },
   };
@@ -59,13 +54,14 @@ export function batchNormTrainingGradKernel(addon: NativeAddon): KernelConfig {
       const cpu = backend as MathBackendCPU;
       const c = channels(x, { gamma, mean, variance, dMean, dVariance });
       if (dy.shape.join() !== x.shape.join()) throw new Error(`${BATCH_NORM_TRAINING_GRAD}: dy has shape [${dy.shape}], x has [${x.shape}]`);
-      const xv = values(cpu, x, 'x');
+      const input = (t: TensorInfo, name: string) => requireFloat32(cpu, t, name, BATCH_NORM_TRAINING_GRAD);
+      const xv = input(x, 'x');
       const dx = allocateFloat32(cpu, xv.length);
       const dGamma = new Float32Array(c);
       const dBeta = new Float32Array(c);
-      addon.batchNormTrainingGrad(xv, values(cpu, dy, 'dy'), values(cpu, gamma, 'gamma'), values(cpu, mean, 'mean'),
-        values(cpu, variance, 'variance'), (attrs as unknown as BatchNormTrainingAttrs).epsilon,
-        dMean ? values(cpu, dMean, 'dMean') : null, dVariance ? values(cpu, dVariance, 'dVariance') : null, dx, dGamma, dBeta);
+      addon.batchNormTrainingGrad(xv, input(dy, 'dy'), input(gamma, 'gamma'), input(mean, 'mean'), input(variance, 'variance'),
+        (attrs as unknown as BatchNormTrainingAttrs).epsilon, dMean ? input(dMean, 'dMean') : null, dVariance ? input(dVariance, 'dVariance') : null,
+        dx, dGamma, dBeta);
       return [outputTensor(cpu, [...x.shape], dx), outputTensor(cpu, [c], dGamma), outputTensor(cpu, [c], dBeta)];
     },
   };

@@ -3,7 +3,7 @@
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.ts';
-import { allocateFloat32, float32Values, outputTensor } from '../tensors.ts';
+import { allocateFloat32, outputTensor, requireFloat32 } from '../tensors.ts';
 
 /** Kernel names (ganvae's own). */
 export const SPECTRAL_NORM = 'GanvaeSpectralNorm';
@@ -27,12 +27,6 @@ export function kernelView(shape: readonly number[], outputAxis: SpectralNormAtt
   return { outer: size / (out * inner), out, inner };
 }
 
-function values(backend: MathBackendCPU, t: TensorInfo, name: string, kernelName: string): Float32Array {
-  const v = float32Values(backend, t);
-  if (!v) throw new Error(`${kernelName}: ${name} must be float32, got ${t.dtype}`);
-  return v;
-}
-
 /** kernel [.., out(, in)], u [out], v [rest] → [kernel / σ (the kernel's shape), σ [], u' [out], v' [rest]]. */
 export function spectralNormKernel(addon: NativeAddon): KernelConfig {
   return {
@@ -43,12 +37,12 @@ export function spectralNormKernel(addon: NativeAddon): KernelConfig {
       const cpu = backend as MathBackendCPU;
       const { outputAxis, iterate } = attrs as unknown as SpectralNormAttrs;
       const { outer, out, inner } = kernelView(kernel.shape, outputAxis, SPECTRAL_NORM);
-      const k = values(cpu, kernel, 'kernel', SPECTRAL_NORM);
+      const k = requireFloat32(cpu, kernel, 'kernel', SPECTRAL_NORM);
       const normalized = allocateFloat32(cpu, k.length);
       const sigma = new Float32Array(1);
       const uOut = new Float32Array(out);
       const vOut = new Float32Array(outer * inner);
-      addon.spectralNorm(k, values(cpu, u, 'u', SPECTRAL_NORM), values(cpu, v, 'v', SPECTRAL_NORM), outer, out, inner, iterate ? 1 : 0,
+      addon.spectralNorm(k, requireFloat32(cpu, u, 'u', SPECTRAL_NORM), requireFloat32(cpu, v, 'v', SPECTRAL_NORM), outer, out, inner, iterate ? 1 : 0,
         normalized, sigma, uOut, vOut);
       return [outputTensor(cpu, [...kernel.shape], normalized), outputTensor(cpu, [], sigma), outputTensor(cpu, [out], uOut),
         outputTensor(cpu, [outer * inner], vOut)];
@@ -68,11 +62,11 @@ export function spectralNormGradKernel(addon: NativeAddon): KernelConfig {
       if (dNormalized.shape.join() !== kernel.shape.join()) {
         throw new Error(`${SPECTRAL_NORM_GRAD}: dNormalized has shape [${dNormalized.shape}], the kernel [${kernel.shape}]`);
       }
-      const k = values(cpu, kernel, 'kernel', SPECTRAL_NORM_GRAD);
+      const k = requireFloat32(cpu, kernel, 'kernel', SPECTRAL_NORM_GRAD);
       const dKernel = allocateFloat32(cpu, k.length);
-      addon.spectralNormGrad(k, values(cpu, dNormalized, 'dNormalized', SPECTRAL_NORM_GRAD), values(cpu, u, 'u', SPECTRAL_NORM_GRAD),
-        values(cpu, v, 'v', SPECTRAL_NORM_GRAD), values(cpu, sigma, 'sigma', SPECTRAL_NORM_GRAD),
-        dSigma ? values(cpu, dSigma, 'dSigma', SPECTRAL_NORM_GRAD) : null, outer, out, inner, dKernel);
+      addon.spectralNormGrad(k, requireFloat32(cpu, dNormalized, 'dNormalized', SPECTRAL_NORM_GRAD), requireFloat32(cpu, u, 'u', SPECTRAL_NORM_GRAD),
+        requireFloat32(cpu, v, 'v', SPECTRAL_NORM_GRAD), requireFloat32(cpu, sigma, 'sigma', SPECTRAL_NORM_GRAD),
+        dSigma ? requireFloat32(cpu, dSigma, 'dSigma', SPECTRAL_NORM_GRAD) : null, outer, out, inner, dKernel);
       return outputTensor(cpu, [...kernel.shape], dKernel);
     },
   };
