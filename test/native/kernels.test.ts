@@ -146,10 +146,10 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     }
   });
 
-  // Forward convolutions into 1-4 channels take narrow_conv.cc's kernel: to-RGB layers, widths past and short of
-  // its 64-column blocks, widths and channel counts past and short of its 8x8 transposes, 1x1 and 5x5 filters,
-  // explicit pads, with and without a bias.
-  it('narrow forward convolutions (1-4 output channels) match, with and without a bias', async () => {
+  // Convolutions into 1-4 channels take narrow_conv.cc's kernels, forward and weight gradient: to-RGB layers, widths
+  // past and short of its 64-column blocks, widths and channel counts past and short of its 8x8 transposes, 1x1 to
+  // 7x7 filters (the weight gradient's unrolled tap loops and its generic one), explicit pads, with and without a bias.
+  it('narrow convolutions (1-4 output channels) match: forward with and without a bias, and the weight gradient', async () => {
     const narrowCases: ConvCase[] = [
       { batch: 2, h: 64, w: 64, inC: 32, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'same' },
       { batch: 3, h: 17, w: 83, inC: 5, outC: 1, k: 5, stride: 1, dilation: 1, pad: 'same' },
@@ -157,12 +157,15 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
       { batch: 2, h: 12, w: 7, inC: 8, outC: 4, k: 4, stride: 1, dilation: 1, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
       { batch: 1, h: 33, w: 130, inC: 3, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'valid' },
       { batch: 2, h: 5, w: 19, inC: 12, outC: 3, k: 3, stride: 1, dilation: 1, pad: 'same' },
+      { batch: 1, h: 10, w: 12, inC: 4, outC: 2, k: 7, stride: 1, dilation: 1, pad: 'same' },
     ];
     for (const [i, c] of narrowCases.entries()) {
       await assertSameOnBothBackends(describeCase(c), () => {
         const { x, filter } = convInputs(c, i);
         const bias = tf.randomNormal([c.outC], 0, 1, 'float32', i + 5);
-        return [tf.conv2d(x, filter, 1, c.pad), tf.fused.conv2d({ x, filter, strides: 1, pad: c.pad, bias })];
+        const dy = tf.randomNormal(tf.conv2d(x, filter, 1, c.pad).shape, 0, 1, 'float32', i + 6);
+        const filterGradient = tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 1, c.pad), dy)))(filter);
+        return [tf.conv2d(x, filter, 1, c.pad), tf.fused.conv2d({ x, filter, strides: 1, pad: c.pad, bias }), filterGradient];
       });
     }
   });

@@ -1,9 +1,11 @@
 // Conv2DBackpropFilter: dFilter = correlation of x with dy, the gradient of Conv2D with respect to
 // its filter; oneDNN's backward-weights convolution, reordered back to tfjs's [fh, fw, in, out] (x and dy
-// in bf16 under Precision::bf16, dFilter accumulated and returned in f32), or an im2col and a GEMM for small outputs.
+// in bf16 under Precision::bf16, dFilter accumulated and returned in f32), or an im2col and a GEMM for small outputs,
+// or narrow_conv.cc's kernel for 1-4 output channels.
 #include "../common.h"
 #include "im2col.h"
 #include "matmul.h"
+#include "narrow_conv.h"
 
 namespace ganvae {
 
@@ -46,6 +48,10 @@ void runIm2colAndGemm(const Napi::Env& env, const ConvGeometry& g, const float* 
   });
 }
 
+// Weight gradients of convolutions into 1-4 channels (a to-RGB layer) are narrow_conv.cc's, in f32 as their forward
+// passes: oneDNN ran W4's [32, 64, 64, 32] → 3 one at 66 GFLOPS.
+bool asNarrowConv(const ConvGeometry& g) { return narrowConvApplies(g); }
+
 }  // namespace
 
 // conv2dBackpropFilter(x, dy, dFilter, ...geometry(18)); geometry describes the forward convolution.
@@ -60,6 +66,7 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     expectLength(env, dy, g.outputSize(), "dy");
     expectLength(env, dw, g.filterSize(), "dFilter");
     if (asIm2colAndGemm(g)) return runIm2colAndGemm(env, g, x.data, dy.data, dw.data);
+    if (asNarrowConv(g)) return narrowConvBackwardFilter(g, x.data, dy.data, dw.data);
 
     std::string key = g.key() + makeKey({static_cast<int64_t>(precision())});
     ConvBackwardWeights* entry = cache.find(key);

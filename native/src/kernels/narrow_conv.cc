@@ -143,11 +143,105 @@ void forwardAll(const ConvGeometry& g, const float* x, const float* filter, cons
 // Row width of a transposed image: every output row's last vector load, tap offsets included, stays inside.
 int64_t transposedWidth(const ConvGeometry& g) { return roundUp(g.outW, 4 * kLanes) + g.filterW - 1; }
 
+float sumLanes(Vec v) {
+  float lanes[kLanes];
+  store(lanes, v);
+  float sum = 0;
+  for (float e : lanes) sum += e;
+  return sum;
+}
+
+// Filter taps (kh, kw0 .. kw0 + kFw - 1, c0 .. c0 + kC - 1, all kOut channels) of one image's weight gradient, into part
+// [fh, fw, inC, kOut]: Σ over output rows and columns of the transposed image t (forward's layout) times dyT, dy as
+// rows [oh][co][column] zero-padded to `dyWidth` (a multiple of 16), so padded lanes add nothing. One dy load serves
+// kFw·kC taps, one x load kOut channels.
+template <int kOut, int kFw, int kC>
+void filterTaps(const ConvGeometry& g, const float* t, int64_t width, const float* dyT, int64_t dyWidth, int64_t kh,
+                int64_t kw0, int64_t c0, float* part) {
+  Vec acc[kC][kFw][kOut] = {};
+  for (int64_t oh = 0; oh < g.outH; ++oh) {
+    const int64_t ih = oh + kh - g.padTop;
+    if (ih < 0 || ih >= g.inH) continue;
+    const float* rows = t + (ih * g.inC + c0) * width + kw0;
+    const float* dyRows = dyT + oh * kOut * dyWidth;
+    for (int64_t w0 = 0; w0 < dyWidth; w0 += kLanes) {
+      Vec dv[kOut];
+      for (int co = 0; co < kOut; ++co) dv[co] = load(dyRows + co * dyWidth + w0);
+      for (int c = 0; c < kC; ++c) {
+        for (int kw = 0; kw < kFw; ++kw) {
+          const Vec xv = load(rows + c * width + kw + w0);
+          for (int co = 0; co < kOut; ++co) acc[c][kw][co] = xv * dv[co] + acc[c][kw][co];
+        }
+      }
+    }
+  }
+  for (int c = 0; c < kC; ++c) {
+    for (int kw = 0; kw < kFw; ++kw) {
+      float* taps = part + ((kh * g.filterW + kw0 + kw) * g.inC + c0 + c) * kOut;
+      for (int co = 0; co < kOut; ++co) taps[co] = sumLanes(acc[c][kw][co]);
+    }
+  }
+}
+
+// The taps of filter row kh over input channels [c0, c0 + kC), unrolled for the common filter widths.
+template <int kOut, int kC>
+void filterRow(const ConvGeometry& g, const float* t, int64_t width, const float* dyT, int64_t dyWidth, int64_t kh, int64_t c0, float* part) {
+  switch (g.filterW) {
+    case 1: return filterTaps<kOut, 1, kC>(g, t, width, dyT, dyWidth, kh, 0, c0, part);
+    case 3: return filterTaps<kOut, 3, kC>(g, t, width, dyT, dyWidth, kh, 0, c0, part);
+    case 4: return filterTaps<kOut, 4, kC>(g, t, width, dyT, dyWidth, kh, 0, c0, part);
+    case 5: return filterTaps<kOut, 5, kC>(g, t, width, dyT, dyWidth, kh, 0, c0, part);
+    default:
+      for (int64_t kw = 0; kw < g.filterW; ++kw) filterTaps<kOut, 1, kC>(g, t, width, dyT, dyWidth, kh, kw, c0, part);
+  }
+}
+
+template <int kOut>
+void backwardFilterAll(const ConvGeometry& g, const float* x, const float* dy, float* dFilter, int64_t width) {
+  const int64_t dyWidth = roundUp(g.outW, kLanes);
+  const int64_t filterSize = g.filterH * g.filterW * g.inC * kOut;
+  std::vector<float> parts(static_cast<size_t>(g.batch * filterSize));
+  parallelFor(g.batch, 2, [&](int64_t begin, int64_t end) {
+    std::vector<float> t, dyT(static_cast<size_t>(g.outH * kOut * dyWidth), 0.0f);
+    for (int64_t n = begin; n < end; ++n) {
+      transposeImage(g, x + n * g.inH * g.inW * g.inC, width, t);
+      const float* image = dy + n * g.outH * g.outW * kOut;
+      for (int64_t oh = 0; oh < g.outH; ++oh) {
+        for (int co = 0; co < kOut; ++co) {
+          for (int64_t ow = 0; ow < g.outW; ++ow) dyT[(oh * kOut + co) * dyWidth + ow] = image[(oh * g.outW + ow) * kOut + co];
+        }
+      }
+      float* part = parts.data() + n * filterSize;
+      for (int64_t kh = 0; kh < g.filterH; ++kh) {
+        // Input channels two at a time (one dy load then feeds twice the taps), the last one alone when odd.
+        int64_t c = 0;
+        for (; c + 2 <= g.inC; c += 2) filterRow<kOut, 2>(g, t.data(), width, dyT.data(), dyWidth, kh, c, part);
+        if (c < g.inC) filterRow<kOut, 1>(g, t.data(), width, dyT.data(), dyWidth, kh, c, part);
+      }
+    }
+  });
+  std::copy(parts.begin(), parts.begin() + filterSize, dFilter);
+  for (int64_t n = 1; n < g.batch; ++n) {
+    const float* part = parts.data() + n * filterSize;
+    for (int64_t i = 0; i < filterSize; ++i) dFilter[i] += part[i];
+  }
+}
+
 }  // namespace
 
 bool narrowConvApplies(const ConvGeometry& g) {
   return g.channelsLast && g.outC >= 1 && g.outC <= 4 && g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 &&
          g.dilationW == 1;
+}
+
+void narrowConvBackwardFilter(const ConvGeometry& g, const float* x, const float* dy, float* dFilter) {
+  const int64_t width = transposedWidth(g);
+  switch (g.outC) {
+    case 1: return backwardFilterAll<1>(g, x, dy, dFilter, width);
+    case 2: return backwardFilterAll<2>(g, x, dy, dFilter, width);
+    case 3: return backwardFilterAll<3>(g, x, dy, dFilter, width);
+    default: return backwardFilterAll<4>(g, x, dy, dFilter, width);
+  }
 }
 
 void narrowConvForward(const ConvGeometry& g, const float* x, const float* filter, const float* bias, float* y) {
