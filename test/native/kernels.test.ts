@@ -122,8 +122,10 @@ describe('native kernels vs tfjs cpu', { skip: nativeMissing }, () => {
     { batch: 2, h: 9, w: 11, inC: 4, outC: 16, k: 3, stride: 1, dilation: 1, pad: 'same' },
     { batch: 2, h: 9, w: 9, inC: 2, outC: 5, k: 3, stride: 1, dilation: 1, pad: 'valid' },
     { batch: 1, h: 6, w: 6, inC: 1, outC: 1, k: 1, stride: 1, dilation: 1, pad: 'valid' },
-    // Thin dx in several chunks, one per thread (3 images of 64x64 positions x 100 taps, 2 per chunk of 1M floats).
+    // Thin dx in several chunks, one per thread (3 images of 64x64 positions x 100 taps, 2 per chunk of 1M floats),
+    // and with 64 taps, whole vectors, whose GEMM is the plain one transposed after (6 images, 4 per chunk).
     { batch: 3, h: 128, w: 128, inC: 4, outC: 8, k: 5, stride: 2, dilation: 1, pad: 'same' },
+    { batch: 6, h: 128, w: 128, inC: 4, outC: 8, k: 4, stride: 2, dilation: 1, pad: 'same' },
     // The GEMM path for wide dy (strided, at least 128 channels), for small outputs (a 1x1 dy: z → 4x4, a 4x4 → 1
     // head), and in several chunks of images (21 images of 16 positions x 12,800 taps, past its 1M floats per chunk).
     { batch: 2, h: 8, w: 8, inC: 16, outC: 128, k: 4, stride: 2, dilation: 1, pad: 'same' },

@@ -68,14 +68,25 @@ bool asGemmAndCol2im(const ConvGeometry& g) {
 // repay converting dy).
 bool gemmInBf16(const ConvGeometry& g) { return precision() == Precision::bf16 && g.inC > kThinChannels; }
 
+// to [columns, rows] = from [rows, columns], in blocks of rows that stay in cache.
+void transposeColumns(const float* from, int64_t rows, int64_t columns, float* to) {
+  constexpr int64_t kRowsPerBlock = 64;
+  for (int64_t r0 = 0; r0 < rows; r0 += kRowsPerBlock) {
+    const int64_t r1 = std::min(rows, r0 + kRowsPerBlock);
+    for (int64_t c = 0; c < columns; ++c) {
+      for (int64_t r = r0; r < r1; ++r) to[c * rows + r] = from[r * columns + c];
+    }
+  }
+}
+
 // dx = col2im(dy · filterᵀ): per image, columns[oy, ox, (a, b, i)] = Σ_o dy[oy, ox, o] · filter[a, b, i, o] (one
-// sgemm over a chunk of images; thin dx takes them transposed, [(a, b, i), images·positions], for
-// col2imTransposed), then each column is added into dx at the input pixel its tap reads. Each term is a GEMM dot
+// sgemm over a chunk of images; thin dx transposes them, [(a, b, i), images·positions], for col2imTransposed), then
+// each column is added into dx at the input pixel its tap reads. Each term is a GEMM dot
 // product over `o`, so dx differs from oneDNN's convolution by float rounding only.
 void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
   const int64_t taps = g.filterH * g.filterW * g.inC;
   const int64_t positions = g.outH * g.outW;
-  const int64_t perChunk = imagesPerColumnChunk(g);
+  const int64_t perChunk = imagesPerColumnChunk(g, gemmInBf16(g) ? Precision::bf16 : Precision::fp32);
   if (gemmInBf16(g)) {
     // One chunk after another, each matmul threaded by oneDNN (a primitive does not run inside a parallel region).
     float* columns = scratchFloats(0, std::min(perChunk, g.batch) * positions * taps);
@@ -96,39 +107,46 @@ void runGemmAndCol2im(const Napi::Env& env, const ConvGeometry& g, const float* 
   const int64_t perPart = (g.batch + parts - 1) / parts;
   const int64_t partFloats = perPart * positions * taps;
   const bool ownThreads = parts > 1 && threads > 1;
-  // Thin dx on a single thread, interleaved on a Zen 5 EPYC ([32, 14, 14, 32] → [28, 28, 1], 5x5 stride 2): 0.18 ms
-  // transposed against 0.33 ms (its GEMM 1.7x slower, its col2im 3.6x faster).
+  // Thin dx takes its columns transposed, [taps, images·positions], for col2imTransposed, which ran 3.6x faster than
+  // col2im single-threaded on a Zen 5 EPYC ([32, 14, 14, 32] → [28, 28, 1], 5x5 stride 2). Where the taps fill whole
+  // vectors (a multiple of 16), the GEMM is the plain one, transposed after: on W3's [32 images · 1,024 positions,
+  // 64] · [64, 48] single-threaded sgemm took 1.0 ms, its transposed form 2.0 ms, the transpose 0.3 ms (the whole
+  // dx 3.4-4.0 → 2.2-2.5 ms). With D1's 25 taps the transposed GEMM stays: the other way took 0.61-0.66 against
+  // 0.32-0.39 ms.
   const bool thin = g.inC <= kThinChannels;
-  float* columns = scratchFloats(0, (ownThreads ? threads : 1) * partFloats);
+  const bool transposeAfter = thin && taps % 16 == 0;
+  const int64_t buffers = ownThreads ? threads : 1;
+  float* columns = scratchFloats(0, buffers * partFloats);
+  float* transposed = transposeAfter ? scratchFloats(1, buffers * partFloats) : nullptr;
   std::atomic<int> failed{dnnl_success};
-  auto runPart = [&](int64_t part, float* mine) {
+  auto runPart = [&](int64_t part, int64_t buffer) {
     const int64_t n0 = part * perPart;
     const int64_t images = std::min(perPart, g.batch - n0);
     if (images <= 0) return;
+    const int64_t rows = images * positions;
     const float* dyPart = dy + n0 * positions * g.outC;
-    // Row-major, filter stored [taps, outC]: thin dx takes columns [taps, images·positions] = filter · dyᵀ, the
-    // others columns [images·positions, taps] = dy · filterᵀ.
-    dnnl_status_t status = thin ? dnnl_sgemm('N', 'T', taps, images * positions, g.outC, 1.f, filter, g.outC, dyPart,
-                                             g.outC, 0.f, mine, images * positions)
-                                : dnnl_sgemm('N', 'T', images * positions, taps, g.outC, 1.f, dyPart, g.outC, filter,
-                                             g.outC, 0.f, mine, taps);
+    float* mine = columns + buffer * partFloats;
+    // Row-major, filter stored [taps, outC]: columns [rows, taps] = dy · filterᵀ, or directly transposed, [taps,
+    // rows] = filter · dyᵀ.
+    const bool direct = thin && !transposeAfter;
+    dnnl_status_t status = direct ? dnnl_sgemm('N', 'T', taps, rows, g.outC, 1.f, filter, g.outC, dyPart, g.outC, 0.f, mine, rows)
+                                  : dnnl_sgemm('N', 'T', rows, taps, g.outC, 1.f, dyPart, g.outC, filter, g.outC, 0.f, mine, taps);
     if (status != dnnl_success) {
       failed = status;
       return;
     }
-    if (thin) {
-      col2imTransposed(g, mine, n0, images, dx);
-    } else {
-      col2im(g, mine, n0, images, dx);
-    }
+    if (!thin) return col2im(g, mine, n0, images, dx);
+    if (direct) return col2imTransposed(g, mine, n0, images, dx);
+    float* flipped = transposed + buffer * partFloats;
+    transposeColumns(mine, rows, taps, flipped);
+    col2imTransposed(g, flipped, n0, images, dx);
   };
   if (ownThreads) {
     parallelFor(parts, 2, [&](int64_t begin, int64_t end) {
-      float* mine = columns + omp_get_thread_num() * partFloats;
-      for (int64_t part = begin; part < end; ++part) runPart(part, mine);
+      for (int64_t part = begin; part < end; ++part) runPart(part, omp_get_thread_num());
     });
   } else {
-    for (int64_t part = 0; part < parts; ++part) runPart(part, columns);
+    for (int64_t part = 0; part < parts; ++part) runPart(part, 0);
   }
   if (failed != dnnl_success) {
     throw Napi::Error::New(env, "Conv2DBackpropInput: oneDNN sgemm failed with status " + std::to_string(failed.load()));

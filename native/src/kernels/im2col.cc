@@ -17,9 +17,9 @@ constexpr int64_t kBf16ColumnFloats = int64_t(1) << 22;
 
 }  // namespace
 
-int64_t imagesPerColumnChunk(const ConvGeometry& g) {
+int64_t imagesPerColumnChunk(const ConvGeometry& g, Precision gemm) {
   const int64_t perImage = g.outH * g.outW * g.filterH * g.filterW * g.inC;
-  const int64_t floats = precision() == Precision::bf16 ? kBf16ColumnFloats : kColumnFloats;
+  const int64_t floats = gemm == Precision::bf16 ? kBf16ColumnFloats : kColumnFloats;
   return std::max<int64_t>(1, floats / std::max<int64_t>(1, perImage));
 }
 

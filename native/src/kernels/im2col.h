@@ -11,8 +11,8 @@ namespace ganvae {
 // generator's z → 4x4 layer): where the GEMM paths beat oneDNN 2.6's convolution kernels (each kernel gives figures).
 inline bool hasSmallOutput(const ConvGeometry& g) { return g.outH * g.outW <= 16; }
 
-// Images per chunk so that one chunk's columns hold at most 1M floats, 4M under bf16 (at least one image).
-int64_t imagesPerColumnChunk(const ConvGeometry& g);
+// Images per chunk so that one chunk's columns hold at most 1M floats, 4M for a bf16 GEMM (at least one image).
+int64_t imagesPerColumnChunk(const ConvGeometry& g, Precision gemm);
 
 // columns [images·outH·outW, fh·fw·inC] of images [first, first + images) of x [n, inH, inW, inC]: row (n, oy, ox)
 // holds x[n, oy·s - pad + a·d, ox·s - pad + b·d, i] at column (a, b, i), zero where that falls in the padding.
@@ -22,7 +22,7 @@ void im2col(const ConvGeometry& g, const float* x, int64_t first, int64_t images
 // (scratch slot 0): the weight gradient's and the forward pass's GEMM paths over a batch.
 template <typename Body>
 void forEachColumnChunk(const ConvGeometry& g, const float* x, Body body) {
-  const int64_t perChunk = imagesPerColumnChunk(g);
+  const int64_t perChunk = imagesPerColumnChunk(g, precision());
   float* columns = scratchFloats(0, std::min(perChunk, g.batch) * g.outH * g.outW * g.filterH * g.filterW * g.inC);
   for (int64_t first = 0; first < g.batch; first += perChunk) {
     const int64_t images = std::min(perChunk, g.batch - first);
