@@ -133,6 +133,22 @@ void parallelFor(int64_t n, int64_t minParallel, Body body) {
   }
 }
 
+// Runs accumulate(block, partial) for every block in [0, blocks) on the OpenMP threads (inline below minParallel
+// blocks), each block into its own `width` values starting at `identity`, and returns identity merged with every
+// block's values in block order: a result that depends on how the work is cut into blocks, never on the thread count.
+template <typename T, typename Accumulate, typename Merge>
+std::vector<T> mergedBlocks(int64_t blocks, size_t width, T identity, int64_t minParallel, Accumulate accumulate, Merge merge) {
+  std::vector<T> partial(static_cast<size_t>(blocks) * width, identity);
+  parallelFor(blocks, minParallel, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) accumulate(b, partial.data() + b * width);
+  });
+  std::vector<T> total(width, identity);
+  for (int64_t b = 0; b < blocks; ++b) {
+    for (size_t j = 0; j < width; ++j) total[j] = merge(total[j], partial[b * width + j]);
+  }
+  return total;
+}
+
 // Element counts below which threads cost more than they save.
 constexpr int64_t kParallelElements = int64_t(1) << 16;
 

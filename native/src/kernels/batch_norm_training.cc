@@ -4,6 +4,7 @@
 // vectors, and the backward is two passes over x and dy.
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <type_traits>
 
 #include "../common.h"
@@ -154,18 +155,10 @@ void affineRows(const float* x, const float* dy, float* out, int64_t rows, size_
 template <typename Accumulate>
 std::vector<double> blockSums(int64_t rows, size_t width, Accumulate accumulate) {
   const int64_t blocks = std::max<int64_t>(1, (rows + kRowsPerBlock - 1) / kRowsPerBlock);
-  std::vector<double> partial(static_cast<size_t>(blocks) * width, 0.0);
-  parallelFor(blocks, 2, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      const int64_t first = b * kRowsPerBlock;
-      accumulate(first, std::min(kRowsPerBlock, rows - first), partial.data() + b * width);
-    }
-  });
-  std::vector<double> total(width, 0.0);
-  for (int64_t b = 0; b < blocks; ++b) {
-    for (size_t j = 0; j < width; ++j) total[j] += partial[b * width + j];
-  }
-  return total;
+  return mergedBlocks(blocks, width, 0.0, 2, [&](int64_t b, double* partial) {
+    const int64_t first = b * kRowsPerBlock;
+    accumulate(first, std::min(kRowsPerBlock, rows - first), partial);
+  }, std::plus<double>());
 }
 
 // Per-channel mean and biased variance of x [rows, c] in one pass over memory: each block of kRowsPerBlock rows

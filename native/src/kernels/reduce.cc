@@ -121,15 +121,11 @@ void foldAll(const std::vector<Axis>& axes, const float* x, Acc* acc, int64_t ou
     foldRange(axes, x, acc, 0, outer, fold, merge);
     return;
   }
-  std::vector<Acc> partial(static_cast<size_t>(blocks * outSize));
-  for (int64_t b = 0; b < blocks; ++b) std::copy(acc, acc + outSize, partial.begin() + b * outSize);
-  parallelFor(blocks, 2, [&](int64_t first, int64_t last) {
-    for (int64_t b = first; b < last; ++b) foldRange(axes, x, partial.data() + b * outSize, b * perBlock, std::min(outer, (b + 1) * perBlock), fold, merge);
-  });
-  std::copy(partial.begin(), partial.begin() + outSize, acc);
-  for (int64_t b = 1; b < blocks; ++b) {
-    for (int64_t i = 0; i < outSize; ++i) acc[i] = merge(acc[i], partial[b * outSize + i]);
-  }
+  // acc holds the op's identity everywhere.
+  const std::vector<Acc> total = mergedBlocks(blocks, static_cast<size_t>(outSize), acc[0], 2, [&](int64_t b, Acc* partial) {
+    foldRange(axes, x, partial, b * perBlock, std::min(outer, (b + 1) * perBlock), fold, merge);
+  }, merge);
+  std::copy(total.begin(), total.end(), acc);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // ([kh, kw, out, in]) has inner = in. Sums run in double over fixed blocks of `outer`, added in block order, so
 // results do not depend on the thread count.
 #include <cmath>
+#include <functional>
 
 #include "../common.h"
 
@@ -62,18 +63,10 @@ struct KernelView {
 template <typename Accumulate>
 std::vector<double> outerBlockSums(const KernelView& view, size_t width, Accumulate accumulate) {
   const int64_t blocks = (view.outer + kOuterPerBlock - 1) / kOuterPerBlock;
-  std::vector<double> partial(static_cast<size_t>(blocks) * width, 0.0);
   const int64_t minParallel = std::max<int64_t>(2, kParallelElements / std::max<int64_t>(1, kOuterPerBlock * view.out * view.inner));
-  parallelFor(blocks, minParallel, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      accumulate(b * kOuterPerBlock, std::min(view.outer, (b + 1) * kOuterPerBlock), partial.data() + b * width);
-    }
-  });
-  std::vector<double> total(width, 0.0);
-  for (int64_t b = 0; b < blocks; ++b) {
-    for (size_t j = 0; j < width; ++j) total[j] += partial[b * width + j];
-  }
-  return total;
+  return mergedBlocks(blocks, width, 0.0, minParallel, [&](int64_t block, double* partial) {
+    accumulate(block * kOuterPerBlock, std::min(view.outer, (block + 1) * kOuterPerBlock), partial);
+  }, std::plus<double>());
 }
 
 // Wᵀu [rest]: for every (outer, in), Σ_o kernel[outer, o, in]·u[o]. Rows are independent, so blocks write their own.
